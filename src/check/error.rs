@@ -1,0 +1,262 @@
+//! Errors of the check stage: names that do not resolve, types and units that do
+//! not fit, and declarations that contradict each other.
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::source::Span;
+
+/// A check error. Each variant's doc comment shows an input that triggers it.
+#[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+pub enum CheckError {
+    /// `when 裁员律 <= 5%` where no fact or parameter is called `裁员律`
+    #[error("unknown name `{name}`")]
+    #[diagnostic(code(policy::check::unknown_name))]
+    UnknownName {
+        /// The name.
+        name: String,
+        /// Where it is used.
+        #[label("not a fact of {scope}, a parameter or an enumeration variant")]
+        span: Span,
+        /// What was searched.
+        scope: String,
+        /// A suggestion.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `lead 人设厅` where no department `人设厅` is declared
+    #[error("unknown department `{name}`")]
+    #[diagnostic(code(policy::check::unknown_department))]
+    UnknownDepartment {
+        /// The name.
+        name: String,
+        /// Where it is used.
+        #[label("not in the department registry")]
+        span: Span,
+        /// A suggestion.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `规模: 企业规摸`, `to 企叶`, `locality 呼和浩特`, `kind grant`
+    #[error("unknown {what} `{name}`")]
+    #[diagnostic(code(policy::check::unknown_item))]
+    UnknownItem {
+        /// "type", "entity", "locality", "kind", "section", "status", "function", "parameter", "field", "variant".
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// Where it is used.
+        #[label("no {what} has this name")]
+        span: Span,
+        /// A suggestion.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// two `department 人社厅 = …`
+    #[error("{what} `{name}` is defined more than once")]
+    #[diagnostic(code(policy::check::duplicate_definition))]
+    Duplicate {
+        /// "department", "parameter", …
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// The second definition.
+        #[label("defined again here")]
+        span: Span,
+        /// Where the first is.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// two `measure 3 …`
+    #[error("measure number {number} is used twice")]
+    #[diagnostic(code(policy::check::duplicate_measure))]
+    DuplicateMeasure {
+        /// The number.
+        number: u32,
+        /// The second measure.
+        #[label("measure {number} again")]
+        span: Span,
+        /// Where the first is.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `amount 裁员率 + 1000 元`
+    #[error("expected {expected}, found {found}")]
+    #[diagnostic(code(policy::check::type_mismatch))]
+    TypeMismatch {
+        /// The type needed.
+        expected: String,
+        /// The type found.
+        found: String,
+        /// The expression.
+        #[label("this is {found}")]
+        span: Span,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `100 元/天 + 1000 元`, `申请日期 < 1000 元`
+    #[error("cannot {action} {left} and {right}")]
+    #[diagnostic(code(policy::check::unit_mismatch))]
+    UnitMismatch {
+        /// "add", "compare", …
+        action: &'static str,
+        /// Left type.
+        left: String,
+        /// Right type.
+        right: String,
+        /// The operation.
+        #[label("{left} {op} {right}")]
+        span: Span,
+        /// The operator.
+        op: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `when 上年度失业保险费`
+    #[error("a condition must be true or false, found {found}")]
+    #[diagnostic(
+        code(policy::check::condition_not_bool),
+        help("compare the value, e.g. `… > 0 元`, or use a `bool` fact")
+    )]
+    ConditionNotBool {
+        /// The type found.
+        found: String,
+        /// The condition.
+        #[label("this is {found}")]
+        span: Span,
+    },
+
+    /// `effective 2020-06-01 to 2020-12-31` with `applications until 2020-05-31`
+    #[error("{what}")]
+    #[diagnostic(code(policy::check::date_order))]
+    DateOrder {
+        /// What is out of order.
+        what: String,
+        /// The later clause.
+        #[label("{label}")]
+        span: Span,
+        /// What the label says.
+        label: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `rule 特殊 exception to 基本` where the measure has no rule `基本`
+    #[error("rule `{name}` is an exception to `{base}`, which is not a rule of this measure")]
+    #[diagnostic(code(policy::check::unknown_base_rule))]
+    UnknownBaseRule {
+        /// The exception.
+        name: String,
+        /// The missing base.
+        base: String,
+        /// Where the base is named.
+        #[label("no rule `{base}` in this measure")]
+        span: Span,
+        /// A suggestion.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `rule a exception to b`, `rule b exception to a`
+    #[error("rule `{name}` is, through its exceptions, an exception to itself")]
+    #[diagnostic(
+        code(policy::check::exception_cycle),
+        help("exceptions form a tree: make one of these rules a base rule")
+    )]
+    ExceptionCycle {
+        /// A rule on the cycle.
+        name: String,
+        /// Where it is declared.
+        #[label("part of the cycle")]
+        span: Span,
+    },
+
+    /// `locality 包头市 { }` when `当地月人均失业保险金` is `by locality` without default
+    #[error("locality `{locality}` does not set parameter `{param}`")]
+    #[diagnostic(code(policy::check::missing_locality_value))]
+    MissingLocalityValue {
+        /// The locality.
+        locality: String,
+        /// The parameter.
+        param: String,
+        /// The locality.
+        #[label("`{param}` is missing here")]
+        span: Span,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `吸纳就业补贴标准 = 800 元/人` with `floor 1000 元/人`
+    #[error("`{param}` is set to {value}, {relation} {bound}")]
+    #[diagnostic(code(policy::check::out_of_bounds))]
+    OutOfBounds {
+        /// The parameter.
+        param: String,
+        /// The value set.
+        value: String,
+        /// "below the floor of" / "above the cap of".
+        relation: &'static str,
+        /// The bound.
+        bound: String,
+        /// The value.
+        #[label("{relation} {bound}")]
+        span: Span,
+        /// Where the bound comes from.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `parameter x: integer = 1.5`, `match 方式 { 甲 => … }` missing `乙`
+    #[error("{what}")]
+    #[diagnostic(code(policy::check::invalid))]
+    Invalid {
+        /// What is wrong.
+        what: String,
+        /// Where.
+        #[label("{label}")]
+        span: Span,
+        /// What the label says.
+        label: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A measure without `kind`, a rule with two `amount`s
+    #[error("{what}")]
+    #[diagnostic(code(policy::check::clause))]
+    Clause {
+        /// What is wrong.
+        what: String,
+        /// Where.
+        #[label("{label}")]
+        span: Span,
+        /// What the label says.
+        label: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// More errors than the limit; the rest are not shown.
+    #[error("too many errors; only the first {limit} are shown")]
+    #[diagnostic(
+        code(policy::check::too_many_errors),
+        help("fix these and run the check again")
+    )]
+    TooMany {
+        /// The limit.
+        limit: usize,
+    },
+}

@@ -1,0 +1,207 @@
+//! The `policyc` command line. Exit codes: 0 success, 1 the policy, facts or
+//! tests are wrong (diagnostics say how), 2 usage or I/O error.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::{self, Diagnostic, WithSource};
+use crate::load;
+use crate::source::SourceMap;
+
+/// Success.
+pub const EXIT_OK: u8 = 0;
+/// The input (policy, facts, tests) is wrong.
+pub const EXIT_INPUT: u8 = 1;
+/// Usage or I/O error.
+pub const EXIT_USAGE: u8 = 2;
+
+/// policyc — compile, check, run and review policy files.
+#[derive(Parser, Debug)]
+#[command(name = "policyc", version, about, long_about = None)]
+pub struct Cli {
+    /// How diagnostics are printed on stderr.
+    #[arg(long, value_enum, global = true, default_value_t = ErrorFormat::Human)]
+    pub error_format: ErrorFormat,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ErrorFormat {
+    /// Drawn with source excerpts (colours on a terminal).
+    Human,
+    /// Plain text, stable, for logs and tests.
+    Plain,
+    /// One JSON array.
+    Json,
+}
+
+/// Text for people or JSON for programs.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Parse and type-check policy files or folders.
+    Check {
+        /// Files or folders (searched for `*.policy`).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format of the summary.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Write the typed IR as versioned JSON.
+    Export {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Write to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Runs the CLI with the process's arguments and returns the exit code.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    EXIT_OK
+                }
+                _ => EXIT_USAGE,
+            };
+        }
+    };
+    run(cli)
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> u8 {
+    let fmt = cli.error_format;
+    match cli.command {
+        Command::Check { paths, format } => cmd_check(&paths, format, fmt),
+        Command::Export { paths, output } => cmd_export(&paths, output, fmt),
+    }
+}
+
+/// Prints diagnostics on stderr in the chosen format.
+pub fn report(sources: &SourceMap, diags: &[Diagnostic], fmt: ErrorFormat) {
+    let text = match fmt {
+        ErrorFormat::Plain => diagnostic::render_plain(sources, diags),
+        ErrorFormat::Json => {
+            let j = diagnostic::to_json(sources, diags);
+            serde_json::to_string_pretty(&j).unwrap_or_default() + "\n"
+        }
+        ErrorFormat::Human => {
+            let theme = if std::io::stderr().is_terminal() {
+                miette::GraphicalTheme::unicode()
+            } else {
+                miette::GraphicalTheme::unicode_nocolor()
+            };
+            let handler = miette::GraphicalReportHandler::new_themed(theme);
+            let mut out = String::new();
+            for d in diags {
+                let w = WithSource::new(sources, d);
+                if handler.render_report(&mut out, &w).is_err() {
+                    out.push_str(&diagnostic::render_plain(sources, std::slice::from_ref(d)));
+                }
+                out.push('\n');
+            }
+            out
+        }
+    };
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+/// Prints an I/O or usage problem and returns [`EXIT_USAGE`].
+pub fn usage_error(e: &dyn std::fmt::Display) -> u8 {
+    eprintln!("error: {e}");
+    EXIT_USAGE
+}
+
+/// Loads and compiles; on failure prints diagnostics and returns the exit code.
+pub fn compile_paths(
+    paths: &[PathBuf],
+    fmt: ErrorFormat,
+) -> Result<(SourceMap, crate::ir::Policy), u8> {
+    let (sources, load_diags) = match load::load(paths) {
+        Ok(x) => x,
+        Err(e) => return Err(usage_error(&e)),
+    };
+    if !load_diags.is_empty() {
+        report(&sources, &load_diags, fmt);
+        return Err(EXIT_INPUT);
+    }
+    match crate::compile(&sources) {
+        Ok(p) => Ok((sources, p)),
+        Err(diags) => {
+            report(&sources, &diags, fmt);
+            Err(EXIT_INPUT)
+        }
+    }
+}
+
+fn cmd_check(paths: &[PathBuf], format: OutputFormat, fmt: ErrorFormat) -> u8 {
+    let (sources, policy) = match compile_paths(paths, fmt) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let files = sources.iter().count();
+    let rules: usize = policy.measures.iter().map(|m| m.rules.len()).sum();
+    let examples: usize = policy.measures.iter().map(|m| m.examples.len()).sum();
+    match format {
+        OutputFormat::Text => println!(
+            "ok: {files} files, {} measures, {rules} rules, {examples} examples, {} parameters",
+            policy.measures.len(),
+            policy.parameters.len()
+        ),
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::json!({
+                "ok": true,
+                "files": files,
+                "measures": policy.measures.len(),
+                "rules": rules,
+                "examples": examples,
+                "parameters": policy.parameters.len(),
+            })
+        ),
+    }
+    EXIT_OK
+}
+
+fn cmd_export(paths: &[PathBuf], output: Option<PathBuf>, fmt: ErrorFormat) -> u8 {
+    let (_, policy) = match compile_paths(paths, fmt) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let json = policy.to_json();
+    match output {
+        Some(path) => match std::fs::write(&path, json) {
+            Ok(()) => EXIT_OK,
+            Err(e) => usage_error(&format!("cannot write `{}`: {e}", path.display())),
+        },
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(json.as_bytes()) {
+                Ok(()) => EXIT_OK,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+                Err(e) => usage_error(&e),
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! policyc: a compiler for a declarative policy language.
+//!
+//! Government measures — who qualifies, what they receive, until when, and which
+//! department answers for it — are written as `.policy` files, then parsed
+//! ([`syntax`]), checked ([`check`]) into a typed IR ([`ir`]) that is evaluated
+//! for one entity on one date ([`eval`]) or exported as versioned JSON.
+//!
+//! ```
+//! use policyc::source::SourceMap;
+//! let mut sources = SourceMap::new();
+//! sources.add("demo.policy", "enum 规模 { 小型, 大型 }");
+//! let policy = policyc::compile(&sources).map_err(|d| d.len())?;
+//! assert_eq!(policy.enums.len(), 1);
+//! # Ok::<(), usize>(())
+//! ```
+//!
+//! Pipeline and module map: `docs/architecture.md`.
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+pub mod check;
+#[cfg(feature = "cli")]
+pub mod cli;
+pub mod diagnostic;
+pub mod ir;
+pub mod load;
+pub mod source;
+pub mod syntax;
+pub mod types;
+
+use diagnostic::Diagnostic;
+use source::SourceMap;
+
+/// Parses and checks every file of `sources` as one policy.
+///
+/// Returns the IR, or every diagnostic found: all syntax errors of all files
+/// first; if there are none, all check errors.
+pub fn compile(sources: &SourceMap) -> Result<ir::Policy, Vec<Diagnostic>> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for (id, f) in sources.iter() {
+        match syntax::parse(id, &f.text) {
+            Ok(ast) => files.push(ast),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    check::check(sources, &files)
+}

@@ -1,0 +1,5 @@
+//! The `policyc` binary: see `policyc --help` and `docs/cli.md`.
+
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(policyc::cli::main())
+}

@@ -1,0 +1,52 @@
+//! The syntax stage: text → AST, with every syntax error as a diagnostic.
+//!
+//! The grammar lives in `grammar/policy.pest`. Before pest runs, a linear scan
+//! enforces the file-size and nesting-depth limits (so that 100 000 nested
+//! parentheses are a clean error, not a stack overflow) and collects comments
+//! for the formatter.
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+pub mod ast;
+mod error;
+mod parser;
+mod scan;
+
+pub use error::SyntaxError;
+pub use parser::parse_date;
+pub use scan::{comments, Comment};
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+
+/// The largest file accepted, in bytes (8 MiB).
+pub const MAX_FILE_SIZE: usize = 8 * 1024 * 1024;
+/// The deepest nesting of `(`, `{` and `[` accepted.
+pub const MAX_DEPTH: usize = 128;
+
+/// Parses one file. On failure, returns all syntax errors found in it.
+pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
+    let wrap = |errs: Vec<SyntaxError>| {
+        errs.into_iter()
+            .map(|e| Diagnostic::new(file, e))
+            .collect::<Vec<_>>()
+    };
+    if text.len() > MAX_FILE_SIZE {
+        return Err(wrap(vec![SyntaxError::TooLarge {
+            size: text.len(),
+            limit: MAX_FILE_SIZE,
+        }]));
+    }
+    if let Some(at) = scan::too_deep(text, MAX_DEPTH) {
+        return Err(wrap(vec![SyntaxError::TooDeep {
+            limit: MAX_DEPTH,
+            span: Span::new(file, at, at + 1),
+        }]));
+    }
+    parser::parse(file, text).map_err(wrap)
+}

@@ -1,0 +1,1183 @@
+//! From pest's parse tree to the AST: one converter per grammar rule.
+//!
+//! Converters return `Result` and never assume the shape of a pair: a missing
+//! child becomes [`SyntaxError::Internal`] rather than a panic. Invalid literals
+//! (a 13th month, `12..5`) are collected, so that a file reports all of them.
+
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser as _;
+use rust_decimal::Decimal;
+
+use super::ast::*;
+use super::error::SyntaxError;
+use crate::source::{FileId, Span};
+use crate::types::Unit;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/policy.pest"]
+struct PolicyParser;
+
+type R<T> = Result<T, SyntaxError>;
+
+/// Parses one file into its AST, or returns every syntax error found.
+pub(crate) fn parse(file: FileId, text: &str) -> Result<File, Vec<SyntaxError>> {
+    let pairs = match PolicyParser::parse(Rule::file, text) {
+        Ok(p) => p,
+        Err(_) => {
+            // Parse again with detailed tracking, which costs time only on failure.
+            pest::set_error_detail(true);
+            let err = PolicyParser::parse(Rule::file, text).err();
+            pest::set_error_detail(false);
+            return Err(vec![match err {
+                Some(e) => convert_pest_error(file, text, &e),
+                None => SyntaxError::Internal {
+                    what: "the parser disagreed with itself".into(),
+                    span: Span::new(file, 0, 0),
+                },
+            }]);
+        }
+    };
+    let mut b = Builder {
+        file,
+        errors: Vec::new(),
+    };
+    let result = b.file(pairs, text.len());
+    match result {
+        Ok(f) if b.errors.is_empty() => Ok(f),
+        Ok(_) => Err(b.errors),
+        Err(e) => {
+            b.errors.push(e);
+            Err(b.errors)
+        }
+    }
+}
+
+struct Builder {
+    file: FileId,
+    errors: Vec<SyntaxError>,
+}
+
+fn pratt() -> &'static PrattParser<Rule> {
+    static P: OnceLock<PrattParser<Rule>> = OnceLock::new();
+    P.get_or_init(|| {
+        PrattParser::new()
+            .op(Op::infix(Rule::op_or, Assoc::Left))
+            .op(Op::infix(Rule::op_and, Assoc::Left))
+            .op(Op::prefix(Rule::op_not))
+            .op(Op::infix(Rule::op_eq, Assoc::Left)
+                | Op::infix(Rule::op_ne, Assoc::Left)
+                | Op::infix(Rule::op_le, Assoc::Left)
+                | Op::infix(Rule::op_ge, Assoc::Left)
+                | Op::infix(Rule::op_lt, Assoc::Left)
+                | Op::infix(Rule::op_gt, Assoc::Left)
+                | Op::postfix(Rule::op_in))
+            .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+            .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
+            .op(Op::prefix(Rule::op_neg))
+    })
+}
+
+impl Builder {
+    fn span(&self, p: &Pair<'_, Rule>) -> Span {
+        let s = p.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn internal(&self, what: &str, p: &Pair<'_, Rule>) -> SyntaxError {
+        SyntaxError::Internal {
+            what: what.to_string(),
+            span: self.span(p),
+        }
+    }
+
+    fn next<'i>(
+        &self,
+        it: &mut Pairs<'i, Rule>,
+        parent: &Pair<'i, Rule>,
+        what: &str,
+    ) -> R<Pair<'i, Rule>> {
+        it.next()
+            .ok_or_else(|| self.internal(&format!("missing {what}"), parent))
+    }
+
+    fn file(&mut self, mut pairs: Pairs<'_, Rule>, len: usize) -> R<File> {
+        let file_pair = pairs.next().ok_or_else(|| SyntaxError::Internal {
+            what: "empty parse".into(),
+            span: Span::new(self.file, 0, 0),
+        })?;
+        let mut items = Vec::new();
+        for p in file_pair.into_inner() {
+            if p.as_rule() == Rule::EOI {
+                continue;
+            }
+            match self.item(p) {
+                Ok(i) => items.push(i),
+                Err(e) => self.errors.push(e),
+            }
+        }
+        Ok(File {
+            items,
+            span: Span::new(self.file, 0, len),
+        })
+    }
+
+    fn item(&mut self, p: Pair<'_, Rule>) -> R<Item> {
+        Ok(match p.as_rule() {
+            Rule::document => Item::Document(self.document(p)?),
+            Rule::department => Item::Department(self.department(p)?),
+            Rule::enum_decl => Item::Enum(self.enum_decl(p)?),
+            Rule::entity => Item::Entity(self.entity(p)?),
+            Rule::parameter => Item::Parameter(self.parameter(p)?),
+            Rule::section => Item::Section(self.section(p)?),
+            Rule::measure => Item::Measure(self.measure(p)?),
+            Rule::locality => Item::Locality(self.locality(p)?),
+            _ => return Err(self.internal("unexpected item", &p)),
+        })
+    }
+
+    fn ident(&self, p: Pair<'_, Rule>) -> R<Ident> {
+        if p.as_rule() != Rule::ident {
+            return Err(self.internal("expected a name", &p));
+        }
+        Ok(Ident {
+            name: p.as_str().to_string(),
+            span: self.span(&p),
+        })
+    }
+
+    fn ident_list(&self, p: Pair<'_, Rule>) -> R<Vec<Ident>> {
+        p.into_inner().map(|i| self.ident(i)).collect()
+    }
+
+    fn text(&self, p: Pair<'_, Rule>) -> R<Text> {
+        let span = self.span(&p);
+        match p.as_rule() {
+            Rule::string => {
+                let raw = p.into_inner().next().map_or("", |i| i.as_str());
+                let mut value = String::with_capacity(raw.len());
+                let mut chars = raw.chars();
+                while let Some(c) = chars.next() {
+                    if c == '\\' {
+                        match chars.next() {
+                            Some('n') => value.push('\n'),
+                            Some('t') => value.push('\t'),
+                            Some(other) => value.push(other),
+                            None => {}
+                        }
+                    } else {
+                        value.push(c);
+                    }
+                }
+                Ok(Text {
+                    value,
+                    block: false,
+                    span,
+                })
+            }
+            Rule::text_block => {
+                let raw = p.into_inner().next().map_or("", |i| i.as_str());
+                Ok(Text {
+                    value: raw.to_string(),
+                    block: true,
+                    span,
+                })
+            }
+            _ => Err(self.internal("expected a string", &p)),
+        }
+    }
+
+    fn date(&mut self, p: Pair<'_, Rule>) -> R<DateLit> {
+        let span = self.span(&p);
+        let s = p.as_str();
+        let mut parts = s.split('-').map(|x| x.parse::<u32>().ok());
+        let (y, m, d) = (
+            parts.next().flatten(),
+            parts.next().flatten(),
+            parts.next().flatten(),
+        );
+        let value = match (y, m, d) {
+            (Some(y), Some(m), Some(d)) => {
+                let reason = if !(1..=12).contains(&m) {
+                    Some(format!("there is no month {m}"))
+                } else {
+                    i32::try_from(y)
+                        .ok()
+                        .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+                        .map_or_else(
+                            || Some(format!("month {m} of {y} has no day {d}")),
+                            |_| None,
+                        )
+                };
+                match reason {
+                    None => i32::try_from(y)
+                        .ok()
+                        .and_then(|y| NaiveDate::from_ymd_opt(y, m, d)),
+                    Some(reason) => {
+                        self.errors.push(SyntaxError::InvalidLiteral {
+                            what: "date",
+                            text: s.to_string(),
+                            span,
+                            reason,
+                            help: Some(
+                                "dates are written YYYY-MM-DD and must exist in the calendar"
+                                    .into(),
+                            ),
+                        });
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        Ok(DateLit {
+            value: value.unwrap_or_default(),
+            span,
+        })
+    }
+
+    fn number(&mut self, p: &Pair<'_, Rule>) -> Decimal {
+        let s = p.as_str();
+        match Decimal::from_str_exact(s) {
+            Ok(d) if !s.contains("..") && s.matches('.').count() <= 1 => d,
+            res => {
+                let reason = if s.contains("..") || s.matches('.').count() > 1 {
+                    "a number has at most one decimal point".to_string()
+                } else if res.is_err() {
+                    "the number is too large or too precise to be kept exactly".to_string()
+                } else {
+                    "not a number".to_string()
+                };
+                self.errors.push(SyntaxError::InvalidLiteral {
+                    what: "number",
+                    text: s.to_string(),
+                    span: self.span(p),
+                    reason,
+                    help: Some("write digits with at most one `.`, e.g. `12.5`".into()),
+                });
+                Decimal::ZERO
+            }
+        }
+    }
+
+    fn quantity(&mut self, p: Pair<'_, Rule>) -> R<Quantity> {
+        let span = self.span(&p);
+        let full = p.as_str().to_string();
+        let mut it = p.clone().into_inner();
+        let num = self.next(&mut it, &p, "number")?;
+        let digits = num.as_str().to_string();
+        let mut value = self.number(&num);
+        let fractional = digits.contains('.');
+        let mut q = Quantity {
+            value,
+            digits,
+            percent: false,
+            wan: false,
+            unit: None,
+            per: Vec::new(),
+            spaced: false,
+            fractional,
+            span,
+        };
+        if let Some(next) = it.next() {
+            match next.as_rule() {
+                Rule::percent_sign => {
+                    q.percent = true;
+                    value = value / Decimal::ONE_HUNDRED;
+                }
+                Rule::unit_spec => {
+                    q.spaced = full
+                        .get(num.as_str().len()..)
+                        .is_some_and(|rest| rest.starts_with(' '));
+                    for u in next.into_inner() {
+                        match u.as_rule() {
+                            Rule::scale => q.wan = true,
+                            Rule::unit => q.unit = Unit::parse(u.as_str()),
+                            Rule::per_unit => {
+                                if let Some(x) = Unit::parse(u.as_str()) {
+                                    q.per.push(x);
+                                }
+                            }
+                            _ => return Err(self.internal("unexpected unit part", &u)),
+                        }
+                    }
+                    if q.wan {
+                        match value.checked_mul(Decimal::from(10_000)) {
+                            Some(v) => value = v,
+                            None => {
+                                self.errors.push(SyntaxError::InvalidLiteral {
+                                    what: "number",
+                                    text: full.clone(),
+                                    span,
+                                    reason: "too large to be kept exactly".into(),
+                                    help: None,
+                                });
+                            }
+                        }
+                    }
+                }
+                _ => return Err(self.internal("unexpected quantity part", &next)),
+            }
+        }
+        q.value = value;
+        Ok(q)
+    }
+
+    fn value(&mut self, p: Pair<'_, Rule>) -> R<Value> {
+        let mut it = p.clone().into_inner();
+        let first = self.next(&mut it, &p, "value")?;
+        Ok(match first.as_rule() {
+            Rule::neg => {
+                let q = self.next(&mut it, &p, "number")?;
+                let mut q = self.quantity(q)?;
+                q.value = -q.value;
+                q.digits = format!("-{}", q.digits);
+                q.span = self.span(&p);
+                Value::Quantity(q)
+            }
+            Rule::quantity => Value::Quantity(self.quantity(first)?),
+            Rule::date_lit => Value::Date(self.date(first)?),
+            Rule::bool_lit => Value::Bool(first.as_str() == "true", self.span(&first)),
+            Rule::ident => Value::Variant(self.ident(first)?),
+            _ => return Err(self.internal("unexpected value", &first)),
+        })
+    }
+
+    fn document(&mut self, p: Pair<'_, Rule>) -> R<Document> {
+        let span = self.span(&p);
+        let mut fields = Vec::new();
+        for f in p.into_inner().filter(|x| x.as_rule() == Rule::doc_field) {
+            let mut it = f.clone().into_inner();
+            let key = self.ident(self.next(&mut it, &f, "field name")?)?;
+            let v = self.next(&mut it, &f, "field value")?;
+            let value = if v.as_rule() == Rule::date_lit {
+                DocValue::Date(self.date(v)?)
+            } else {
+                DocValue::Text(self.text(v)?)
+            };
+            fields.push(DocField { key, value });
+        }
+        Ok(Document { fields, span })
+    }
+
+    fn department(&mut self, p: Pair<'_, Rule>) -> R<Department> {
+        let span = self.span(&p);
+        let mut it = p
+            .clone()
+            .into_inner()
+            .filter(|x| x.as_rule() != Rule::kw_department);
+        let name = it.next().ok_or_else(|| self.internal("missing name", &p))?;
+        let full = it
+            .next()
+            .ok_or_else(|| self.internal("missing full name", &p))?;
+        Ok(Department {
+            name: self.ident(name)?,
+            full_name: self.text(full)?,
+            span,
+        })
+    }
+
+    fn enum_decl(&mut self, p: Pair<'_, Rule>) -> R<EnumDecl> {
+        let span = self.span(&p);
+        let mut it = p
+            .clone()
+            .into_inner()
+            .filter(|x| x.as_rule() != Rule::kw_enum);
+        let name = it.next().ok_or_else(|| self.internal("missing name", &p))?;
+        let list = it
+            .next()
+            .ok_or_else(|| self.internal("missing variants", &p))?;
+        Ok(EnumDecl {
+            name: self.ident(name)?,
+            variants: self.ident_list(list)?,
+            span,
+        })
+    }
+
+    fn entity(&mut self, p: Pair<'_, Rule>) -> R<Entity> {
+        let span = self.span(&p);
+        let mut name = None;
+        let mut description = None;
+        let mut fields = Vec::new();
+        for c in p.clone().into_inner() {
+            match c.as_rule() {
+                Rule::kw_entity => {}
+                Rule::ident => name = Some(self.ident(c)?),
+                Rule::string => description = Some(self.text(c)?),
+                Rule::field => {
+                    let fspan = self.span(&c);
+                    let mut it = c.clone().into_inner();
+                    let n = self.ident(self.next(&mut it, &c, "field name")?)?;
+                    let t = self.type_expr(self.next(&mut it, &c, "field type")?)?;
+                    fields.push(Field {
+                        name: n,
+                        ty: t,
+                        span: fspan,
+                    });
+                }
+                _ => return Err(self.internal("unexpected entity part", &c)),
+            }
+        }
+        Ok(Entity {
+            name: name.ok_or_else(|| self.internal("missing name", &p))?,
+            description,
+            fields,
+            span,
+        })
+    }
+
+    fn type_expr(&mut self, p: Pair<'_, Rule>) -> R<TypeExpr> {
+        let span = self.span(&p);
+        let mut it = p.clone().into_inner();
+        let first = self.next(&mut it, &p, "type")?;
+        if first.as_rule() == Rule::choice_type {
+            let list = first
+                .clone()
+                .into_inner()
+                .find(|x| x.as_rule() == Rule::ident_list)
+                .ok_or_else(|| self.internal("missing variants", &first))?;
+            return Ok(TypeExpr::Choice {
+                variants: self.ident_list(list)?,
+                span,
+            });
+        }
+        let base_ident = self.next(&mut first.clone().into_inner(), &first, "type name")?;
+        let base = self.ident(base_ident)?;
+        let mut unit = None;
+        let mut per = Vec::new();
+        for c in it {
+            match c.as_rule() {
+                Rule::type_unit => {
+                    let u = self.next(&mut c.clone().into_inner(), &c, "unit")?;
+                    if let Some(x) = Unit::parse(u.as_str()) {
+                        unit = Some((x, self.span(&u)));
+                    }
+                }
+                Rule::per_unit => {
+                    if let Some(x) = Unit::parse(c.as_str()) {
+                        per.push((x, self.span(&c)));
+                    }
+                }
+                _ => return Err(self.internal("unexpected type part", &c)),
+            }
+        }
+        Ok(TypeExpr::Named {
+            base,
+            unit,
+            per,
+            span,
+        })
+    }
+
+    fn parameter(&mut self, p: Pair<'_, Rule>) -> R<Parameter> {
+        let span = self.span(&p);
+        let mut it = p
+            .clone()
+            .into_inner()
+            .filter(|x| x.as_rule() != Rule::kw_parameter);
+        let name = self.ident(it.next().ok_or_else(|| self.internal("missing name", &p))?)?;
+        let ty = self.type_expr(it.next().ok_or_else(|| self.internal("missing type", &p))?)?;
+        let body_pair = it
+            .next()
+            .ok_or_else(|| self.internal("missing value", &p))?;
+        let body = match body_pair.as_rule() {
+            Rule::param_constant => {
+                let v = self.next(&mut body_pair.clone().into_inner(), &body_pair, "value")?;
+                ParamBody::Constant(self.value(v)?)
+            }
+            Rule::param_versions => {
+                let mut versions = Vec::new();
+                for v in body_pair.into_inner() {
+                    let vspan = self.span(&v);
+                    let mut vi = v
+                        .clone()
+                        .into_inner()
+                        .filter(|x| x.as_rule() != Rule::kw_from);
+                    let value = self.value(
+                        vi.next()
+                            .ok_or_else(|| self.internal("missing value", &v))?,
+                    )?;
+                    let from =
+                        self.date(vi.next().ok_or_else(|| self.internal("missing date", &v))?)?;
+                    versions.push(ParamVersion {
+                        value,
+                        from,
+                        span: vspan,
+                    });
+                }
+                ParamBody::Versioned(versions)
+            }
+            Rule::param_locality => {
+                let (mut default, mut floor, mut cap, mut order) = (None, None, None, Vec::new());
+                for b in body_pair
+                    .into_inner()
+                    .filter(|x| x.as_rule() == Rule::param_bound)
+                {
+                    let mut bi = b.clone().into_inner();
+                    let kw = self.next(&mut bi, &b, "bound keyword")?;
+                    let v = self.value(self.next(&mut bi, &b, "bound value")?)?;
+                    match kw.as_rule() {
+                        Rule::kw_default => {
+                            default = Some(v);
+                            order.push(BoundKind::Default);
+                        }
+                        Rule::kw_floor => {
+                            floor = Some(v);
+                            order.push(BoundKind::Floor);
+                        }
+                        _ => {
+                            cap = Some(v);
+                            order.push(BoundKind::Cap);
+                        }
+                    }
+                }
+                ParamBody::Locality {
+                    default,
+                    floor,
+                    cap,
+                    order,
+                }
+            }
+            _ => return Err(self.internal("unexpected parameter body", &body_pair)),
+        };
+        Ok(Parameter {
+            name,
+            ty,
+            body,
+            span,
+        })
+    }
+
+    fn whole_number(&mut self, p: &Pair<'_, Rule>) -> u32 {
+        match p.as_str().parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => {
+                self.errors.push(SyntaxError::InvalidLiteral {
+                    what: "number",
+                    text: p.as_str().to_string(),
+                    span: self.span(p),
+                    reason: "too large".into(),
+                    help: Some("numbers of sections and measures are small whole numbers".into()),
+                });
+                0
+            }
+        }
+    }
+
+    fn section(&mut self, p: Pair<'_, Rule>) -> R<Section> {
+        let span = self.span(&p);
+        let mut it = p
+            .clone()
+            .into_inner()
+            .filter(|x| x.as_rule() != Rule::kw_section);
+        let n = it
+            .next()
+            .ok_or_else(|| self.internal("missing number", &p))?;
+        let number = self.whole_number(&n);
+        let title = self.text(
+            it.next()
+                .ok_or_else(|| self.internal("missing title", &p))?,
+        )?;
+        Ok(Section {
+            number,
+            title,
+            span,
+        })
+    }
+
+    fn locality(&mut self, p: Pair<'_, Rule>) -> R<Locality> {
+        let span = self.span(&p);
+        let mut name = None;
+        let mut values = Vec::new();
+        for c in p.clone().into_inner() {
+            match c.as_rule() {
+                Rule::kw_locality => {}
+                Rule::ident => name = Some(self.ident(c)?),
+                Rule::locality_value => {
+                    let vspan = self.span(&c);
+                    let mut it = c.clone().into_inner();
+                    let param = self.ident(self.next(&mut it, &c, "parameter")?)?;
+                    let value = self.value(self.next(&mut it, &c, "value")?)?;
+                    values.push(LocalityValue {
+                        param,
+                        value,
+                        span: vspan,
+                    });
+                }
+                _ => return Err(self.internal("unexpected locality part", &c)),
+            }
+        }
+        Ok(Locality {
+            name: name.ok_or_else(|| self.internal("missing name", &p))?,
+            values,
+            span,
+        })
+    }
+
+    fn measure(&mut self, p: Pair<'_, Rule>) -> R<Measure> {
+        let span = self.span(&p);
+        let mut it = p
+            .clone()
+            .into_inner()
+            .filter(|x| x.as_rule() != Rule::kw_measure);
+        let n = it
+            .next()
+            .ok_or_else(|| self.internal("missing number", &p))?;
+        let number_span = self.span(&n);
+        let number = self.whole_number(&n);
+        let title = self.text(
+            it.next()
+                .ok_or_else(|| self.internal("missing title", &p))?,
+        )?;
+        let mut clauses = Vec::new();
+        for c in it {
+            match self.measure_clause(c) {
+                Ok(x) => clauses.push(x),
+                Err(e) => self.errors.push(e),
+            }
+        }
+        Ok(Measure {
+            number,
+            number_span,
+            title,
+            clauses,
+            span,
+        })
+    }
+
+    fn measure_clause(&mut self, c: Pair<'_, Rule>) -> R<MeasureClause> {
+        let span = self.span(&c);
+        let which = c.as_rule();
+        let mut it = c.clone().into_inner();
+        // skip the leading keyword(s)
+        let args: Vec<Pair<'_, Rule>> = it
+            .by_ref()
+            .filter(|x| {
+                !matches!(
+                    x.as_rule(),
+                    Rule::kw_section
+                        | Rule::kw_kind
+                        | Rule::kw_to
+                        | Rule::kw_effective
+                        | Rule::kw_applications
+                        | Rule::kw_until
+                        | Rule::kw_lead
+                        | Rule::kw_cooperating
+                        | Rule::kw_joint
+                        | Rule::kw_text
+                        | Rule::kw_from
+                )
+            })
+            .collect();
+        let first = args
+            .first()
+            .cloned()
+            .ok_or_else(|| self.internal("empty clause", &c));
+        Ok(match which {
+            Rule::m_section => {
+                let n = first?;
+                MeasureClause::Section(self.whole_number(&n), span)
+            }
+            Rule::m_kind => MeasureClause::Kind(self.ident(first?)?),
+            Rule::m_to => MeasureClause::To(self.ident(first?)?),
+            Rule::m_effective => {
+                let has_until = c
+                    .clone()
+                    .into_inner()
+                    .any(|x| x.as_rule() == Rule::kw_until);
+                let from_keyword = c.clone().into_inner().any(|x| x.as_rule() == Rule::kw_from);
+                let mut dates = Vec::new();
+                for d in args {
+                    dates.push(self.date(d)?);
+                }
+                let mut dates = dates.into_iter();
+                let (from, to) = if has_until {
+                    (None, dates.next())
+                } else {
+                    (dates.next(), dates.next())
+                };
+                MeasureClause::Effective(Effective {
+                    from,
+                    to,
+                    from_keyword,
+                    span,
+                })
+            }
+            Rule::m_deadline => MeasureClause::Deadline(self.date(first?)?, span),
+            Rule::m_lead => {
+                MeasureClause::Departments(DeptRole::Lead, self.ident_list(first?)?, span)
+            }
+            Rule::m_cooperating => {
+                MeasureClause::Departments(DeptRole::Cooperating, self.ident_list(first?)?, span)
+            }
+            Rule::m_joint => {
+                MeasureClause::Departments(DeptRole::Joint, self.ident_list(first?)?, span)
+            }
+            Rule::m_text => MeasureClause::Text(self.text(first?)?),
+            Rule::rule => MeasureClause::Rule(self.rule(c)?),
+            Rule::example => MeasureClause::Example(self.example(c)?),
+            _ => return Err(self.internal("unexpected measure clause", &c)),
+        })
+    }
+
+    fn rule(&mut self, p: Pair<'_, Rule>) -> R<Rule_> {
+        let span = self.span(&p);
+        let mut name = None;
+        let mut part = None;
+        let mut exception_to = None;
+        let mut clauses = Vec::new();
+        for c in p.clone().into_inner() {
+            match c.as_rule() {
+                Rule::kw_rule => {}
+                Rule::ident => name = Some(self.ident(c)?),
+                Rule::rule_part => {
+                    let i = c.clone().into_inner().find(|x| x.as_rule() == Rule::ident);
+                    part = Some(self.ident(i.ok_or_else(|| self.internal("missing part", &c))?)?);
+                }
+                Rule::rule_exception => {
+                    let i = c.clone().into_inner().find(|x| x.as_rule() == Rule::ident);
+                    exception_to =
+                        Some(self.ident(i.ok_or_else(|| self.internal("missing base rule", &c))?)?);
+                }
+                Rule::r_text | Rule::r_when | Rule::r_amount | Rule::r_floor | Rule::r_cap => {
+                    let kind = c.as_rule();
+                    let arg = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| {
+                            !matches!(
+                                x.as_rule(),
+                                Rule::kw_text
+                                    | Rule::kw_when
+                                    | Rule::kw_amount
+                                    | Rule::kw_floor
+                                    | Rule::kw_cap
+                            )
+                        })
+                        .ok_or_else(|| self.internal("empty rule clause", &c))?;
+                    clauses.push(match kind {
+                        Rule::r_text => RuleClause::Text(self.text(arg)?),
+                        Rule::r_when => RuleClause::When(self.expr(arg)?),
+                        Rule::r_amount => RuleClause::Amount(self.expr(arg)?),
+                        Rule::r_floor => RuleClause::Floor(self.expr(arg)?),
+                        _ => RuleClause::Cap(self.expr(arg)?),
+                    });
+                }
+                _ => return Err(self.internal("unexpected rule part", &c)),
+            }
+        }
+        Ok(Rule_ {
+            name: name.ok_or_else(|| self.internal("missing rule name", &p))?,
+            part,
+            exception_to,
+            clauses,
+            span,
+        })
+    }
+
+    fn example(&mut self, p: Pair<'_, Rule>) -> R<Example> {
+        let span = self.span(&p);
+        let mut name = None;
+        let mut clauses = Vec::new();
+        for c in p.clone().into_inner() {
+            let cspan = self.span(&c);
+            match c.as_rule() {
+                Rule::kw_example => {}
+                Rule::string => name = Some(self.text(c)?),
+                Rule::ex_date => {
+                    let d = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::date_lit);
+                    let d = self.date(d.ok_or_else(|| self.internal("missing date", &c))?)?;
+                    clauses.push(ExampleClause::Date(d, cspan));
+                }
+                Rule::ex_locality => {
+                    let i = c.clone().into_inner().find(|x| x.as_rule() == Rule::ident);
+                    let i = self.ident(i.ok_or_else(|| self.internal("missing locality", &c))?)?;
+                    clauses.push(ExampleClause::Locality(i, cspan));
+                }
+                Rule::ex_facts => {
+                    let mut it = c.clone().into_inner();
+                    let entity = self.ident(self.next(&mut it, &c, "entity")?)?;
+                    let mut facts = Vec::new();
+                    for f in it {
+                        let fspan = self.span(&f);
+                        let mut fi = f.clone().into_inner();
+                        let n = self.ident(self.next(&mut fi, &f, "fact name")?)?;
+                        let v = self.value(self.next(&mut fi, &f, "fact value")?)?;
+                        facts.push(FactValue {
+                            name: n,
+                            value: v,
+                            span: fspan,
+                        });
+                    }
+                    clauses.push(ExampleClause::Facts(entity, facts, cspan));
+                }
+                Rule::ex_expect => {
+                    let mut status = None;
+                    let mut amount = None;
+                    let mut facts = None;
+                    for x in c.clone().into_inner() {
+                        match x.as_rule() {
+                            Rule::kw_expect => {}
+                            Rule::ident => status = Some(self.ident(x)?),
+                            Rule::fact_list => {
+                                let l = x
+                                    .clone()
+                                    .into_inner()
+                                    .next()
+                                    .ok_or_else(|| self.internal("empty list", &x))?;
+                                facts = Some(self.ident_list(l)?);
+                            }
+                            Rule::expect_amount => {
+                                let q = self.next(&mut x.clone().into_inner(), &x, "amount")?;
+                                amount = Some(self.quantity(q)?);
+                            }
+                            _ => return Err(self.internal("unexpected expect part", &x)),
+                        }
+                    }
+                    clauses.push(ExampleClause::Expect(Expect {
+                        status: status.ok_or_else(|| self.internal("missing status", &c))?,
+                        amount,
+                        facts,
+                        span: cspan,
+                    }));
+                }
+                _ => return Err(self.internal("unexpected example part", &c)),
+            }
+        }
+        Ok(Example {
+            name: name.ok_or_else(|| self.internal("missing example name", &p))?,
+            clauses,
+            span,
+        })
+    }
+
+    fn expr(&mut self, p: Pair<'_, Rule>) -> R<Expr> {
+        if p.as_rule() != Rule::expr {
+            return Err(self.internal("expected an expression", &p));
+        }
+        let file = self.file;
+        let sp = |p: &Pair<'_, Rule>| {
+            let s = p.as_span();
+            Span::new(file, s.start(), s.end())
+        };
+        // The Pratt closures cannot borrow `self` mutably at once; collect literal
+        // errors through a RefCell-free side channel instead.
+        let mut side = Builder {
+            file,
+            errors: Vec::new(),
+        };
+        let cell = std::cell::RefCell::new(&mut side);
+        let result = pratt()
+            .map_primary(|prim| cell.borrow_mut().primary(prim))
+            .map_prefix(|op, rhs| {
+                let rhs = rhs?;
+                let span = sp(&op).to(rhs.span);
+                let o = if op.as_rule() == Rule::op_not {
+                    UnaryOp::Not
+                } else {
+                    UnaryOp::Neg
+                };
+                Ok(Expr {
+                    kind: ExprKind::Unary(o, Box::new(rhs)),
+                    span,
+                })
+            })
+            .map_postfix(|lhs, op| {
+                let lhs = lhs?;
+                let span = lhs.span.to(sp(&op));
+                let b = cell.borrow();
+                let list = op
+                    .clone()
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::ident_list)
+                    .ok_or_else(|| b.internal("missing set", &op))?;
+                let set = b.ident_list(list)?;
+                Ok(Expr {
+                    kind: ExprKind::In(Box::new(lhs), set),
+                    span,
+                })
+            })
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, rhs) = (lhs?, rhs?);
+                let o = match op.as_rule() {
+                    Rule::op_or => BinaryOp::Or,
+                    Rule::op_and => BinaryOp::And,
+                    Rule::op_eq => BinaryOp::Eq,
+                    Rule::op_ne => BinaryOp::Ne,
+                    Rule::op_lt => BinaryOp::Lt,
+                    Rule::op_le => BinaryOp::Le,
+                    Rule::op_gt => BinaryOp::Gt,
+                    Rule::op_ge => BinaryOp::Ge,
+                    Rule::op_add => BinaryOp::Add,
+                    Rule::op_sub => BinaryOp::Sub,
+                    Rule::op_mul => BinaryOp::Mul,
+                    _ => BinaryOp::Div,
+                };
+                let span = lhs.span.to(rhs.span);
+                Ok(Expr {
+                    kind: ExprKind::Binary(o, Box::new(lhs), Box::new(rhs)),
+                    span,
+                })
+            })
+            .parse(p.into_inner());
+        drop(cell);
+        self.errors.append(&mut side.errors);
+        result
+    }
+
+    fn primary(&mut self, p: Pair<'_, Rule>) -> R<Expr> {
+        let span = self.span(&p);
+        let kind = match p.as_rule() {
+            Rule::date_lit => ExprKind::Date(self.date(p)?.value),
+            Rule::quantity => ExprKind::Quantity(self.quantity(p)?),
+            Rule::bool_lit => ExprKind::Bool(p.as_str() == "true"),
+            Rule::ident => ExprKind::Name(self.ident(p)?),
+            Rule::qualified => {
+                let mut it = p.clone().into_inner();
+                let a = self.ident(self.next(&mut it, &p, "enumeration")?)?;
+                let b = self.ident(self.next(&mut it, &p, "variant")?)?;
+                ExprKind::Qualified(a, b)
+            }
+            Rule::paren => {
+                let inner = self.next(&mut p.clone().into_inner(), &p, "expression")?;
+                ExprKind::Paren(Box::new(self.expr(inner)?))
+            }
+            Rule::call => {
+                let mut it = p.clone().into_inner();
+                let f = self.ident(self.next(&mut it, &p, "function")?)?;
+                let mut args = Vec::new();
+                for a in it {
+                    args.push(self.expr(a)?);
+                }
+                ExprKind::Call(f, args)
+            }
+            Rule::if_expr => {
+                let mut it = p.clone().into_inner().filter(|x| x.as_rule() == Rule::expr);
+                let c = self.expr(
+                    it.next()
+                        .ok_or_else(|| self.internal("missing condition", &p))?,
+                )?;
+                let t = self.expr(it.next().ok_or_else(|| self.internal("missing then", &p))?)?;
+                let e = self.expr(it.next().ok_or_else(|| self.internal("missing else", &p))?)?;
+                ExprKind::If(Box::new(c), Box::new(t), Box::new(e))
+            }
+            Rule::match_expr => {
+                let mut it = p.clone().into_inner();
+                let kw = self.next(&mut it, &p, "keyword")?;
+                let keyword = if kw.as_rule() == Rule::kw_by {
+                    MatchKeyword::By
+                } else {
+                    MatchKeyword::Match
+                };
+                let scrutinee = self.expr(self.next(&mut it, &p, "matched expression")?)?;
+                let mut arms = Vec::new();
+                for a in it {
+                    let mut ai = a.clone().into_inner();
+                    let variant = self.ident(self.next(&mut ai, &a, "variant")?)?;
+                    let value = self.expr(self.next(&mut ai, &a, "arm value")?)?;
+                    arms.push(MatchArm { variant, value });
+                }
+                ExprKind::Match(Box::new(scrutinee), arms, keyword)
+            }
+            _ => return Err(self.internal("unexpected expression", &p)),
+        };
+        Ok(Expr { kind, span })
+    }
+}
+
+use super::ast::Rule as Rule_;
+
+/// Words for grammar rules in "expected …" messages; `None` hides a rule.
+fn describe(r: Rule) -> Option<&'static str> {
+    Some(match r {
+        Rule::ident | Rule::base_type => "a name",
+        Rule::string => "a string in double quotes",
+        Rule::text_block => "a text block in `\"\"\"`",
+        Rule::date_lit => "a date (YYYY-MM-DD)",
+        Rule::number | Rule::quantity | Rule::expect_amount => "a number",
+        Rule::integer => "a whole number",
+        Rule::expr
+        | Rule::paren
+        | Rule::call
+        | Rule::if_expr
+        | Rule::match_expr
+        | Rule::qualified => "an expression",
+        Rule::value => "a value",
+        Rule::type_expr | Rule::choice_type => "a type",
+        Rule::unit_spec | Rule::unit | Rule::per_unit | Rule::scale => "a unit",
+        Rule::percent_sign => "`%`",
+        Rule::EOI => "end of file",
+        Rule::document => "`document`",
+        Rule::department => "`department`",
+        Rule::enum_decl => "`enum`",
+        Rule::entity => "`entity`",
+        Rule::parameter => "`parameter`",
+        Rule::section | Rule::m_section => "`section`",
+        Rule::measure => "`measure`",
+        Rule::locality | Rule::ex_locality => "`locality`",
+        Rule::doc_field => "a header field",
+        Rule::field => "a field `name: type`",
+        Rule::param_constant => "`=`",
+        Rule::param_versions => "`{`",
+        Rule::param_locality => "`by locality`",
+        Rule::param_version => "a dated value",
+        Rule::param_bound => "`default`, `floor` or `cap`",
+        Rule::locality_value => "`parameter = value`",
+        Rule::m_kind => "`kind`",
+        Rule::m_to => "`to`",
+        Rule::m_effective => "`effective`",
+        Rule::m_deadline => "`applications`",
+        Rule::m_lead => "`lead`",
+        Rule::m_cooperating => "`cooperating`",
+        Rule::m_joint => "`joint`",
+        Rule::m_text | Rule::r_text => "`text`",
+        Rule::rule => "`rule`",
+        Rule::example => "`example`",
+        Rule::rule_part => "`part`",
+        Rule::rule_exception => "`exception to`",
+        Rule::r_when => "`when`",
+        Rule::r_amount => "`amount`",
+        Rule::r_floor => "`floor`",
+        Rule::r_cap => "`cap`",
+        Rule::ex_date => "`date`",
+        Rule::ex_facts => "facts `实体 { … }`",
+        Rule::fact => "a fact `name: value`",
+        Rule::ex_expect => "`expect`",
+        Rule::fact_list => "`[`",
+        Rule::ident_list => "a name",
+        Rule::match_arm => "a match arm `variant => value`",
+        Rule::op_in => "`in`",
+        Rule::op_or
+        | Rule::op_and
+        | Rule::op_eq
+        | Rule::op_ne
+        | Rule::op_le
+        | Rule::op_ge
+        | Rule::op_lt
+        | Rule::op_gt
+        | Rule::op_add
+        | Rule::op_sub
+        | Rule::op_mul
+        | Rule::op_div => "an operator",
+        Rule::op_not | Rule::op_neg => "`not` or `-`",
+        Rule::bool_lit => "`true` or `false`",
+        _ => return None,
+    })
+}
+
+fn convert_pest_error(file: FileId, text: &str, e: &pest::error::Error<Rule>) -> SyntaxError {
+    let pos = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let mut expected: Vec<String> = Vec::new();
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &e.variant {
+        for r in positives {
+            if let Some(d) = describe(*r) {
+                expected.push(d.to_string());
+            }
+        }
+    }
+    let mut pos = pos;
+    if let Some(att) = e.parse_attempts() {
+        for t in att.expected_tokens() {
+            let token = t.to_string();
+            let noise = token.trim().is_empty()
+                || matches!(token.as_str(), "//" | "_" | "\u{FEFF}" | "BUILTIN_RULE");
+            if !noise && !(token.chars().count() == 4 && token.contains("..")) {
+                expected.push(format!("`{token}`"));
+            }
+        }
+        pos = pos.max(att.max_position);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    expected.retain(|x| seen.insert(x.clone()));
+    // punctuation first: a missing `}` or `=` is the likeliest fix
+    expected.sort_by_key(|x| x.chars().nth(1).is_some_and(char::is_alphanumeric));
+    let pos = pos.min(text.len());
+    let rest = text.get(pos..).unwrap_or("");
+    let token: String = {
+        let first = rest.chars().next();
+        match first {
+            None => String::new(),
+            Some(c) if c.is_alphanumeric() || c == '_' => rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .take(24)
+                .collect(),
+            Some(c) => c.to_string(),
+        }
+    };
+    let (found, span) = if token.is_empty() {
+        (
+            "unexpected end of file".to_string(),
+            Span::new(file, pos, pos),
+        )
+    } else {
+        (
+            format!("unexpected `{}`", token.escape_debug()),
+            Span::new(file, pos, pos + token.len()),
+        )
+    };
+    let expected_text = match expected.len() {
+        0 => "not expected here".to_string(),
+        1 => format!("expected {}", expected.join("")),
+        n if n <= 8 => {
+            let (last, init) = expected
+                .split_last()
+                .map_or((String::new(), &[][..]), |(l, i)| (l.clone(), i));
+            format!("expected {} or {}", init.join(", "), last)
+        }
+        _ => format!(
+            "expected one of {}, …",
+            expected
+                .iter()
+                .take(8)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let help = if token.is_empty() {
+        Some("the file ends too early: is a `}` or a closing `\"\"\"` missing?".to_string())
+    } else if token.chars().any(|c| {
+        matches!(
+            c,
+            '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{3001}' | '\u{3002}'
+        )
+    }) {
+        Some("full-width punctuation and digits belong inside strings; write ASCII `:`, `,`, `(`, digits and spaces in code".to_string())
+    } else if token
+        .chars()
+        .any(|c| matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{00A0}'))
+    {
+        Some("remove the invisible character (zero-width or non-breaking space)".to_string())
+    } else {
+        Some("see docs/language.md for the syntax of this construct".to_string())
+    };
+    SyntaxError::Unexpected {
+        found,
+        span,
+        expected: expected_text,
+        help,
+    }
+}
+
+/// Parses a date written `YYYY-MM-DD` (used for facts and the CLI too).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let mut parts = s.split('-');
+    let y = i32::from_str(parts.next()?).ok()?;
+    let m = u32::from_str(parts.next()?).ok()?;
+    let d = u32::from_str(parts.next()?).ok()?;
+    if parts.next().is_some() || s.len() > 10 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m, d)
+}
