@@ -27,6 +27,7 @@ pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnostic;
+pub mod eval;
 pub mod ir;
 pub mod load;
 pub mod source;

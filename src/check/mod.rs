@@ -15,6 +15,7 @@
 mod error;
 mod expr;
 mod suggest;
+pub use suggest::did_you_mean;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -27,7 +28,6 @@ use crate::ir::{self, MeasureKind, Status};
 use crate::source::{SourceMap, SourceRef, Span};
 use crate::syntax::ast::{self, DeptRole, Item};
 use crate::types::{Dim, NumKind, Type, Unit};
-use suggest::did_you_mean;
 
 /// The most errors one run reports.
 pub const MAX_ERRORS: usize = 200;

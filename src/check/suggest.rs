@@ -3,7 +3,7 @@
 //! no suggestion beats a wrong one.
 
 /// The closest candidate to `name`, if it is close enough.
-pub(crate) fn did_you_mean<'a>(
+pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {

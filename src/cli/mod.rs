@@ -10,6 +10,8 @@ use crate::diagnostic::{self, Diagnostic, WithSource};
 use crate::load;
 use crate::source::SourceMap;
 
+mod run_cmd;
+
 /// Success.
 pub const EXIT_OK: u8 = 0;
 /// The input (policy, facts, tests) is wrong.
@@ -70,6 +72,46 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Evaluate every measure for one entity on one date.
+    Eval {
+        /// Policy files or folders, or one exported `.json` policy.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The facts: `{"entity": "企业", "facts": {…}}` (`-` reads stdin).
+        #[arg(long)]
+        facts: PathBuf,
+        /// The application date, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date_arg)]
+        date: chrono::NaiveDate,
+        /// The locality whose delegated values apply.
+        #[arg(long)]
+        locality: Option<String>,
+        /// Show why: conditions, parameter values and computations.
+        #[arg(long)]
+        explain: bool,
+        /// Only this measure (its number).
+        #[arg(long)]
+        measure: Option<u32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Run the examples written in the policy; ends with `N passed, N failed`.
+    Test {
+        /// Policy files or folders, or one exported `.json` policy.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// List passing examples too.
+        #[arg(short, long)]
+        verbose: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+}
+
+fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
+    crate::syntax::parse_date(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
 }
 
 /// Runs the CLI with the process's arguments and returns the exit code.
@@ -95,6 +137,29 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check { paths, format } => cmd_check(&paths, format, fmt),
         Command::Export { paths, output } => cmd_export(&paths, output, fmt),
+        Command::Eval {
+            paths,
+            facts,
+            date,
+            locality,
+            explain,
+            measure,
+            format,
+        } => run_cmd::eval(
+            &paths,
+            &facts,
+            date,
+            locality.as_deref(),
+            explain,
+            measure,
+            format,
+            fmt,
+        ),
+        Command::Test {
+            paths,
+            verbose,
+            format,
+        } => run_cmd::test(&paths, verbose, format, fmt),
     }
 }
 
@@ -153,6 +218,21 @@ pub fn compile_paths(
             Err(EXIT_INPUT)
         }
     }
+}
+
+/// Loads a policy: one exported `.json` file, or policy sources compiled.
+pub fn load_policy(paths: &[PathBuf], fmt: ErrorFormat) -> Result<crate::ir::Policy, u8> {
+    if let [one] = paths {
+        if one.extension().is_some_and(|x| x == "json") {
+            let text = std::fs::read_to_string(one)
+                .map_err(|e| usage_error(&format!("cannot read `{}`: {e}", one.display())))?;
+            return crate::ir::Policy::from_json(&text).map_err(|e| {
+                report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
+                EXIT_INPUT
+            });
+        }
+    }
+    compile_paths(paths, fmt).map(|(_, p)| p)
 }
 
 fn cmd_check(paths: &[PathBuf], format: OutputFormat, fmt: ErrorFormat) -> u8 {

@@ -396,17 +396,21 @@ pub enum Status {
     DeadlinePassed,
     /// The outcome depends on facts not given.
     NeedsFacts,
+    /// Evaluation failed: conflicting rules, an overflow, a division by zero,
+    /// or a parameter without a value on the date.
+    Error,
 }
 
 impl Status {
     /// All statuses with their keywords.
-    pub const ALL: [(Status, &'static str); 6] = [
+    pub const ALL: [(Status, &'static str); 7] = [
         (Status::Eligible, "eligible"),
         (Status::NotEligible, "not_eligible"),
         (Status::NotAddressed, "not_addressed"),
         (Status::NotInForce, "not_in_force"),
         (Status::DeadlinePassed, "deadline_passed"),
         (Status::NeedsFacts, "needs_facts"),
+        (Status::Error, "error"),
     ];
 
     /// The keyword.

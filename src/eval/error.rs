@@ -1,0 +1,125 @@
+//! Errors of the evaluation stage: facts that do not fit the schema, and
+//! evaluations that cannot give an exact answer.
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::source::SourceRef;
+
+/// A facts file that does not fit the policy's entities. `path` is a JSON path
+/// such as `$.facts.裁员率`.
+#[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+#[error("{path}: {message}")]
+#[diagnostic(code(policy::facts::invalid))]
+pub struct FactsError {
+    /// Where in the JSON.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// An evaluation that cannot give an exact answer. It names the rule and its
+/// source so the analyst can find it.
+#[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum EvalError {
+    /// Two rules of one part apply and neither is an exception to the other.
+    #[error("rules `{first}` ({first_source}) and `{second}` ({second_source}) both apply")]
+    #[diagnostic(
+        code(policy::eval::conflict),
+        help("make the conditions exclusive, or declare one rule `exception to` the other")
+    )]
+    Conflict {
+        /// One rule.
+        first: String,
+        /// Where it is.
+        first_source: SourceRef,
+        /// The other rule.
+        second: String,
+        /// Where it is.
+        second_source: SourceRef,
+    },
+    /// A number too large to be kept exactly.
+    #[error("the amount of rule `{rule}` ({source_ref}) overflows")]
+    #[diagnostic(
+        code(policy::eval::overflow),
+        help("the facts or parameters are far too large; check them")
+    )]
+    Overflow {
+        /// The rule.
+        rule: String,
+        /// Where it is.
+        source_ref: SourceRef,
+    },
+    /// `x / 0`
+    #[error("rule `{rule}` ({source_ref}) divides by zero")]
+    #[diagnostic(
+        code(policy::eval::division_by_zero),
+        help("guard the division with a condition, e.g. `when 在职职工人数 > 0 人 and …`")
+    )]
+    DivisionByZero {
+        /// The rule.
+        rule: String,
+        /// Where it is.
+        source_ref: SourceRef,
+    },
+    /// A date moved outside the calendar's range.
+    #[error("rule `{rule}` ({source_ref}) computes a date out of range")]
+    #[diagnostic(
+        code(policy::eval::date_out_of_range),
+        help("check the dates and durations in the facts")
+    )]
+    DateOutOfRange {
+        /// The rule.
+        rule: String,
+        /// Where it is.
+        source_ref: SourceRef,
+    },
+    /// A dated parameter has no value yet on the date.
+    #[error("parameter `{param}` has no value on {date}; its first value is from {first}")]
+    #[diagnostic(
+        code(policy::eval::no_value_on_date),
+        help("add an earlier dated value, or evaluate on a later date")
+    )]
+    NoValueOnDate {
+        /// The parameter.
+        param: String,
+        /// The date asked for.
+        date: String,
+        /// The first dated value.
+        first: String,
+    },
+    /// A delegated parameter without default, and no locality.
+    #[error("parameter `{param}` is set by each locality, and no locality was given")]
+    #[diagnostic(
+        code(policy::eval::needs_locality),
+        help("give a locality (`--locality NAME` or `locality NAME` in the example)")
+    )]
+    NeedsLocality {
+        /// The parameter.
+        param: String,
+    },
+    /// The locality named does not exist.
+    #[error("unknown locality `{name}`")]
+    #[diagnostic(code(policy::eval::unknown_locality))]
+    UnknownLocality {
+        /// The name.
+        name: String,
+        /// The localities there are.
+        #[help]
+        help: Option<String>,
+    },
+    /// The IR holds something the evaluator cannot use (only from a hand-edited JSON).
+    #[error("the policy is inconsistent: {what}")]
+    #[diagnostic(
+        code(policy::eval::inconsistent),
+        help("export the policy again with `policyc export`")
+    )]
+    Inconsistent {
+        /// What.
+        what: String,
+    },
+}

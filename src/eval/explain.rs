@@ -1,0 +1,388 @@
+//! Explanations: for each rule, each condition with its value, the parameter
+//! values used and where they came from, and each amount step by step with the
+//! numbers filled in. Plus the text rendering of an evaluation.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::ops::{self, OpError};
+use super::{param_value, Ctx, Ev, Evaluation, CURRENCY, ROUNDING};
+use crate::ir::{BinaryOp, Expr, Measure, Node, Status, Type, Value};
+use crate::source::SourceRef;
+
+/// Why a measure came out as it did: one entry per rule.
+#[derive(Clone, Debug, Serialize)]
+pub struct Explanation {
+    /// The rules in order.
+    pub rules: Vec<RuleExplanation>,
+}
+
+/// How one rule evaluated.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleExplanation {
+    /// The rule.
+    pub rule: String,
+    /// Its part.
+    pub part: Option<String>,
+    /// The rule it is an exception to.
+    pub exception_to: Option<String>,
+    /// The sentence it encodes.
+    pub text: Option<String>,
+    /// Where it is written.
+    pub source: SourceRef,
+    /// Its condition.
+    pub condition: Option<Step>,
+    /// Its amount.
+    pub amount: Option<Step>,
+    /// Its floor.
+    pub floor: Option<Step>,
+    /// Its cap.
+    pub cap: Option<Step>,
+}
+
+/// One evaluated expression.
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    /// The expression as written in the policy.
+    pub expr: String,
+    /// `held`, `failed` or `unknown` for conditions; `value` otherwise.
+    pub state: &'static str,
+    /// The value (or what it waits for).
+    pub value: String,
+    /// The expression with the facts and parameters filled in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computed: Option<String>,
+    /// For a parameter: which value was used (dated version, locality, default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The parts of a condition, or the facts and parameters an amount uses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Step>,
+}
+
+pub(super) fn explain_measure(ctx: &Ctx<'_>, m: &Measure) -> Explanation {
+    let rules = m
+        .rules
+        .iter()
+        .map(|r| RuleExplanation {
+            rule: r.name.clone(),
+            part: r.part.clone(),
+            exception_to: r
+                .exception_to
+                .and_then(|i| m.rules.get(i as usize))
+                .map(|b| b.name.clone()),
+            text: r.text.clone(),
+            source: r.source.clone(),
+            condition: r.condition.as_ref().map(|c| step(ctx, c)),
+            amount: r.amount.as_ref().map(|a| step(ctx, a)),
+            floor: r.floor.as_ref().map(|a| step(ctx, a)),
+            cap: r.cap.as_ref().map(|a| step(ctx, a)),
+        })
+        .collect();
+    Explanation { rules }
+}
+
+fn value_of(ctx: &Ctx<'_>, e: &Expr) -> (Result<Ev, OpError>, String) {
+    let v = ops::eval(ctx, e);
+    let text = match &v {
+        Ok(Ev::Known(val)) => ctx.policy.value_text(val, &e.ty),
+        Ok(Ev::Unknown(s)) => format!("unknown: needs {}", names(ctx, s).join(", ")),
+        Err(err) => format!("error: {}", describe(err)),
+    };
+    (v, text)
+}
+
+fn describe(e: &OpError) -> String {
+    match e {
+        OpError::Overflow => "overflow".into(),
+        OpError::DivisionByZero => "division by zero".into(),
+        OpError::DateOutOfRange => "date out of range".into(),
+        OpError::Eval(x) => x.to_string(),
+    }
+}
+
+fn names(ctx: &Ctx<'_>, s: &BTreeSet<u32>) -> Vec<String> {
+    let ent = ctx.policy.entities.get(ctx.facts.entity as usize);
+    s.iter()
+        .filter_map(|i| {
+            ent.and_then(|e| e.fields.get(*i as usize))
+                .map(|f| f.name.clone())
+        })
+        .collect()
+}
+
+fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
+    let (v, value) = value_of(ctx, e);
+    let state = if e.ty == Type::Bool {
+        match v {
+            Ok(Ev::Known(Value::Bool(true))) => "held",
+            Ok(Ev::Known(_)) => "failed",
+            _ => "unknown",
+        }
+    } else {
+        "value"
+    };
+    let expr = ctx.policy.expr_text(e);
+    let mut s = Step {
+        expr,
+        state,
+        value,
+        computed: None,
+        origin: None,
+        children: Vec::new(),
+    };
+    match &e.node {
+        Node::Binary {
+            op: op @ (BinaryOp::And | BinaryOp::Or),
+            ..
+        } => {
+            let mut parts = Vec::new();
+            flatten(e, *op, &mut parts);
+            s.children = parts.into_iter().map(|p| step(ctx, p)).collect();
+        }
+        Node::Not { arg } => s.children = vec![step(ctx, arg)],
+        Node::Literal { .. } => {}
+        Node::Field { .. } => {}
+        Node::Param { index, .. } => {
+            s.origin = param_value(ctx, *index).ok().map(|(_, o)| o);
+        }
+        _ => {
+            let mut computed = String::new();
+            substitute(ctx, e, &mut computed, 0);
+            if computed != s.expr {
+                s.computed = Some(format!("{computed} = {}", s.value));
+            }
+            let mut leaves = Vec::new();
+            collect_leaves(e, &mut leaves);
+            let mut seen = BTreeSet::new();
+            for l in leaves {
+                let key = ctx.policy.expr_text(l);
+                if seen.insert(key) {
+                    s.children.push(step(ctx, l));
+                }
+            }
+        }
+    }
+    s
+}
+
+fn flatten<'e>(e: &'e Expr, op: BinaryOp, out: &mut Vec<&'e Expr>) {
+    match &e.node {
+        Node::Binary { op: o, lhs, rhs } if *o == op => {
+            flatten(lhs, op, out);
+            flatten(rhs, op, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+fn collect_leaves<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.node {
+        Node::Field { .. } | Node::Param { .. } => out.push(e),
+        Node::Literal { .. } => {}
+        Node::Not { arg } | Node::Neg { arg } | Node::In { arg, .. } => collect_leaves(arg, out),
+        Node::Binary { lhs, rhs, .. } => {
+            collect_leaves(lhs, out);
+            collect_leaves(rhs, out);
+        }
+        Node::If {
+            cond,
+            then,
+            otherwise,
+        } => {
+            collect_leaves(cond, out);
+            collect_leaves(then, out);
+            collect_leaves(otherwise, out);
+        }
+        Node::Match { scrutinee, arms } => {
+            collect_leaves(scrutinee, out);
+            // only the arm taken matters, but the analyst may want all; keep the scrutinee
+            let _ = arms;
+        }
+        Node::Call { args, .. } => {
+            for a in args {
+                collect_leaves(a, out);
+            }
+        }
+    }
+}
+
+/// Prints `e` with facts and parameters replaced by their values; a match prints only the arm taken.
+fn substitute(ctx: &Ctx<'_>, e: &Expr, out: &mut String, parent: u8) {
+    match &e.node {
+        Node::Field { .. } | Node::Param { .. } => {
+            let (_, text) = value_of(ctx, e);
+            if text.starts_with("unknown") {
+                let _ = write!(out, "?{}", ctx.policy.expr_text(e));
+            } else {
+                out.push_str(&text);
+            }
+        }
+        Node::Binary { op, lhs, rhs } => {
+            let p = op.precedence();
+            if p < parent {
+                out.push('(');
+            }
+            substitute(ctx, lhs, out, p);
+            let sym = match op {
+                BinaryOp::Mul => "×",
+                BinaryOp::Div => "÷",
+                o => o.symbol(),
+            };
+            let _ = write!(out, " {sym} ");
+            substitute(ctx, rhs, out, p + 1);
+            if p < parent {
+                out.push(')');
+            }
+        }
+        Node::Match { scrutinee, arms } => match ops::eval(ctx, scrutinee) {
+            Ok(Ev::Known(Value::Variant(v))) => match arms.get(v as usize) {
+                Some(arm) => {
+                    let _ = write!(out, "[{}] ", arm.name);
+                    substitute(ctx, &arm.value, out, parent);
+                }
+                None => out.push_str(&ctx.policy.expr_text(e)),
+            },
+            _ => out.push_str(&ctx.policy.expr_text(e)),
+        },
+        Node::Call { func, args } => {
+            out.push_str(match func {
+                crate::ir::Func::Min => "min(",
+                crate::ir::Func::Max => "max(",
+            });
+            for (i, a) in args.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                substitute(ctx, a, out, 0);
+            }
+            out.push(')');
+        }
+        _ => out.push_str(&ctx.policy.expr_text(e)),
+    }
+}
+
+/// Renders an evaluation for people: one block per measure, the explanation
+/// tree under it when present, and the total.
+pub fn render_text(ev: &Evaluation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} on {}{}",
+        ev.entity,
+        ev.date,
+        ev.locality
+            .as_ref()
+            .map(|l| format!(" in {l}"))
+            .unwrap_or_default()
+    );
+    for m in &ev.measures {
+        let amount = match (m.status, m.total) {
+            (Status::Eligible, Some(t)) => format!("  {} 元", fen(t)),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "\n{}{}  {}{}",
+            m.label,
+            m.title,
+            m.status.keyword(),
+            amount
+        );
+        let _ = writeln!(out, "  {}", m.reason);
+        for a in &m.amounts {
+            let bound = match a.bounded_by {
+                Some(b) => format!(
+                    " (computed {} 元, limited by its {b})",
+                    a.computed.normalize()
+                ),
+                None => String::new(),
+            };
+            let part = a
+                .part
+                .as_ref()
+                .map(|p| format!(" [{p}]"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  rule {}{}: {} 元{}  ({})",
+                a.rule,
+                part,
+                fen(a.amount),
+                bound,
+                a.source
+            );
+        }
+        if let Some(x) = &m.explanation {
+            for r in &x.rules {
+                let exc = r
+                    .exception_to
+                    .as_ref()
+                    .map(|b| format!(" exception to {b}"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  ├ rule {}{}  {}", r.rule, exc, r.source);
+                if let Some(t) = &r.text {
+                    let _ = writeln!(out, "  │   「{}」", t.replace('\n', ""));
+                }
+                if let Some(c) = &r.condition {
+                    write_step(&mut out, "when", c, 2);
+                }
+                for (kw, s) in [("amount", &r.amount), ("floor", &r.floor), ("cap", &r.cap)] {
+                    if let Some(s) = s {
+                        write_step(&mut out, kw, s, 2);
+                    }
+                }
+            }
+        }
+    }
+    let eligible = ev
+        .measures
+        .iter()
+        .filter(|m| m.status == Status::Eligible)
+        .count();
+    let _ = writeln!(
+        out,
+        "\ntotal {} 元 ({CURRENCY}) from {eligible} eligible measure{}; amounts rounded to the {ROUNDING}",
+        fen(ev.total),
+        if eligible == 1 { "" } else { "s" }
+    );
+    out
+}
+
+fn write_step(out: &mut String, kw: &str, s: &Step, depth: usize) {
+    let pad = "  │ ".to_string() + &"  ".repeat(depth.saturating_sub(1));
+    let mark = match s.state {
+        "held" => "✓ ",
+        "failed" => "✗ ",
+        "unknown" => "? ",
+        _ => "",
+    };
+    let head = if kw.is_empty() {
+        String::new()
+    } else {
+        format!("{kw} ")
+    };
+    let _ = write!(out, "{pad}{mark}{head}{}", s.expr);
+    if s.state == "value" || s.state == "unknown" {
+        let _ = write!(out, "  → {}", s.value);
+    }
+    if let Some(o) = &s.origin {
+        let _ = write!(out, "  ({o})");
+    }
+    out.push('\n');
+    if let Some(c) = &s.computed {
+        let _ = writeln!(out, "{pad}    = {c}");
+    }
+    for c in &s.children {
+        write_step(out, "", c, depth + 1);
+    }
+}
+
+/// An amount with two decimals: `48000.00`.
+fn fen(d: rust_decimal::Decimal) -> String {
+    let mut x = d;
+    x.rescale(2);
+    x.to_string()
+}

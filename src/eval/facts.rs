@@ -1,0 +1,371 @@
+//! Facts about one entity, read from JSON and checked against the policy's schema.
+//!
+//! The JSON shape is `{"entity": "企业", "facts": {"规模": "小型", "裁员率": "3%", …}}`.
+//! A fact that is absent or `null` is unknown. Numbers are read exactly from
+//! their digits (never through a float). See `docs/facts.md`.
+
+use rust_decimal::Decimal;
+use serde_json::Value as Json;
+
+use super::error::FactsError;
+use crate::ir::{EntityDef, ExampleDef, NumKind, Policy, Type, Unit, Value};
+
+/// The largest magnitude a numeric fact may have (10^15): with it, a product of
+/// three facts still fits the 28 exact digits of a decimal.
+pub const MAX_MAGNITUDE: i64 = 1_000_000_000_000_000;
+
+/// Facts about one entity: a value per field slot, `None` where unknown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Facts {
+    /// Index of the entity in the policy.
+    pub entity: u32,
+    /// One value per field, in the entity's field order.
+    pub values: Vec<Option<Value>>,
+}
+
+impl Facts {
+    /// Facts with every field unknown.
+    pub fn unknown(policy: &Policy, entity: u32) -> Facts {
+        let n = policy
+            .entities
+            .get(entity as usize)
+            .map_or(0, |e| e.fields.len());
+        Facts {
+            entity,
+            values: vec![None; n],
+        }
+    }
+
+    /// The facts an example gives.
+    pub fn from_example(policy: &Policy, ex: &ExampleDef) -> Facts {
+        let mut f = Facts::unknown(policy, ex.entity);
+        for fact in &ex.facts {
+            if let Some(slot) = f.values.get_mut(fact.slot as usize) {
+                *slot = Some(fact.value.clone());
+            }
+        }
+        f
+    }
+
+    /// Reads facts from JSON text, reporting every problem with its JSON path.
+    pub fn from_json(policy: &Policy, text: &str) -> Result<Facts, Vec<FactsError>> {
+        let json: Json = serde_json::from_str(text).map_err(|e| {
+            vec![FactsError {
+                path: "$".into(),
+                message: format!("not valid JSON: {e}"),
+                help: Some(
+                    "the facts file is one JSON object: {\"entity\": \"…\", \"facts\": {…}}".into(),
+                ),
+            }]
+        })?;
+        Facts::from_json_value(policy, &json)
+    }
+
+    /// Reads facts from a parsed JSON value.
+    pub fn from_json_value(policy: &Policy, json: &Json) -> Result<Facts, Vec<FactsError>> {
+        let err = |path: &str, message: String, help: Option<String>| FactsError {
+            path: path.to_string(),
+            message,
+            help,
+        };
+        let Json::Object(top) = json else {
+            return Err(vec![err(
+                "$",
+                "expected an object".into(),
+                Some("write {\"entity\": \"…\", \"facts\": {…}}".into()),
+            )]);
+        };
+        let mut errors = Vec::new();
+        for k in top.keys() {
+            if k != "entity" && k != "facts" && k != "id" {
+                errors.push(err(
+                    &format!("$.{k}"),
+                    format!("unknown key `{k}`"),
+                    Some("the keys are `entity`, `facts` and optionally `id`".into()),
+                ));
+            }
+        }
+        let entity_name = match top.get("entity") {
+            Some(Json::String(s)) => s.as_str(),
+            Some(_) => {
+                return Err(vec![err(
+                    "$.entity",
+                    "expected the entity's name as a string".into(),
+                    None,
+                )])
+            }
+            None => {
+                return Err(vec![err(
+                    "$",
+                    "missing `entity`".into(),
+                    Some(entity_list(policy)),
+                )])
+            }
+        };
+        let Some((ei, entity)) = policy.entity(entity_name) else {
+            let names: Vec<&str> = policy.entities.iter().map(|e| e.name.as_str()).collect();
+            let help = crate::check::did_you_mean(entity_name, names).or(Some(entity_list(policy)));
+            return Err(vec![err(
+                "$.entity",
+                format!("unknown entity `{entity_name}`"),
+                help,
+            )]);
+        };
+        let mut facts = Facts::unknown(policy, ei);
+        match top.get("facts") {
+            None | Some(Json::Null) => {}
+            Some(Json::Object(map)) => {
+                for (k, v) in map {
+                    let path = format!("$.facts.{k}");
+                    let Some((slot, field)) =
+                        entity.fields.iter().enumerate().find(|(_, f)| f.name == *k)
+                    else {
+                        let help = crate::check::did_you_mean(
+                            k,
+                            entity.fields.iter().map(|f| f.name.as_str()),
+                        )
+                        .or_else(|| Some(field_list(entity)));
+                        errors.push(err(
+                            &path,
+                            format!("`{}` has no field `{k}`", entity.name),
+                            help,
+                        ));
+                        continue;
+                    };
+                    match fact_value(policy, &field.ty, v) {
+                        Ok(val) => {
+                            if let Some(s) = facts.values.get_mut(slot) {
+                                *s = val;
+                            }
+                        }
+                        Err((message, help)) => errors.push(err(&path, message, help)),
+                    }
+                }
+            }
+            Some(_) => errors.push(err(
+                "$.facts",
+                "expected an object of field values".into(),
+                None,
+            )),
+        }
+        if errors.is_empty() {
+            Ok(facts)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn entity_list(policy: &Policy) -> String {
+    let names: Vec<&str> = policy.entities.iter().map(|e| e.name.as_str()).collect();
+    format!("the entities are {}", names.join(", "))
+}
+
+fn field_list(entity: &EntityDef) -> String {
+    let names: Vec<&str> = entity.fields.iter().map(|f| f.name.as_str()).collect();
+    format!("the fields of `{}` are {}", entity.name, names.join(", "))
+}
+
+type FactResult = Result<Option<Value>, (String, Option<String>)>;
+
+/// Converts one JSON value to a value of type `ty`.
+fn fact_value(policy: &Policy, ty: &Type, v: &Json) -> FactResult {
+    if v.is_null() {
+        return Ok(None);
+    }
+    let found = json_kind(v);
+    match ty {
+        Type::Bool => match v {
+            Json::Bool(b) => Ok(Some(Value::Bool(*b))),
+            _ => Err((format!("expected true or false, found {found}"), None)),
+        },
+        Type::Date => match v {
+            Json::String(s) => crate::syntax::parse_date(s)
+                .map(|d| Some(Value::Date(d)))
+                .ok_or_else(|| {
+                    (
+                        format!("`{s}` is not a date"),
+                        Some("write dates as \"YYYY-MM-DD\", e.g. \"2020-04-15\"".into()),
+                    )
+                }),
+            _ => Err((
+                format!("expected a date string, found {found}"),
+                Some("write dates as \"YYYY-MM-DD\"".into()),
+            )),
+        },
+        Type::Enum { id, name } => {
+            let variants = policy
+                .enums
+                .get(*id as usize)
+                .map(|e| e.variants.as_slice())
+                .unwrap_or(&[]);
+            match v {
+                Json::String(s) => variants
+                    .iter()
+                    .position(|x| x == s)
+                    .map(|i| Some(Value::Variant(i as u32)))
+                    .ok_or_else(|| {
+                        let help =
+                            crate::check::did_you_mean(s, variants.iter().map(String::as_str))
+                                .unwrap_or_else(|| {
+                                    format!("the variants of `{name}` are {}", variants.join(", "))
+                                });
+                        (format!("`{s}` is not a variant of `{name}`"), Some(help))
+                    }),
+                _ => Err((
+                    format!("expected one of {}, found {found}", variants.join(", ")),
+                    None,
+                )),
+            }
+        }
+        Type::Number { kind, unit } => {
+            let n = match v {
+                Json::Number(n) => parse_number(&n.to_string())?,
+                Json::String(s) => parse_number_text(s, ty)?,
+                _ => {
+                    return Err((
+                        format!("expected {ty}, found {found}"),
+                        Some(number_help(ty)),
+                    ))
+                }
+            };
+            if n.abs() >= Decimal::from(MAX_MAGNITUDE) {
+                return Err((
+                    format!("{} is out of range", n.normalize()),
+                    Some("numeric facts must be smaller than 10^15 in magnitude".into()),
+                ));
+            }
+            if *kind == NumKind::Integer && !n.fract().is_zero() {
+                return Err((
+                    format!("expected a whole number, found {}", n.normalize()),
+                    None,
+                ));
+            }
+            let unit_bearing = !unit.is_none();
+            if n.is_sign_negative() && !n.is_zero() && (unit_bearing || *kind == NumKind::Percent) {
+                return Err((
+                    format!("{} must not be negative", n.normalize()),
+                    Some(format!("{ty} counts or amounts cannot be below zero")),
+                ));
+            }
+            Ok(Some(Value::Number(n)))
+        }
+    }
+}
+
+fn json_kind(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
+    }
+}
+
+fn number_help(ty: &Type) -> String {
+    match ty {
+        Type::Number {
+            kind: NumKind::Percent,
+            ..
+        } => "write a percentage as \"5.5%\" or as a fraction 0.055".into(),
+        t if t.dim().is_some_and(|d| d.exp(Unit::Yuan) == 1) => {
+            "write money as a number of 元, e.g. 48000 or \"4.8 万元\"".into()
+        }
+        _ => "write a number, e.g. 12".into(),
+    }
+}
+
+/// Parses a JSON number's digits exactly (`1e3` is allowed; `1e400` is out of range).
+fn parse_number(s: &str) -> Result<Decimal, (String, Option<String>)> {
+    let r = if s.contains(['e', 'E']) {
+        Decimal::from_scientific(s)
+    } else {
+        Decimal::from_str_exact(s)
+    };
+    r.map_err(|_| {
+        (
+            format!("{s} is out of range"),
+            Some("numeric facts must be smaller than 10^15 in magnitude".into()),
+        )
+    })
+}
+
+/// Parses `"48000"`, `"48000 元"`, `"4.8 万元"`, `"5.5%"`, `"12 个月"`, `"100 元/人"`.
+fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<String>)> {
+    let bad = || {
+        (
+            format!("`{s}` is not {}", article(ty)),
+            Some(number_help(ty)),
+        )
+    };
+    let t = s.trim();
+    if let Some(p) = t.strip_suffix('%') {
+        if !matches!(
+            ty,
+            Type::Number {
+                kind: NumKind::Percent,
+                ..
+            }
+        ) {
+            return Err(bad());
+        }
+        let n = Decimal::from_str_exact(p.trim()).map_err(|_| bad())?;
+        return n.checked_div(Decimal::ONE_HUNDRED).ok_or_else(bad);
+    }
+    let digits_end = t
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == '-'))
+        .map_or(t.len(), |(i, _)| i);
+    let (digits, rest) = t.split_at(digits_end);
+    let mut n = Decimal::from_str_exact(digits).map_err(|_| bad())?;
+    let mut rest = rest.trim();
+    if let Some(r) = rest.strip_prefix('万') {
+        n = n.checked_mul(Decimal::from(10_000)).ok_or_else(bad)?;
+        rest = r;
+    }
+    if !rest.is_empty() {
+        let expected = unit_text(ty);
+        let normalized = rest.replace("个月", "月");
+        if normalized != expected {
+            return Err((
+                format!("`{s}` has unit `{rest}`, expected `{expected}`"),
+                Some(number_help(ty)),
+            ));
+        }
+    }
+    if let Type::Number {
+        kind: NumKind::Percent,
+        ..
+    } = ty
+    {
+        // a bare number for a percent is a fraction, as in JSON numbers
+        return Ok(n);
+    }
+    Ok(n)
+}
+
+fn article(ty: &Type) -> String {
+    format!("a value of type {ty}")
+}
+
+/// The unit of a type as written after a number: `元`, `元/人/月`, `人`, `月`.
+fn unit_text(ty: &Type) -> String {
+    let Some(d) = ty.dim() else {
+        return String::new();
+    };
+    let mut s = String::new();
+    let mut den = String::new();
+    for u in [Unit::Yuan, Unit::Person, Unit::Day, Unit::Month, Unit::Year] {
+        let e = d.exp(u);
+        for _ in 0..e.max(0) {
+            s.push_str(u.symbol());
+        }
+        for _ in 0..(-e).max(0) {
+            den.push('/');
+            den.push_str(u.symbol());
+        }
+    }
+    s + &den
+}

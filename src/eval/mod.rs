@@ -1,0 +1,587 @@
+//! The evaluation stage: runs the IR for one entity on one date in one locality.
+//!
+//! Evaluation is total and deterministic: the IR has no loops or recursion
+//! (exceptions form a tree checked at compile time), every operation is exact or
+//! an error, and nothing reads the clock or the disk. Unknown facts propagate
+//! with Kleene's three-valued logic: `false and ?` is false, so a fact that
+//! cannot change the outcome is never asked for.
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod error;
+mod explain;
+mod facts;
+mod ops;
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+
+pub use error::{EvalError, FactsError};
+pub use explain::{render_text, Explanation, Step};
+pub use facts::{Facts, MAX_MAGNITUDE};
+
+use crate::ir::{
+    Expr, LocalityDef, Measure, MeasureKind, ParamValue, Policy, RuleDef, Status, Value,
+};
+use crate::source::SourceRef;
+
+/// The currency of every amount.
+pub const CURRENCY: &str = "CNY";
+/// How amounts are rounded: to the fen, half away from zero.
+pub const ROUNDING: &str = "fen, half away from zero";
+
+/// What to evaluate: the application date and the locality.
+#[derive(Clone, Debug)]
+pub struct Request<'a> {
+    /// The application date.
+    pub date: NaiveDate,
+    /// The locality whose delegated values apply.
+    pub locality: Option<&'a str>,
+    /// Whether to build explanations.
+    pub explain: bool,
+}
+
+/// The outcome for one entity: every measure's result and the total.
+#[derive(Clone, Debug, Serialize)]
+pub struct Evaluation {
+    /// The entity's name.
+    pub entity: String,
+    /// The application date.
+    pub date: NaiveDate,
+    /// The locality.
+    pub locality: Option<String>,
+    /// One result per measure, in measure order.
+    pub measures: Vec<MeasureResult>,
+    /// The sum of the eligible measures' totals.
+    pub total: Decimal,
+    /// Always `CNY`.
+    pub currency: &'static str,
+}
+
+/// The outcome of one measure.
+#[derive(Clone, Debug, Serialize)]
+pub struct MeasureResult {
+    /// The measure's number.
+    pub number: u32,
+    /// （三）
+    pub label: String,
+    /// Its title.
+    pub title: String,
+    /// Its kind.
+    pub kind: MeasureKind,
+    /// The status.
+    pub status: Status,
+    /// Why, in one line.
+    pub reason: String,
+    /// The amount of each rule that applies.
+    pub amounts: Vec<RuleAmount>,
+    /// The sum of the amounts, if any rule gives one.
+    pub total: Option<Decimal>,
+    /// For `needs_facts`: the facts to ask for, sorted.
+    pub needs: Vec<String>,
+    /// For `error`: what went wrong.
+    pub error: Option<EvalError>,
+    /// The explanation, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanation>,
+}
+
+/// The amount one rule gives.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RuleAmount {
+    /// The rule.
+    pub rule: String,
+    /// Its part, if named.
+    pub part: Option<String>,
+    /// The amount, rounded to the fen.
+    pub amount: Decimal,
+    /// The amount before floor, cap and rounding.
+    pub computed: Decimal,
+    /// `floor` or `cap` if one changed the amount.
+    pub bounded_by: Option<&'static str>,
+    /// Where the rule is written.
+    pub source: SourceRef,
+}
+
+/// A value, or the facts it is waiting for.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Ev {
+    Known(Value),
+    Unknown(BTreeSet<u32>),
+}
+
+pub(crate) struct Ctx<'a> {
+    pub policy: &'a Policy,
+    pub facts: &'a Facts,
+    pub date: NaiveDate,
+    pub locality: Option<&'a LocalityDef>,
+}
+
+/// Evaluates every measure of `policy` for `facts`.
+pub fn evaluate(
+    policy: &Policy,
+    facts: &Facts,
+    req: &Request<'_>,
+) -> Result<Evaluation, EvalError> {
+    let locality = match req.locality {
+        None => None,
+        Some(name) => Some(
+            policy
+                .locality(name)
+                .ok_or_else(|| unknown_locality(policy, name))?,
+        ),
+    };
+    let ctx = Ctx {
+        policy,
+        facts,
+        date: req.date,
+        locality,
+    };
+    let mut measures = Vec::with_capacity(policy.measures.len());
+    let mut total = Decimal::ZERO;
+    for m in &policy.measures {
+        let r = evaluate_measure(&ctx, m, req.explain);
+        if r.status == Status::Eligible {
+            if let Some(t) = r.total {
+                total = total.checked_add(t).ok_or_else(|| EvalError::Overflow {
+                    rule: "(total of all measures)".into(),
+                    source_ref: m.source.clone(),
+                })?;
+            }
+        }
+        measures.push(r);
+    }
+    Ok(Evaluation {
+        entity: policy
+            .entities
+            .get(facts.entity as usize)
+            .map(|e| e.name.clone())
+            .unwrap_or_default(),
+        date: req.date,
+        locality: req.locality.map(str::to_string),
+        measures,
+        total,
+        currency: CURRENCY,
+    })
+}
+
+/// Evaluates one measure (used by `policyc test` for examples).
+pub fn evaluate_one(
+    policy: &Policy,
+    measure: &Measure,
+    facts: &Facts,
+    req: &Request<'_>,
+) -> Result<MeasureResult, EvalError> {
+    let locality = match req.locality {
+        None => None,
+        Some(name) => Some(
+            policy
+                .locality(name)
+                .ok_or_else(|| unknown_locality(policy, name))?,
+        ),
+    };
+    let ctx = Ctx {
+        policy,
+        facts,
+        date: req.date,
+        locality,
+    };
+    Ok(evaluate_measure(&ctx, measure, req.explain))
+}
+
+fn unknown_locality(policy: &Policy, name: &str) -> EvalError {
+    let names: Vec<&str> = policy.localities.iter().map(|l| l.name.as_str()).collect();
+    let help = crate::check::did_you_mean(name, names.iter().copied()).or_else(|| {
+        Some(if names.is_empty() {
+            "the policy declares no locality".into()
+        } else {
+            format!("the localities are {}", names.join(", "))
+        })
+    });
+    EvalError::UnknownLocality {
+        name: name.to_string(),
+        help,
+    }
+}
+
+/// The rule that gives a part its value, if one applies.
+enum Resolved {
+    Applies(usize),
+    None,
+    Unknown(BTreeSet<u32>),
+}
+
+fn evaluate_measure(ctx: &Ctx<'_>, m: &Measure, explain: bool) -> MeasureResult {
+    let mut r = MeasureResult {
+        number: m.number,
+        label: m.label.clone(),
+        title: m.title.clone(),
+        kind: m.kind,
+        status: Status::NotEligible,
+        reason: String::new(),
+        amounts: Vec::new(),
+        total: None,
+        needs: Vec::new(),
+        error: None,
+        explanation: None,
+    };
+    let entity_name = |i: u32| {
+        ctx.policy
+            .entities
+            .get(i as usize)
+            .map_or("?", |e| e.name.as_str())
+    };
+    if m.addressee != Some(ctx.facts.entity) {
+        r.status = Status::NotAddressed;
+        r.reason = match m.addressee {
+            Some(a) => format!(
+                "addressed to {}, not {}",
+                entity_name(a),
+                entity_name(ctx.facts.entity)
+            ),
+            None => "addressed to administrations, not to an entity".into(),
+        };
+        return r;
+    }
+    if let Some(from) = m.effective.from {
+        if ctx.date < from {
+            r.status = Status::NotInForce;
+            r.reason = format!("in force from {from}; the date is {}", ctx.date);
+            return r;
+        }
+    }
+    if let Some(d) = m.applications_until {
+        if ctx.date > d {
+            r.status = Status::DeadlinePassed;
+            r.reason = format!("applications closed on {d}; the date is {}", ctx.date);
+            return r;
+        }
+    }
+    if let Some(to) = m.effective.to {
+        if ctx.date > to {
+            r.status = Status::NotInForce;
+            r.reason = format!("in force until {to}; the date is {}", ctx.date);
+            return r;
+        }
+    }
+    if explain {
+        r.explanation = Some(explain::explain_measure(ctx, m));
+    }
+    if m.rules.is_empty() {
+        r.status = Status::Eligible;
+        r.reason = "in force, and addressed to this entity".into();
+        return r;
+    }
+    match decide(ctx, m) {
+        Err(e) => {
+            r.status = Status::Error;
+            r.reason = e.to_string();
+            r.error = Some(e);
+        }
+        Ok(Decision::Needs(missing)) => {
+            r.status = Status::NeedsFacts;
+            r.needs = fact_names(ctx, &missing);
+            r.reason = format!("depends on facts not given: {}", r.needs.join(", "));
+        }
+        Ok(Decision::Winners(winners)) if winners.is_empty() => {
+            r.status = Status::NotEligible;
+            r.reason = "no rule applies".into();
+        }
+        Ok(Decision::Winners(winners)) => match amounts(ctx, m, &winners) {
+            Err(e) => {
+                r.status = Status::Error;
+                r.reason = e.to_string();
+                r.error = Some(e);
+            }
+            Ok(Err(missing)) => {
+                r.status = Status::NeedsFacts;
+                r.needs = fact_names(ctx, &missing);
+                r.reason = format!(
+                    "the amount depends on facts not given: {}",
+                    r.needs.join(", ")
+                );
+            }
+            Ok(Ok(list)) => {
+                r.status = Status::Eligible;
+                let names: Vec<String> = winners
+                    .iter()
+                    .filter_map(|w| m.rules.get(*w).map(|x| format!("`{}`", x.name)))
+                    .collect();
+                r.reason = format!("rule {} applies", names.join(", "));
+                if !list.is_empty() {
+                    let mut t = Decimal::ZERO;
+                    for a in &list {
+                        match t.checked_add(a.amount) {
+                            Some(x) => t = x,
+                            None => {
+                                r.status = Status::Error;
+                                let e = EvalError::Overflow {
+                                    rule: a.rule.clone(),
+                                    source_ref: a.source.clone(),
+                                };
+                                r.reason = e.to_string();
+                                r.error = Some(e);
+                                return r;
+                            }
+                        }
+                    }
+                    r.total = Some(t);
+                }
+                r.amounts = list;
+            }
+        },
+    }
+    r
+}
+
+fn fact_names(ctx: &Ctx<'_>, slots: &BTreeSet<u32>) -> Vec<String> {
+    let mut v: Vec<String> = slots
+        .iter()
+        .filter_map(|s| {
+            ctx.policy
+                .entities
+                .get(ctx.facts.entity as usize)
+                .and_then(|e| e.fields.get(*s as usize))
+                .map(|f| f.name.clone())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+enum Decision {
+    /// The rules that apply, one per part at most.
+    Winners(Vec<usize>),
+    /// The outcome depends on these facts.
+    Needs(BTreeSet<u32>),
+}
+
+/// Default logic: in each part, the base rules are alternatives; an exception
+/// that applies replaces its base; two applicable rules of one part conflict.
+fn decide(ctx: &Ctx<'_>, m: &Measure) -> Result<Decision, EvalError> {
+    let mut parts: Vec<Option<&str>> = Vec::new();
+    for r in &m.rules {
+        if !parts.contains(&r.part.as_deref()) {
+            parts.push(r.part.as_deref());
+        }
+    }
+    let mut winners = Vec::new();
+    let mut missing = BTreeSet::new();
+    for part in parts {
+        let bases: Vec<usize> = m
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.part.as_deref() == part && r.exception_to.is_none())
+            .map(|(i, _)| i)
+            .collect();
+        match combine(ctx, m, &bases, 0)? {
+            Resolved::Applies(i) => winners.push(i),
+            Resolved::None => {}
+            Resolved::Unknown(s) => missing.extend(s),
+        }
+    }
+    if missing.is_empty() {
+        Ok(Decision::Winners(winners))
+    } else {
+        Ok(Decision::Needs(missing))
+    }
+}
+
+/// Combines sibling rules: at most one may apply.
+fn combine(
+    ctx: &Ctx<'_>,
+    m: &Measure,
+    rules: &[usize],
+    depth: usize,
+) -> Result<Resolved, EvalError> {
+    let mut applying: Option<usize> = None;
+    let mut missing = BTreeSet::new();
+    for &i in rules {
+        match resolve(ctx, m, i, depth)? {
+            Resolved::Applies(w) => {
+                if let Some(prev) = applying {
+                    let (a, b) = (m.rules.get(prev), m.rules.get(w));
+                    if let (Some(a), Some(b)) = (a, b) {
+                        return Err(EvalError::Conflict {
+                            first: a.name.clone(),
+                            first_source: a.source.clone(),
+                            second: b.name.clone(),
+                            second_source: b.source.clone(),
+                        });
+                    }
+                }
+                applying = Some(w);
+            }
+            Resolved::None => {}
+            Resolved::Unknown(s) => missing.extend(s),
+        }
+    }
+    if !missing.is_empty() {
+        return Ok(Resolved::Unknown(missing));
+    }
+    Ok(applying.map_or(Resolved::None, Resolved::Applies))
+}
+
+/// The rule giving the value of rule `i`'s subtree: an applicable exception, else `i` if it holds.
+fn resolve(ctx: &Ctx<'_>, m: &Measure, i: usize, depth: usize) -> Result<Resolved, EvalError> {
+    if depth > m.rules.len() {
+        return Err(EvalError::Inconsistent {
+            what: format!("the exceptions of measure {} form a cycle", m.number),
+        });
+    }
+    let Some(rule) = m.rules.get(i) else {
+        return Err(EvalError::Inconsistent {
+            what: format!("rule {i} of measure {} does not exist", m.number),
+        });
+    };
+    let children: Vec<usize> = m
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.exception_to == Some(i as u32))
+        .map(|(j, _)| j)
+        .collect();
+    match combine(ctx, m, &children, depth + 1)? {
+        Resolved::Applies(w) => return Ok(Resolved::Applies(w)),
+        Resolved::Unknown(s) => return Ok(Resolved::Unknown(s)),
+        Resolved::None => {}
+    }
+    Ok(match condition(ctx, rule)? {
+        Ev::Known(Value::Bool(true)) => Resolved::Applies(i),
+        Ev::Known(_) => Resolved::None,
+        Ev::Unknown(s) => Resolved::Unknown(s),
+    })
+}
+
+fn condition(ctx: &Ctx<'_>, rule: &RuleDef) -> Result<Ev, EvalError> {
+    match &rule.condition {
+        None => Ok(Ev::Known(Value::Bool(true))),
+        Some(c) => ops::eval(ctx, c).map_err(|e| e.for_rule(rule)),
+    }
+}
+
+/// The amount of each winning rule, or the facts the amounts need.
+fn amounts(
+    ctx: &Ctx<'_>,
+    m: &Measure,
+    winners: &[usize],
+) -> Result<Result<Vec<RuleAmount>, BTreeSet<u32>>, EvalError> {
+    let mut out = Vec::new();
+    let mut missing = BTreeSet::new();
+    for &w in winners {
+        let Some(rule) = m.rules.get(w) else { continue };
+        let Some(amount) = &rule.amount else { continue };
+        let num = |e: &Expr| -> Result<Result<Decimal, BTreeSet<u32>>, EvalError> {
+            match ops::eval(ctx, e).map_err(|x| x.for_rule(rule))? {
+                Ev::Known(Value::Number(n)) => Ok(Ok(n)),
+                Ev::Known(_) => Err(EvalError::Inconsistent {
+                    what: format!("the amount of rule `{}` is not a number", rule.name),
+                }),
+                Ev::Unknown(s) => Ok(Err(s)),
+            }
+        };
+        let computed = match num(amount)? {
+            Ok(n) => n,
+            Err(s) => {
+                missing.extend(s);
+                continue;
+            }
+        };
+        let mut value = computed;
+        let mut bounded_by = None;
+        if let Some(f) = &rule.floor {
+            match num(f)? {
+                Ok(f) if value < f => {
+                    value = f;
+                    bounded_by = Some("floor");
+                }
+                Ok(_) => {}
+                Err(s) => missing.extend(s),
+            }
+        }
+        if let Some(c) = &rule.cap {
+            match num(c)? {
+                Ok(c) if value > c => {
+                    value = c;
+                    bounded_by = Some("cap");
+                }
+                Ok(_) => {}
+                Err(s) => missing.extend(s),
+            }
+        }
+        out.push(RuleAmount {
+            rule: rule.name.clone(),
+            part: rule.part.clone(),
+            amount: round_fen(value),
+            computed,
+            bounded_by,
+            source: rule.source.clone(),
+        });
+    }
+    Ok(if missing.is_empty() {
+        Ok(out)
+    } else {
+        Err(missing)
+    })
+}
+
+/// Rounds to the fen (two decimals), half away from zero.
+pub fn round_fen(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// The value of a parameter on the context's date and locality, and where it came from.
+pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), EvalError> {
+    let p = ctx
+        .policy
+        .parameters
+        .get(index as usize)
+        .ok_or_else(|| EvalError::Inconsistent {
+            what: format!("parameter {index} does not exist"),
+        })?;
+    match &p.value {
+        ParamValue::Constant { value } => Ok((value.clone(), "constant".into())),
+        ParamValue::Versioned { versions } => {
+            let v = versions.iter().rev().find(|v| v.from <= ctx.date);
+            match v {
+                Some(v) => Ok((v.value.clone(), format!("in force from {}", v.from))),
+                None => Err(EvalError::NoValueOnDate {
+                    param: p.name.clone(),
+                    date: ctx.date.to_string(),
+                    first: versions
+                        .first()
+                        .map(|v| v.from.to_string())
+                        .unwrap_or_default(),
+                }),
+            }
+        }
+        ParamValue::Locality { default, .. } => {
+            if let Some(l) = ctx.locality {
+                if let Some(v) = l.values.iter().find(|v| v.param == index) {
+                    return Ok((v.value.clone(), format!("set by {}", l.name)));
+                }
+            }
+            match default {
+                Some(d) => Ok((
+                    d.clone(),
+                    match ctx.locality {
+                        Some(l) => format!("default; {} sets none", l.name),
+                        None => "default; no locality given".into(),
+                    },
+                )),
+                None => Err(EvalError::NeedsLocality {
+                    param: p.name.clone(),
+                }),
+            }
+        }
+    }
+}
