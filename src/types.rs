@@ -104,7 +104,7 @@ impl Dim {
     }
 
     /// The dimension of a product; `None` if an exponent overflows.
-    pub fn mul(self, other: Dim) -> Option<Dim> {
+    pub fn times(self, other: Dim) -> Option<Dim> {
         let mut d = [0i8; 5];
         for (i, x) in d.iter_mut().enumerate() {
             *x = self.0.get(i)?.checked_add(*other.0.get(i)?)?;
@@ -113,7 +113,7 @@ impl Dim {
     }
 
     /// The dimension of a quotient; `None` if an exponent overflows.
-    pub fn div(self, other: Dim) -> Option<Dim> {
+    pub fn per(self, other: Dim) -> Option<Dim> {
         let mut d = [0i8; 5];
         for (i, x) in d.iter_mut().enumerate() {
             *x = self.0.get(i)?.checked_sub(*other.0.get(i)?)?;
@@ -302,8 +302,8 @@ mod tests {
     #[test]
     fn displays_types_as_written() {
         let rate = Dim::MONEY
-            .div(Dim::of(Unit::Person))
-            .and_then(|d| d.div(Dim::of(Unit::Month)));
+            .per(Dim::of(Unit::Person))
+            .and_then(|d| d.per(Dim::of(Unit::Month)));
         let rate = rate.unwrap_or_default();
         let t = Type::Number {
             kind: NumKind::Decimal,
@@ -322,11 +322,11 @@ mod tests {
     #[test]
     fn rate_times_its_units_is_money() {
         let rate = Dim::MONEY
-            .div(Dim::of(Unit::Person))
-            .and_then(|d| d.div(Dim::of(Unit::Day)));
+            .per(Dim::of(Unit::Person))
+            .and_then(|d| d.per(Dim::of(Unit::Day)));
         let r = rate
-            .and_then(|d| d.mul(Dim::of(Unit::Person)))
-            .and_then(|d| d.mul(Dim::of(Unit::Day)));
+            .and_then(|d| d.times(Dim::of(Unit::Person)))
+            .and_then(|d| d.times(Dim::of(Unit::Day)));
         assert_eq!(r, Some(Dim::MONEY));
     }
 }

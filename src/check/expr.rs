@@ -178,7 +178,7 @@ impl Checker<'_> {
                 }
                 let mut ty = typed.first().map(|x| x.ty.clone())?;
                 for (a, ast_a) in typed.iter().zip(args).skip(1) {
-                    ty = self.unify(&ty, &a.ty, ast_a.span, "compare")?;
+                    ty = self.unify(&ty, &a.ty, ast_a.span, "compare", "vs")?;
                 }
                 if !matches!(ty, Type::Number { .. } | Type::Date) {
                     self.type_mismatch(e.span, "numbers or dates", ty.to_string(), None);
@@ -200,7 +200,7 @@ impl Checker<'_> {
                 }
                 let t2 = self.expr(t, entity, hint)?;
                 let o2 = self.expr(o, entity, Some(&t2.ty))?;
-                let ty = self.unify(&t2.ty, &o2.ty, o.span, "choose between")?;
+                let ty = self.unify(&t2.ty, &o2.ty, o.span, "choose between", "or")?;
                 (
                     ty,
                     Node::If {
@@ -241,13 +241,15 @@ impl Checker<'_> {
                     };
                     ty = match &ty {
                         None => Some(v.ty.clone()),
-                        Some(t) => match self.unify(t, &v.ty, arm.value.span, "choose between") {
-                            Some(t) => Some(t),
-                            None => {
-                                ok = false;
-                                continue;
+                        Some(t) => {
+                            match self.unify(t, &v.ty, arm.value.span, "choose between", "or") {
+                                Some(t) => Some(t),
+                                None => {
+                                    ok = false;
+                                    continue;
+                                }
                             }
-                        },
+                        }
                     };
                     match slots.get_mut(vi as usize) {
                         Some(slot @ None) => *slot = Some(v),
@@ -441,7 +443,14 @@ impl Checker<'_> {
     }
 
     /// The common type of two values that must be alike (branches, min/max, comparisons).
-    fn unify(&mut self, a: &Type, b: &Type, span: Span, action: &'static str) -> Option<Type> {
+    fn unify(
+        &mut self,
+        a: &Type,
+        b: &Type,
+        span: Span,
+        action: &'static str,
+        op: &str,
+    ) -> Option<Type> {
         match (a, b) {
             (Type::Number { kind: ka, unit: ua }, Type::Number { kind: kb, unit: ub })
                 if ua == ub =>
@@ -450,7 +459,7 @@ impl Checker<'_> {
             }
             (x, y) if x == y => Some(x.clone()),
             _ => {
-                self.unit_mismatch(span, action, a, b, ",");
+                self.unit_mismatch(span, action, a, b, op);
                 None
             }
         }
@@ -459,11 +468,11 @@ impl Checker<'_> {
     fn unit_mismatch(&mut self, span: Span, action: &'static str, a: &Type, b: &Type, op: &str) {
         let help = match (a.dim(), b.dim()) {
             (Some(x), Some(y)) => {
-                let ratio = x.div(y);
+                let ratio = x.per(y);
                 let single = |d: Dim| {
                     [Unit::Person, Unit::Day, Unit::Month, Unit::Year]
                         .into_iter()
-                        .find(|u| d == Dim::of(*u) || Some(d) == Dim::NONE.div(Dim::of(*u)))
+                        .find(|u| d == Dim::of(*u) || Some(d) == Dim::NONE.per(Dim::of(*u)))
                 };
                 if x.single_time_unit().is_some() && y.single_time_unit().is_some() {
                     Some("months, years and days do not convert exactly; write both in the same unit, e.g. `12 个月` for a year".into())
@@ -475,7 +484,13 @@ impl Checker<'_> {
                     None
                 }
             }
-            _ => None,
+            _ if matches!(a, Type::Date) || matches!(b, Type::Date) => Some(
+                "a date compares only with another date, and moves by a count of 天, 个月 or 年"
+                    .into(),
+            ),
+            _ => Some(format!(
+                "a value of type {a} compares only with another {a}"
+            )),
         };
         self.err(
             span,
@@ -531,11 +546,11 @@ impl Checker<'_> {
                 Type::Bool
             }
             BinaryOp::Eq | BinaryOp::Ne => {
-                self.unify(&lt.ty, &rt.ty, e.span, "compare")?;
+                self.unify(&lt.ty, &rt.ty, e.span, "compare", op.symbol())?;
                 Type::Bool
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                let t = self.unify(&lt.ty, &rt.ty, e.span, "compare")?;
+                let t = self.unify(&lt.ty, &rt.ty, e.span, "compare", op.symbol())?;
                 if !matches!(t, Type::Number { .. } | Type::Date) {
                     self.type_mismatch(
                         e.span,
@@ -609,9 +624,9 @@ impl Checker<'_> {
             BinaryOp::Mul | BinaryOp::Div => match (&lt.ty, &rt.ty) {
                 (Type::Number { kind: ka, unit: ua }, Type::Number { kind: kb, unit: ub }) => {
                     let (unit, kind) = if op == BinaryOp::Mul {
-                        (ua.mul(*ub), mul_kind(*ka, *kb))
+                        (ua.times(*ub), mul_kind(*ka, *kb))
                     } else {
-                        (ua.div(*ub), NumKind::Decimal)
+                        (ua.per(*ub), NumKind::Decimal)
                     };
                     let Some(unit) = unit else {
                         self.invalid(

@@ -613,7 +613,7 @@ impl<'a> Checker<'a> {
                     None => Dim::NONE,
                 };
                 for (u, _) in per {
-                    dim = dim.div(Dim::of(*u)).unwrap_or(dim);
+                    dim = dim.per(Dim::of(*u)).unwrap_or(dim);
                 }
                 let kind = match base.name.as_str() {
                     "integer" => NumKind::Integer,
@@ -640,7 +640,7 @@ impl<'a> Checker<'a> {
                             );
                             return None;
                         }
-                        dim = Dim::MONEY.mul(dim).unwrap_or(dim);
+                        dim = Dim::MONEY.times(dim).unwrap_or(dim);
                         NumKind::Decimal
                     }
                     "bool" | "date" => {
@@ -714,7 +714,7 @@ impl<'a> Checker<'a> {
         }
         let mut dim = q.unit.map_or(Dim::NONE, Dim::of);
         for u in &q.per {
-            dim = dim.div(Dim::of(*u)).unwrap_or(dim);
+            dim = dim.per(Dim::of(*u)).unwrap_or(dim);
         }
         let kind = if dim.exp(Unit::Yuan) != 0 || !q.value.fract().is_zero() {
             NumKind::Decimal
@@ -1099,18 +1099,15 @@ impl<'a> Checker<'a> {
                         };
                         if let Some((prev_role, prev)) = dept_seen.get(&full) {
                             let help = Some(format!(
-                                "it is already `{}` at {}",
+                                "it is already `{}` at {}; a department has one role in a measure",
                                 prev_role.keyword(),
                                 self.sref(*prev)
                             ));
-                            self.err(
+                            self.clause_err(
                                 n.span,
-                                CheckError::Duplicate {
-                                    what: "department of this measure",
-                                    name: n.name.clone(),
-                                    span: n.span,
-                                    help,
-                                },
+                                format!("department `{}` is named twice in this measure", n.name),
+                                "named again here",
+                                help,
                             );
                             continue;
                         }

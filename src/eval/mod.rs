@@ -146,7 +146,7 @@ pub fn evaluate(
         locality,
     };
     let mut measures = Vec::with_capacity(policy.measures.len());
-    let mut total = Decimal::ZERO;
+    let mut total = Decimal::new(0, 2);
     for m in &policy.measures {
         let r = evaluate_measure(&ctx, m, req.explain);
         if r.status == Status::Eligible {
@@ -518,10 +518,14 @@ fn amounts(
                 Err(s) => missing.extend(s),
             }
         }
+        let amount = round_fen(value).ok_or_else(|| EvalError::Overflow {
+            rule: rule.name.clone(),
+            source_ref: rule.source.clone(),
+        })?;
         out.push(RuleAmount {
             rule: rule.name.clone(),
             part: rule.part.clone(),
-            amount: round_fen(value),
+            amount,
             computed,
             bounded_by,
             source: rule.source.clone(),
@@ -534,9 +538,13 @@ fn amounts(
     })
 }
 
-/// Rounds to the fen (two decimals), half away from zero.
-pub fn round_fen(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+/// Rounds to the fen (two decimals, always written with two), half away from
+/// zero. `None` when the amount is too large to carry two decimals exactly.
+pub fn round_fen(d: Decimal) -> Option<Decimal> {
+    let r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let mut s = r;
+    s.rescale(2);
+    (s == r && s.scale() == 2).then_some(s)
 }
 
 /// The value of a parameter on the context's date and locality, and where it came from.

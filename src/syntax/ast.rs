@@ -20,6 +20,7 @@ pub struct File {
 
 /// A top-level item.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant, reason = "built once per file; boxing would only add noise to every match")]
 pub enum Item {
     /// `document { … }`
     Document(Document),
@@ -204,6 +205,7 @@ pub struct Parameter {
 
 /// How a parameter's value is given.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant, reason = "built once per parameter")]
 pub enum ParamBody {
     /// `= value`
     Constant(Value),

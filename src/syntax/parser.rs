@@ -287,7 +287,7 @@ impl Builder {
             match next.as_rule() {
                 Rule::percent_sign => {
                     q.percent = true;
-                    value = value / Decimal::ONE_HUNDRED;
+                    value /= Decimal::ONE_HUNDRED;
                 }
                 Rule::unit_spec => {
                     q.spaced = full
@@ -927,7 +927,6 @@ impl Builder {
                 })
             })
             .parse(p.into_inner());
-        drop(cell);
         self.errors.append(&mut side.errors);
         result
     }
@@ -1091,7 +1090,8 @@ fn convert_pest_error(file: FileId, text: &str, e: &pest::error::Error<Rule>) ->
             let token = t.to_string();
             let noise = token.trim().is_empty()
                 || matches!(token.as_str(), "//" | "_" | "\u{FEFF}" | "BUILTIN_RULE");
-            if !noise && !(token.chars().count() == 4 && token.contains("..")) {
+            let is_range = token.chars().count() == 4 && token.contains("..");
+            if !(noise || is_range) {
                 expected.push(format!("`{token}`"));
             }
         }
