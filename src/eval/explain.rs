@@ -237,6 +237,48 @@ fn substitute(ctx: &Ctx<'_>, e: &Expr, out: &mut String, parent: u8) {
                 out.push(')');
             }
         }
+        Node::If {
+            cond,
+            then,
+            otherwise,
+        } => {
+            let (v, _) = value_of(ctx, cond);
+            let branch = match v {
+                Ok(Ev::Known(Value::Bool(true))) => Some(then),
+                Ok(Ev::Known(Value::Bool(false))) => Some(otherwise),
+                _ => None,
+            };
+            match branch {
+                Some(b) => {
+                    let _ = write!(
+                        out,
+                        "[{}] ",
+                        if std::ptr::eq(b.as_ref(), then.as_ref()) {
+                            "then"
+                        } else {
+                            "else"
+                        }
+                    );
+                    let wrap = parent > 0
+                        && matches!(
+                            b.node,
+                            Node::Binary { .. } | Node::If { .. } | Node::Match { .. }
+                        );
+                    if wrap {
+                        out.push('(');
+                    }
+                    substitute(ctx, b, out, 0);
+                    if wrap {
+                        out.push(')');
+                    }
+                }
+                None => {
+                    out.push('(');
+                    out.push_str(&ctx.policy.expr_text(e));
+                    out.push(')');
+                }
+            }
+        }
         Node::Match { scrutinee, arms } => match ops::eval(ctx, scrutinee) {
             Ok(Ev::Known(Value::Variant(v))) => match arms.get(v as usize) {
                 Some(arm) => {

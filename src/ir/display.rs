@@ -74,14 +74,23 @@ impl Policy {
                 then,
                 otherwise,
             } => {
+                if parent_prec > 0 {
+                    out.push('(');
+                }
                 out.push_str("if ");
                 self.write_expr(out, cond, 0);
                 out.push_str(" then ");
                 self.write_expr(out, then, 0);
                 out.push_str(" else ");
                 self.write_expr(out, otherwise, 0);
+                if parent_prec > 0 {
+                    out.push(')');
+                }
             }
             Node::Match { scrutinee, arms } => {
+                if parent_prec > 0 {
+                    out.push('(');
+                }
                 out.push_str("match ");
                 self.write_expr(out, scrutinee, 0);
                 out.push_str(" { ");
@@ -93,6 +102,12 @@ impl Policy {
                     self.write_expr(out, &a.value, 0);
                 }
                 out.push_str(" }");
+                if parent_prec > 0 {
+                    out.push(')');
+                }
+                if parent_prec > 0 {
+                    out.push(')');
+                }
             }
             Node::Call { func, args } => {
                 out.push_str(match func {
