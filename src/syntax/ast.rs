@@ -20,7 +20,10 @@ pub struct File {
 
 /// A top-level item.
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant, reason = "built once per file; boxing would only add noise to every match")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "built once per file; boxing would only add noise to every match"
+)]
 pub enum Item {
     /// `document { … }`
     Document(Document),
