@@ -36,9 +36,11 @@ fn walk(
         match state {
             State::Code => {
                 if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
+                    // The grammar ends a comment at `\n` or `\r`: a lone `\r` (an
+                    // old Mac line break) must not hide the code after it.
                     let end = text
                         .get(i..)
-                        .and_then(|r| r.find('\n'))
+                        .and_then(|r| r.find(['\n', '\r']))
                         .map_or(text.len(), |n| i + n);
                     let raw = text.get(i..end).unwrap_or("");
                     on_comment(Comment {
@@ -79,6 +81,7 @@ fn walk(
             State::Block => {
                 if b == b'"' && bytes.get(i + 1) == Some(&b'"') && bytes.get(i + 2) == Some(&b'"') {
                     state = State::Code;
+                    line_has_code = true;
                     i += 3;
                     continue;
                 }
@@ -116,6 +119,75 @@ pub(crate) fn too_deep(text: &str, limit: usize) -> Option<usize> {
     found
 }
 
+/// The offset of the `if` that makes more than `limit` of them in one
+/// expression, if any.
+///
+/// `if … then … else …` nests without brackets, so [`too_deep`] does not see it.
+/// An expression starts after `when`, `amount`, `floor` or `cap`, so the number
+/// of `if` words since the last of those bounds how deeply `if`s can nest. The
+/// count errs on the safe side: a word is only taken for one of those four
+/// keywords when it is pure ASCII and stands alone, and `if` is counted wherever
+/// it stands alone.
+pub(crate) fn too_many_ifs(text: &str, limit: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut count = 0usize;
+    let mut found = None;
+    let mut word: Option<usize> = None;
+    let mut last = None;
+    let mut end_word = |start: usize, end: usize, count: &mut usize| -> bool {
+        match bytes.get(start..end) {
+            Some(b"if") => {
+                *count += 1;
+                if *count > limit {
+                    found = Some(start);
+                    return false;
+                }
+            }
+            Some(b"when" | b"amount" | b"floor" | b"cap") => *count = 0,
+            _ => {}
+        }
+        true
+    };
+    let mut go_on = true;
+    walk(
+        text,
+        |i, b| {
+            // bytes skipped by the walk (strings, text blocks, comments) separate words
+            if let (Some(start), Some(l)) = (word, last) {
+                if l + 1 != i {
+                    word = None;
+                    if !end_word(start, l + 1, &mut count) {
+                        go_on = false;
+                        return false;
+                    }
+                }
+            }
+            last = Some(i);
+            // any non-ASCII byte counts as a letter: `企业when` is one word
+            let letter = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+            match (letter, word) {
+                (true, None) => word = Some(i),
+                (false, Some(start)) => {
+                    word = None;
+                    if !end_word(start, i, &mut count) {
+                        go_on = false;
+                        return false;
+                    }
+                }
+                _ => {}
+            }
+            true
+        },
+        |_| {},
+    );
+    if go_on {
+        if let (Some(start), Some(l)) = (word, last) {
+            end_word(start, l + 1, &mut count);
+        }
+    }
+    found
+}
+
 /// Every comment of a file, in order.
 pub fn comments(text: &str) -> Vec<Comment> {
     let mut out = Vec::new();
@@ -134,6 +206,26 @@ mod tests {
         let texts: Vec<&str> = c.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, vec!["// one", "// two"]);
         assert!(c.iter().all(|c| c.trailing));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_comment() {
+        assert_eq!(too_deep("// x\r((((", 3), Some(8));
+        assert_eq!(comments("// x\ry").first().map(|c| c.end), Some(4));
+    }
+
+    #[test]
+    fn if_chains_are_counted_per_expression() {
+        let chain = |n: usize| format!("when {}true{}", "if a then 1 else ".repeat(n), "");
+        assert_eq!(too_many_ifs(&chain(3), 3), None);
+        assert_eq!(too_many_ifs(&chain(4), 3), Some(53));
+        // a new expression starts the count again
+        let two = format!("{} amount {}", chain(3), chain(3));
+        assert_eq!(too_many_ifs(&two, 3), None);
+        // not words of their own, not code
+        assert_eq!(too_many_ifs("when elif motif \"if if if if\" // if if", 1), None);
+        assert_eq!(too_many_ifs("when 企业when if if", 1), Some(16));
+        assert_eq!(too_many_ifs("when \"\"\"x\"\"\"if if", 1), Some(18));
     }
 
     #[test]
