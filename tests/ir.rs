@@ -1,6 +1,14 @@
 //! The exported IR: a snapshot of the seed slice, stability across runs and
 //! file orders, and robustness of `check` against truncated and corrupted seed files.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation should stop the test loudly"
+)]
+
 use std::path::{Path, PathBuf};
 
 use policyc::source::SourceMap;
@@ -96,4 +104,22 @@ fn truncated_and_corrupted_seed_files_never_panic() {
             let _ = policyc::compile(&map);
         }
     }
+}
+
+#[test]
+fn from_json_rejects_keys_the_exporter_never_writes() {
+    let p = compile_files(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slice.policy")]);
+    let json = p.map(|p| p.to_json()).unwrap_or_default();
+    assert!(policyc::ir::Policy::from_json(&json).is_ok());
+    // an unknown key inside a flattened expression node
+    let bad = json.replacen("\"node\": \"field\",", "\"node\": \"field\", \"surprise\": 1,", 1);
+    assert_ne!(bad, json);
+    let err = policyc::ir::Policy::from_json(&bad).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("surprise"), "{err}");
+    // a zero unit exponent
+    let bad = json.replacen("\"元\": 1", "\"元\": 1, \"人\": 0", 1);
+    assert!(policyc::ir::Policy::from_json(&bad).is_err());
+    // a variant index out of range
+    let bad = json.replacen("\"variant\": 1", "\"variant\": 9", 1);
+    assert!(policyc::ir::Policy::from_json(&bad).is_err());
 }

@@ -93,7 +93,7 @@ pub enum EvalError {
         first: String,
     },
     /// A delegated parameter without default, and no locality.
-    #[error("parameter `{param}` is set by each locality, and no locality was given")]
+    #[error("parameter `{param}` is set by each locality, and {}", match locality { Some(l) => format!("`{l}` does not set it"), None => "no locality was given".to_string() })]
     #[diagnostic(
         code(policy::eval::needs_locality),
         help("give a locality (`--locality NAME` or `locality NAME` in the example)")
@@ -101,6 +101,8 @@ pub enum EvalError {
     NeedsLocality {
         /// The parameter.
         param: String,
+        /// The locality given, if any.
+        locality: Option<String>,
     },
     /// The locality named does not exist.
     #[error("unknown locality `{name}`")]

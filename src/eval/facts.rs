@@ -10,8 +10,10 @@ use serde_json::Value as Json;
 use super::error::FactsError;
 use crate::ir::{EntityDef, ExampleDef, NumKind, Policy, Type, Unit, Value};
 
-/// The largest magnitude a numeric fact may have (10^15): with it, a product of
-/// three facts still fits the 28 exact digits of a decimal.
+/// The largest magnitude a numeric fact may have (10^15): far beyond any real
+/// amount, count or rate, and small enough that a product of a fact with a
+/// parameter or a second fact stays within the 28 exact digits of a decimal.
+/// Larger products end in an `overflow` error, never in a rounded value.
 pub const MAX_MAGNITUDE: i64 = 1_000_000_000_000_000;
 
 /// Facts about one entity: a value per field slot, `None` where unknown.
@@ -166,21 +168,85 @@ fn field_list(entity: &EntityDef) -> String {
     format!("the fields of `{}` are {}", entity.name, names.join(", "))
 }
 
-type FactResult = Result<Option<Value>, (String, Option<String>)>;
+pub(crate) type FactResult = Result<Option<Value>, (String, Option<String>)>;
+
+/// One scalar as a facts file or a CSV cell gives it, before it is checked
+/// against a field's type. Numbers keep their digits (never a float).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Scalar<'a> {
+    /// `null`: unknown.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A JSON number, as its digits.
+    Number(&'a str),
+    /// A string.
+    Str(&'a str),
+    /// Anything else (an array, an object), named for the message.
+    Other(&'static str),
+}
+
+impl Scalar<'_> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Scalar::Null => "null",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::Number(_) => "a number",
+            Scalar::Str(_) => "a string",
+            Scalar::Other(k) => k,
+        }
+    }
+}
 
 /// Converts one JSON value to a value of type `ty`.
 fn fact_value(policy: &Policy, ty: &Type, v: &Json) -> FactResult {
-    if v.is_null() {
+    let digits;
+    let scalar = match v {
+        Json::Null => Scalar::Null,
+        Json::Bool(b) => Scalar::Bool(*b),
+        Json::Number(n) => {
+            digits = n.to_string();
+            Scalar::Number(&digits)
+        }
+        Json::String(s) => Scalar::Str(s),
+        other => Scalar::Other(json_kind(other)),
+    };
+    scalar_value(policy, ty, scalar)
+}
+
+/// Converts one CSV cell to a value of type `ty`: an empty cell is unknown,
+/// `true`/`false` are booleans, and everything else is read as the same text
+/// would be in a facts file's JSON string (`"4.8 万元"`, `"5.5%"`, `"2020-04-15"`).
+pub(crate) fn cell_value(policy: &Policy, ty: &Type, text: &str) -> FactResult {
+    if text.is_empty() {
         return Ok(None);
     }
-    let found = json_kind(v);
+    match ty {
+        Type::Bool => match text {
+            "true" => Ok(Some(Value::Bool(true))),
+            "false" => Ok(Some(Value::Bool(false))),
+            _ => Err((
+                format!("expected true or false, found `{text}`"),
+                Some("write booleans as `true` or `false`; leave the cell empty when unknown".into()),
+            )),
+        },
+        _ => scalar_value(policy, ty, Scalar::Str(text)),
+    }
+}
+
+/// Converts one scalar to a value of type `ty`, with the rules of facts files.
+pub(crate) fn scalar_value(policy: &Policy, ty: &Type, v: Scalar<'_>) -> FactResult {
+    if let Scalar::Null = v {
+        return Ok(None);
+    }
+    let found = v.kind();
     match ty {
         Type::Bool => match v {
-            Json::Bool(b) => Ok(Some(Value::Bool(*b))),
+            Scalar::Bool(b) => Ok(Some(Value::Bool(b))),
             _ => Err((format!("expected true or false, found {found}"), None)),
         },
         Type::Date => match v {
-            Json::String(s) => crate::syntax::parse_date(s)
+            Scalar::Str(s) => crate::syntax::parse_date(s)
                 .map(|d| Some(Value::Date(d)))
                 .ok_or_else(|| {
                     (
@@ -200,7 +266,7 @@ fn fact_value(policy: &Policy, ty: &Type, v: &Json) -> FactResult {
                 .map(|e| e.variants.as_slice())
                 .unwrap_or(&[]);
             match v {
-                Json::String(s) => variants
+                Scalar::Str(s) => variants
                     .iter()
                     .position(|x| x == s)
                     .map(|i| Some(Value::Variant(i as u32)))
@@ -220,8 +286,8 @@ fn fact_value(policy: &Policy, ty: &Type, v: &Json) -> FactResult {
         }
         Type::Number { kind, unit } => {
             let n = match v {
-                Json::Number(n) => parse_number(&n.to_string())?,
-                Json::String(s) => parse_number_text(s, ty)?,
+                Scalar::Number(n) => parse_number(n)?,
+                Scalar::Str(s) => parse_number_text(s, ty)?,
                 _ => {
                     return Err((
                         format!("expected {ty}, found {found}"),

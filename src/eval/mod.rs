@@ -27,6 +27,7 @@ use serde::Serialize;
 pub use error::{EvalError, FactsError};
 pub use explain::{render_text, Explanation, Step};
 pub use facts::{Facts, MAX_MAGNITUDE};
+pub(crate) use facts::{cell_value, scalar_value, Scalar};
 
 use crate::ir::{
     Expr, LocalityDef, Measure, MeasureKind, ParamValue, Policy, RuleDef, Status, Value,
@@ -547,6 +548,12 @@ pub fn round_fen(d: Decimal) -> Option<Decimal> {
     (s == r && s.scale() == 2).then_some(s)
 }
 
+/// Moves a date by `n` days, months or years (the unit is in `ty`) with the
+/// evaluator's calendar rules; `None` where evaluation would give an error.
+pub(crate) fn shift_date(d: NaiveDate, n: Decimal, ty: &crate::ir::Type) -> Option<NaiveDate> {
+    ops::shift(d, n, ty).ok()
+}
+
 /// The value of a parameter on the context's date and locality, and where it came from.
 pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), EvalError> {
     let p = ctx
@@ -588,6 +595,7 @@ pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), 
                 )),
                 None => Err(EvalError::NeedsLocality {
                     param: p.name.clone(),
+                    locality: ctx.locality.map(|l| l.name.clone()),
                 }),
             }
         }

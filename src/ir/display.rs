@@ -105,9 +105,6 @@ impl Policy {
                 if parent_prec > 0 {
                     out.push(')');
                 }
-                if parent_prec > 0 {
-                    out.push(')');
-                }
             }
             Node::Call { func, args } => {
                 out.push_str(match func {
@@ -214,6 +211,25 @@ impl Policy {
         Ok(())
     }
 
+    /// Checks that a value has the shape of its type (a variant index in range, …).
+    fn validate_value(&self, v: &Value, t: &Type, at: &str) -> Result<(), IrError> {
+        let ok = match (v, t) {
+            (Value::Bool(_), Type::Bool) | (Value::Number(_), Type::Number { .. }) | (Value::Date(_), Type::Date) => true,
+            (Value::Variant(i), Type::Enum { id, .. }) => self
+                .enums
+                .get(*id as usize)
+                .is_some_and(|e| (*i as usize) < e.variants.len()),
+            _ => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(IrError::Inconsistent {
+                what: format!("a value {v:?} that does not fit type {t} in {at}"),
+            })
+        }
+    }
+
     fn validate_type(&self, t: &Type, at: &str) -> Result<(), IrError> {
         if let Type::Enum { id, .. } = t {
             if self.enums.get(*id as usize).is_none() {
@@ -233,7 +249,7 @@ impl Policy {
         };
         self.validate_type(&e.ty, at)?;
         match &e.node {
-            Node::Literal { .. } => {}
+            Node::Literal { value } => self.validate_value(value, &e.ty, at)?,
             Node::Field { slot, .. } => match entity.and_then(|en| en.fields.get(*slot as usize)) {
                 Some(f) if f.ty == e.ty => {}
                 Some(_) => return bad(format!("field {slot} has another type")),
@@ -249,7 +265,12 @@ impl Policy {
                 self.validate_expr(lhs, entity, at)?;
                 self.validate_expr(rhs, entity, at)?;
             }
-            Node::In { arg, .. } => self.validate_expr(arg, entity, at)?,
+            Node::In { arg, variants } => {
+                self.validate_expr(arg, entity, at)?;
+                for v in variants {
+                    self.validate_value(&Value::Variant(*v), &arg.ty, at)?;
+                }
+            }
             Node::If {
                 cond,
                 then,

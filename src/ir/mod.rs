@@ -562,12 +562,38 @@ impl Policy {
 
     /// Reads a policy from its JSON export, checking the IR version and the
     /// indices it holds, so that evaluation of a loaded policy cannot go out of bounds.
+    ///
+    /// JSON nested deeper than [`MAX_JSON_DEPTH`] is refused before it is read,
+    /// so that reading cannot exhaust the stack.
     pub fn from_json(json: &str) -> Result<Policy, IrError> {
-        let p: Policy = serde_json::from_str(json).map_err(|e| IrError::Json {
+        if let Some((line, column)) = json_too_deep(json, MAX_JSON_DEPTH) {
+            return Err(IrError::Json {
+                message: format!("nested deeper than {MAX_JSON_DEPTH} levels"),
+                line,
+                column,
+            });
+        }
+        let json_err = |e: serde_json::Error| IrError::Json {
             message: e.to_string(),
             line: e.line(),
             column: e.column(),
-        })?;
+        };
+        let mut de = serde_json::Deserializer::from_str(json);
+        // serde_json's own limit (128) is below what a policy of the deepest
+        // accepted expressions needs; the scan above bounds the depth instead.
+        de.disable_recursion_limit();
+        let value = serde_json::Value::deserialize(&mut de).map_err(json_err)?;
+        de.end().map_err(json_err)?;
+        let p = Policy::deserialize(&value).map_err(json_err)?;
+        // Expressions flatten their node into one object, where serde cannot deny
+        // unknown keys; writing the policy back and comparing catches those (and
+        // any other form the exporter never writes, e.g. a zero unit exponent).
+        let again = serde_json::to_value(&p).map_err(json_err)?;
+        if let Some(path) = first_difference(&value, &again, "$") {
+            return Err(IrError::Inconsistent {
+                what: format!("`{path}` is not in the form `policyc export` writes"),
+            });
+        }
         if p.ir_version != IR_VERSION {
             return Err(IrError::Version {
                 found: p.ir_version,
@@ -591,6 +617,76 @@ impl Policy {
     pub fn locality(&self, name: &str) -> Option<&LocalityDef> {
         self.localities.iter().find(|l| l.name == name)
     }
+}
+
+/// The JSON path of the first place where two JSON values differ.
+fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value as J;
+    match (a, b) {
+        (J::Object(x), J::Object(y)) => {
+            for (k, v) in x {
+                match y.get(k) {
+                    Some(w) => {
+                        if let Some(p) = first_difference(v, w, &format!("{path}.{k}")) {
+                            return Some(p);
+                        }
+                    }
+                    None => return Some(format!("{path}.{k}")),
+                }
+            }
+            y.keys().find(|k| !x.contains_key(*k)).map(|k| format!("{path}.{k}"))
+        }
+        (J::Array(x), J::Array(y)) => {
+            if x.len() != y.len() {
+                return Some(path.to_string());
+            }
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (v, w))| first_difference(v, w, &format!("{path}[{i}]")))
+        }
+        _ => (a != b).then(|| path.to_string()),
+    }
+}
+
+/// The deepest JSON nesting [`Policy::from_json`] reads. An expression of the
+/// deepest accepted nesting ([`crate::syntax::MAX_DEPTH`]) takes at most three
+/// JSON levels per level (a `match` arm is an array, an object and the value),
+/// plus the levels of the policy, measure, rule and type around it.
+pub const MAX_JSON_DEPTH: usize = 3 * crate::syntax::MAX_DEPTH + 32;
+
+/// The 1-based line and column of the first bracket nested deeper than `limit`,
+/// skipping strings.
+fn json_too_deep(json: &str, limit: usize) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in json.bytes().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    let before = json.get(..i).unwrap_or("");
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    return Some((line, column));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The measure number as the document writes it: 3 → （三）.
