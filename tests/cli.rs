@@ -1,6 +1,14 @@
 //! The command line as a user runs it: exit codes, output shapes, and the
 //! evaluation stories of the issues (deadline day, explanations, missing facts).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation should stop the test loudly"
+)]
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -250,4 +258,18 @@ fn bad_cli_arguments_are_usage_errors() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn seed_examples_pass_from_source_and_from_exported_json() {
+    let src = policyc(&["test", "policies"]);
+    assert_eq!(code(&src), 0, "{}", stdout(&src));
+    let json = policyc(&["export", "policies"]);
+    assert_eq!(code(&json), 0);
+    let p = temp_file("seed.json", &stdout(&json));
+    let from_json = policyc(&["test", &p.to_string_lossy()]);
+    assert_eq!(code(&from_json), 0, "{}", stdout(&from_json));
+    let last = |o: &Output| stdout(o).lines().last().unwrap_or_default().to_string();
+    assert_eq!(last(&src), last(&from_json));
+    assert!(last(&src).ends_with("passed, 0 failed"));
 }
