@@ -27,7 +27,9 @@ pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
+pub mod fmt;
 pub mod ir;
 pub mod load;
 pub mod source;

@@ -56,15 +56,19 @@ pub fn check(sources: &SourceMap, files: &[ast::File]) -> Result<ir::Policy, Vec
             localities: c.localities,
         })
     } else {
-        let mut errs = c.errors;
-        if errs.len() > MAX_ERRORS {
-            errs.truncate(MAX_ERRORS);
-            errs.push(Diagnostic::without_file(CheckError::TooMany {
-                limit: MAX_ERRORS,
-            }));
-        }
-        Err(errs)
+        Err(cap_errors(c.errors))
     }
+}
+
+/// Keeps the first [`MAX_ERRORS`] diagnostics, and says so when there were more.
+pub fn cap_errors(mut errs: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if errs.len() > MAX_ERRORS {
+        errs.truncate(MAX_ERRORS);
+        errs.push(Diagnostic::without_file(CheckError::TooMany {
+            limit: MAX_ERRORS,
+        }));
+    }
+    errs
 }
 
 const BUILTIN_TYPES: [&str; 6] = ["bool", "integer", "decimal", "percent", "money", "date"];
@@ -315,7 +319,11 @@ impl<'a> Checker<'a> {
         };
         for f in &d.fields {
             let text = match &f.value {
-                ast::DocValue::Text(t) => Some(t.value.clone()),
+                ast::DocValue::Text(t) => Some(if t.block {
+                    normalize_text(&t.value)
+                } else {
+                    t.value.clone()
+                }),
                 ast::DocValue::Date(_) => None,
             };
             let date = match &f.value {

@@ -10,6 +10,7 @@ use crate::diagnostic::{self, Diagnostic, WithSource};
 use crate::load;
 use crate::source::SourceMap;
 
+mod review_cmd;
 mod run_cmd;
 
 /// Success.
@@ -108,6 +109,31 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+    /// Rewrite policy files in the canonical form (docs/style.md).
+    Fmt {
+        /// Files or folders; `-` reads stdin and writes stdout.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Rewrite nothing; list the files that would change and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Semantic diff of two versions of a policy; exit 0 equal, 1 different, 2 error.
+    Diff {
+        /// The old version: a file, a folder, or an exported `.json` policy.
+        old: PathBuf,
+        /// The new version.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// Act as git's external diff driver (see docs/git.md).
+        #[arg(long)]
+        git: bool,
+        /// With `--git`: git's remaining arguments.
+        #[arg(hide = true)]
+        git_args: Vec<String>,
+    },
 }
 
 fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -160,6 +186,14 @@ pub fn run(cli: Cli) -> u8 {
             verbose,
             format,
         } => run_cmd::test(&paths, verbose, format, fmt),
+        Command::Fmt { paths, check } => review_cmd::fmt(&paths, check, fmt),
+        Command::Diff {
+            old,
+            new,
+            format,
+            git,
+            git_args,
+        } => review_cmd::diff(&old, &new, format, git, &git_args, fmt),
     }
 }
 

@@ -1,0 +1,298 @@
+//! `policyc fmt` and `policyc diff`: the reviewer's commands.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::{
+    load_policy, report, usage_error, ErrorFormat, OutputFormat, EXIT_INPUT, EXIT_OK, EXIT_USAGE,
+};
+use crate::diagnostic::Diagnostic;
+use crate::diff::{self, DiffError};
+use crate::fmt::{self, FmtError};
+use crate::ir::Policy;
+use crate::load;
+use crate::source::SourceMap;
+
+// ---------------------------------------------------------------------------
+// fmt
+
+/// What happened to one file.
+enum Outcome {
+    Unchanged,
+    Changed,
+    Failed,
+}
+
+/// Formats `text` (named `name` in diagnostics); reports errors on stderr.
+fn format_one(name: &str, text: &str, errfmt: ErrorFormat) -> (Outcome, Option<String>) {
+    match fmt::format_source(text) {
+        Ok(out) if out == text => (Outcome::Unchanged, Some(out)),
+        Ok(out) => (Outcome::Changed, Some(out)),
+        Err(FmtError::Syntax { diagnostics }) => {
+            // Parse the text as given, so that positions match the file on disk.
+            let mut sources = SourceMap::new();
+            let id = sources.add(name, text.to_string());
+            let diags = match crate::syntax::parse(id, text) {
+                Err(d) => d,
+                Ok(_) => {
+                    let mut d = diagnostics;
+                    for x in &mut d {
+                        x.file = Some(id);
+                    }
+                    d
+                }
+            };
+            report(&sources, &diags, errfmt);
+            (Outcome::Failed, None)
+        }
+        Err(e) => {
+            eprintln!("error: `{name}`:");
+            report(&SourceMap::new(), &[Diagnostic::without_file(e)], errfmt);
+            (Outcome::Failed, None)
+        }
+    }
+}
+
+/// `policyc fmt [--check] PATH…`; `-` formats stdin to stdout.
+pub(super) fn fmt(paths: &[PathBuf], check: bool, errfmt: ErrorFormat) -> u8 {
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        if paths.len() > 1 {
+            return usage_error(&"`-` (stdin) cannot be combined with other paths");
+        }
+        let mut text = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+            return usage_error(&format!("cannot read stdin: {e}"));
+        }
+        return match format_one("<stdin>", &text, errfmt) {
+            (Outcome::Failed, _) => EXIT_INPUT,
+            (outcome, Some(out)) => {
+                if check {
+                    if matches!(outcome, Outcome::Changed) {
+                        println!("<stdin>");
+                        return EXIT_INPUT;
+                    }
+                    return EXIT_OK;
+                }
+                let mut stdout = std::io::stdout().lock();
+                match stdout.write_all(out.as_bytes()) {
+                    Ok(()) => EXIT_OK,
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+                    Err(e) => usage_error(&e),
+                }
+            }
+            (_, None) => EXIT_INPUT,
+        };
+    }
+    let mut files = Vec::new();
+    for p in paths {
+        match load::policy_files(p) {
+            Ok(mut f) => files.append(&mut f),
+            Err(e) => return usage_error(&e),
+        }
+    }
+    files.sort();
+    files.dedup();
+    let mut failed = false;
+    let mut would_change = 0usize;
+    for f in &files {
+        let name = f.display().to_string();
+        let bytes = match std::fs::read(f) {
+            Ok(b) => b,
+            Err(e) => return usage_error(&format!("cannot read `{name}`: {e}")),
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            eprintln!("error: `{name}` is not valid UTF-8; save it as UTF-8");
+            failed = true;
+            continue;
+        };
+        match format_one(&name, &text, errfmt) {
+            (Outcome::Failed, _) | (_, None) => failed = true,
+            (Outcome::Unchanged, _) => {}
+            (Outcome::Changed, Some(out)) => {
+                if check {
+                    println!("{name}");
+                    would_change += 1;
+                } else if let Err(e) = std::fs::write(f, out) {
+                    return usage_error(&format!("cannot write `{name}`: {e}"));
+                }
+            }
+        }
+    }
+    if check && would_change > 0 {
+        eprintln!(
+            "{would_change} of {} file{} would be reformatted",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        );
+    }
+    if failed || would_change > 0 {
+        EXIT_INPUT
+    } else {
+        EXIT_OK
+    }
+}
+
+// ---------------------------------------------------------------------------
+// diff
+
+/// `policyc diff OLD NEW`: 0 when equal, 1 when different, 2 on error.
+pub(super) fn diff(
+    old: &Path,
+    new: &Path,
+    format: OutputFormat,
+    git: bool,
+    git_args: &[String],
+    errfmt: ErrorFormat,
+) -> u8 {
+    if git {
+        return diff_git(old, new, git_args, format, errfmt);
+    }
+    if let Some(extra) = git_args.first() {
+        return usage_error(&format!(
+            "unexpected argument `{extra}`: `policyc diff` compares two versions, OLD and NEW (each a file, a folder or an exported `.json` policy)"
+        ));
+    }
+    let compile = |p: &Path, which: &'static str| -> Result<Policy, u8> {
+        load_policy(&[p.to_path_buf()], errfmt).map_err(|_| {
+            let e = DiffError::Invalid {
+                which,
+                path: p.display().to_string(),
+            };
+            report(&SourceMap::new(), &[Diagnostic::without_file(e)], errfmt);
+            EXIT_USAGE
+        })
+    };
+    let o = match compile(old, "old") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let n = match compile(new, "new") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let changes = diff::diff(&o, &n);
+    let text = match format {
+        OutputFormat::Text => diff::render_text(&changes),
+        OutputFormat::Json => diff::render_json(&changes),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return usage_error(&e);
+        }
+    }
+    if changes.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_INPUT
+    }
+}
+
+/// A version of one file of a policy folder, compiled with the other files
+/// of its folder as they are in the working tree.
+fn compile_in_context(path: &Path, version: &Path) -> Result<Option<Policy>, DiffError> {
+    if version.as_os_str() == "/dev/null" {
+        return Ok(None);
+    }
+    let read = |p: &Path| {
+        std::fs::read(p)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| DiffError::Read {
+                path: p.display().to_string(),
+                message: e.to_string(),
+            })
+    };
+    let text = read(version)?;
+    let name = path.display().to_string();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut siblings = load::policy_files(dir).unwrap_or_default();
+    siblings.retain(|s| !same_file(s, path));
+    let mut with_context = SourceMap::new();
+    for s in &siblings {
+        with_context.add(s.display().to_string(), read(s)?);
+    }
+    with_context.add(name.clone(), text.clone());
+    if let Ok(p) = crate::compile(&with_context) {
+        return Ok(Some(p));
+    }
+    let mut alone = SourceMap::new();
+    alone.add(name.clone(), text);
+    crate::compile(&alone)
+        .map(Some)
+        .map_err(|_| DiffError::Invalid {
+            which: "changed",
+            path: name,
+        })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// `policyc diff --git PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE`:
+/// git's external diff driver (`diff.policy.command`). Always exits 0 unless
+/// something cannot be read, as git expects of a driver.
+fn diff_git(
+    path: &Path,
+    old_file: &Path,
+    rest: &[String],
+    format: OutputFormat,
+    errfmt: ErrorFormat,
+) -> u8 {
+    let Some(new_file) = rest.get(2) else {
+        return usage_error(
+            &"`--git` takes git's seven arguments: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE",
+        );
+    };
+    let new_file = Path::new(new_file);
+    let name = path.display().to_string();
+    let mut out = format!("policy diff a/{name} b/{name}\n");
+    let versions = compile_in_context(path, old_file)
+        .and_then(|o| compile_in_context(path, new_file).map(|n| (o, n)));
+    match versions {
+        Err(DiffError::Read { path, message }) => {
+            return usage_error(&format!("cannot read `{path}`: {message}"))
+        }
+        Err(e) => {
+            out.push_str(&format!(
+                "semantic diff unavailable: {e}\n(run `policyc check` on the folder, or `git diff --no-ext-diff` for the text diff)\n"
+            ));
+        }
+        Ok((o, n)) => {
+            let empty = Policy {
+                ir_version: crate::ir::IR_VERSION.to_string(),
+                document: None,
+                departments: Vec::new(),
+                enums: Vec::new(),
+                entities: Vec::new(),
+                parameters: Vec::new(),
+                sections: Vec::new(),
+                measures: Vec::new(),
+                localities: Vec::new(),
+            };
+            let o = o.unwrap_or_else(|| empty.clone());
+            let n = n.unwrap_or(empty);
+            let changes = diff::diff(&o, &n);
+            match format {
+                OutputFormat::Json => out = diff::render_json(&changes),
+                OutputFormat::Text if changes.is_empty() => {
+                    out.push_str("no semantic change (only formatting, comments or order)\n");
+                }
+                OutputFormat::Text => out.push_str(&diff::render_text(&changes)),
+            }
+        }
+    }
+    let _ = errfmt;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(out.as_bytes()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => usage_error(&e),
+    }
+}
