@@ -1,0 +1,852 @@
+//! One chunk of input, start to finish: its records read into columns (or
+//! rejected with their line and reason), each entity's measures evaluated —
+//! as a constant, over columns, or record by record — and the result lines
+//! and figures produced in input order.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use super::columnar::Cell;
+use super::columns::Columns;
+use super::output::{Out, View};
+use super::plan::{EntityPlan, Mode, Outcome, Plan};
+use super::summary::{Rejection, Tally};
+use super::{csv, jsonl, BatchError, InputFormat};
+use crate::eval::{cell_value, Facts, Scalar};
+use crate::ir::Policy;
+
+/// What a CSV column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    Id,
+    Field(usize),
+}
+
+/// The meaning of a CSV file's columns.
+#[derive(Clone, Debug)]
+pub(crate) struct CsvLayout {
+    pub entity: u32,
+    pub roles: Vec<Role>,
+}
+
+/// How records are read: the input format and its schema lookups.
+pub(crate) struct Reader<'p> {
+    pub plan: &'p Plan<'p>,
+    pub format: InputFormat,
+    pub csv: Option<CsvLayout>,
+    /// Per entity: field name → slot.
+    lookup: Vec<HashMap<&'p str, usize>>,
+}
+
+impl<'p> Reader<'p> {
+    pub(crate) fn new(plan: &'p Plan<'p>, format: InputFormat, csv: Option<CsvLayout>) -> Self {
+        let lookup = plan
+            .policy
+            .entities
+            .iter()
+            .map(|e| {
+                e.fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.name.as_str(), i))
+                    .collect()
+            })
+            .collect();
+        Reader {
+            plan,
+            format,
+            csv,
+            lookup,
+        }
+    }
+}
+
+/// The CSV layout for `header`: which entity (given, or the one whose fields
+/// hold every column) and the role of each column.
+pub(crate) fn csv_layout(
+    policy: &Policy,
+    header: &str,
+    entity: Option<u32>,
+) -> Result<CsvLayout, BatchError> {
+    let mut names = Vec::new();
+    csv::cells(header.trim_start_matches('\u{feff}'), &mut names).map_err(|m| {
+        BatchError::Read {
+            message: format!("the CSV header is malformed: {m}"),
+        }
+    })?;
+    let names: Vec<String> = names.iter().map(|c| c.trim().to_string()).collect();
+    if names.iter().all(String::is_empty) {
+        return Err(BatchError::NoHeader);
+    }
+    let fields: Vec<&String> = names.iter().filter(|n| n.as_str() != "id").collect();
+    let fits = |e: &crate::ir::EntityDef| {
+        fields
+            .iter()
+            .filter(|n| e.fields.iter().any(|f| &f.name == **n))
+            .count()
+    };
+    let chosen = match entity {
+        Some(e) => e,
+        None => {
+            let full: Vec<(usize, &crate::ir::EntityDef)> = policy
+                .entities
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| fits(e) == fields.len())
+                .collect();
+            match full.as_slice() {
+                [(i, _)] => *i as u32,
+                [] => {
+                    // the closest entity, to name the column that does not fit
+                    policy
+                        .entities
+                        .iter()
+                        .enumerate()
+                        .max_by_key(|(_, e)| fits(e))
+                        .map(|(i, _)| i as u32)
+                        .ok_or(BatchError::WhichEntity {
+                            help: Some("the policy declares no entity".into()),
+                        })?
+                }
+                many => {
+                    let list: Vec<&str> = many.iter().map(|(_, e)| e.name.as_str()).collect();
+                    return Err(BatchError::WhichEntity {
+                        help: Some(format!(
+                            "the columns fit {}; name one with `--entity`",
+                            list.join(" and ")
+                        )),
+                    });
+                }
+            }
+        }
+    };
+    let def = policy
+        .entities
+        .get(chosen as usize)
+        .ok_or(BatchError::Internal)?;
+    let mut roles = Vec::with_capacity(names.len());
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, n) in names.iter().enumerate() {
+        if let Some(first) = seen.insert(n.as_str(), i + 1) {
+            return Err(BatchError::DuplicateColumn {
+                column: i + 1,
+                first,
+                name: n.clone(),
+            });
+        }
+        if n == "id" {
+            roles.push(Role::Id);
+            continue;
+        }
+        match def.fields.iter().position(|f| &f.name == n) {
+            Some(slot) => roles.push(Role::Field(slot)),
+            None => {
+                let help =
+                    crate::check::did_you_mean(n, def.fields.iter().map(|f| f.name.as_str()))
+                        .or_else(|| {
+                            Some(format!(
+                                "the columns are `id` and the fields of `{}`",
+                                def.name
+                            ))
+                        });
+                return Err(BatchError::UnknownColumn {
+                    column: i + 1,
+                    name: n.clone(),
+                    entity: def.name.clone(),
+                    help,
+                });
+            }
+        }
+    }
+    Ok(CsvLayout {
+        entity: chosen,
+        roles,
+    })
+}
+
+enum Id {
+    None,
+    Span(usize, usize),
+    Own(String),
+}
+
+enum State {
+    Row { entity: u32, row: usize },
+    Rejected(String),
+}
+
+struct Rec {
+    line: u64,
+    start: usize,
+    end: usize,
+    id: Id,
+    state: State,
+}
+
+/// The results of one measure over one entity's rows.
+enum Res {
+    Constant,
+    Dense {
+        cells: Vec<Cell>,
+        /// Rows evaluated one at a time, sorted by row.
+        over: Vec<(usize, Outcome)>,
+    },
+    Rows(Vec<Outcome>),
+}
+
+/// Offset of `part` inside `whole`, when it is a slice of it.
+fn span_of(whole: &[u8], part: &str) -> Option<(usize, usize)> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    (end <= whole.len()).then_some((start, end))
+}
+
+/// Processes one chunk whose first line is `first_line` and which holds about
+/// `lines` lines: returns its result lines and figures (with at most `limit`
+/// rejections listed).
+pub(crate) fn process(
+    r: &Reader<'_>,
+    out: &Out<'_>,
+    chunk: &[u8],
+    first_line: u64,
+    lines: usize,
+    limit: usize,
+) -> (Vec<u8>, Tally) {
+    let plan = r.plan;
+    let policy = plan.policy;
+    let mut recs: Vec<Rec> = Vec::with_capacity(lines + 1);
+    let mut cols: Vec<Option<Columns>> = vec![None; policy.entities.len()];
+    let rows = lines + 1;
+    match (&r.csv, memchr::memchr(b'"', chunk)) {
+        (Some(layout), None) => {
+            read_csv_plain(r, layout, chunk, first_line, rows, &mut cols, &mut recs)
+        }
+        _ => read_records(r, chunk, first_line, rows, &mut cols, &mut recs),
+    }
+    for c in cols.iter_mut().flatten() {
+        c.finish();
+    }
+
+    // evaluate each entity's rows
+    let reparse = |ri: u32| -> Option<Facts> {
+        let rec = recs.get(ri as usize)?;
+        let text = std::str::from_utf8(chunk.get(rec.start..rec.end)?).ok()?;
+        reread(r, text)
+    };
+    let results: Vec<Vec<Res>> = cols
+        .iter()
+        .enumerate()
+        .map(|(ei, c)| match (c, plan.entities.get(ei)) {
+            (Some(c), Some(ep)) => evaluate(plan, ep, c, &reparse),
+            _ => Vec::new(),
+        })
+        .collect();
+
+    // format, in input order
+    let mut buf = Vec::with_capacity(chunk.len());
+    let mut tally = Tally::new(policy.measures.len());
+    let mut views: Vec<View<'_>> = Vec::new();
+    for rec in &recs {
+        tally.records += 1;
+        // ids were checked to be UTF-8 when read
+        let id: Option<&[u8]> = match &rec.id {
+            Id::None => None,
+            Id::Span(a, b) => chunk.get(*a..*b),
+            Id::Own(s) => Some(s.as_bytes()),
+        };
+        match &rec.state {
+            State::Rejected(reason) => {
+                tally.rejected += 1;
+                if tally.rejections.len() < limit {
+                    tally.rejections.push(Rejection {
+                        line: rec.line,
+                        id: id.map(|x| String::from_utf8_lossy(x).into_owned()),
+                        reason: reason.clone(),
+                    });
+                }
+                out.rejected(&mut buf, rec.line, id, reason);
+            }
+            State::Row { entity, row } => {
+                let (Some(ep), Some(res)) = (
+                    plan.entities.get(*entity as usize),
+                    results.get(*entity as usize),
+                ) else {
+                    continue;
+                };
+                views.clear();
+                for (mp, rs) in ep.measures.iter().zip(res) {
+                    let v = match (rs, &mp.mode) {
+                        (Res::Constant, Mode::Constant(o)) => View::Out(o),
+                        (Res::Dense { cells, over }, Mode::Columnar(prog)) => {
+                            match over.binary_search_by_key(row, |(r, _)| *r) {
+                                Ok(k) => match over.get(k) {
+                                    Some((_, o)) => View::Out(o),
+                                    None => continue,
+                                },
+                                Err(_) => match cells.get(*row) {
+                                    Some(c) => View::Cell(*c, prog),
+                                    None => continue,
+                                },
+                            }
+                        }
+                        (Res::Rows(list), _) => match list.get(*row) {
+                            Some(o) => View::Out(o),
+                            None => continue,
+                        },
+                        _ => continue,
+                    };
+                    if let Some(t) = tally.measures.get_mut(mp.index) {
+                        t.add(v.status(), v.amount());
+                    }
+                    views.push(v);
+                }
+                out.record(&mut buf, rec.line, id, *entity, &views);
+            }
+        }
+    }
+    (buf, tally)
+}
+
+/// Reads the records of a chunk one by one (JSONL, or CSV with quotes).
+fn read_records(
+    r: &Reader<'_>,
+    chunk: &[u8],
+    first_line: u64,
+    rows: usize,
+    cols: &mut [Option<Columns>],
+    recs: &mut Vec<Rec>,
+) {
+    let mut toks: Vec<(&str, Scalar<'_>)> = Vec::new();
+    let mut cells: Vec<Cow<'_, str>> = Vec::new();
+    let mut pos = 0;
+    let mut line = first_line;
+    while pos < chunk.len() {
+        let (end, next) = match r.format {
+            InputFormat::Jsonl => match memchr::memchr(b'\n', chunk.get(pos..).unwrap_or(&[])) {
+                Some(k) => (pos + k, pos + k + 1),
+                None => (chunk.len(), chunk.len()),
+            },
+            InputFormat::Csv => csv::record_end(chunk, pos).unwrap_or((chunk.len(), chunk.len())),
+        };
+        let mut e = end;
+        if e > pos && chunk.get(e - 1) == Some(&b'\r') {
+            e -= 1;
+        }
+        let raw = chunk.get(pos..e).unwrap_or(&[]);
+        let this_line = line;
+        line += 1 + memchr::memchr_iter(b'\n', raw).count() as u64;
+        let start = pos;
+        pos = next.max(pos + 1);
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let idx = recs.len() as u32;
+        let mut rec = Rec {
+            line: this_line,
+            start,
+            end: e,
+            id: Id::None,
+            state: State::Rejected(String::new()),
+        };
+        let text = match std::str::from_utf8(raw) {
+            Ok(t) => t,
+            Err(err) => {
+                rec.state = State::Rejected(format!("the record is not valid UTF-8: {err}"));
+                recs.push(rec);
+                continue;
+            }
+        };
+        rec.state = match r.format {
+            InputFormat::Jsonl => read_json(r, text, idx, rows, cols, &mut toks, &mut rec, chunk),
+            InputFormat::Csv => read_csv(r, text, idx, rows, cols, &mut cells, &mut rec, chunk),
+        };
+        recs.push(rec);
+    }
+}
+
+/// Reads a chunk of CSV without quotes, by columns: a first pass finds each
+/// record's cells (one pass over the separators), a second converts one
+/// column at a time into its typed column.
+fn read_csv_plain(
+    r: &Reader<'_>,
+    layout: &CsvLayout,
+    chunk: &[u8],
+    first_line: u64,
+    rows: usize,
+    cols: &mut [Option<Columns>],
+    recs: &mut Vec<Rec>,
+) {
+    let policy = r.plan.policy;
+    let ei = layout.entity;
+    let (Some(slot), Some(def)) = (cols.get_mut(ei as usize), policy.entities.get(ei as usize))
+    else {
+        return;
+    };
+    let c = slot.get_or_insert_with(|| {
+        Columns::new(policy, def, rows, r.plan.used(ei), r.plan.checked(ei))
+    });
+    let ncols = layout.roles.len();
+    // the columns read: the id and the fields checked; others are only counted
+    let checked = r.plan.checked(ei);
+    let want: Vec<bool> = layout
+        .roles
+        .iter()
+        .map(|role| match role {
+            Role::Id => true,
+            Role::Field(f) => checked.get(*f).copied().unwrap_or(true),
+        })
+        .collect();
+    let wanted: Vec<usize> = (0..ncols).filter(|j| want.get(*j) == Some(&true)).collect();
+    let mut widx = vec![0usize; ncols];
+    for (w, j) in wanted.iter().enumerate() {
+        if let Some(x) = widx.get_mut(*j) {
+            *x = w;
+        }
+    }
+    // per column: how many columns from it on are not read
+    let mut run = vec![0usize; ncols];
+    for j in (0..ncols).rev() {
+        if want.get(j) == Some(&false) {
+            let next = run.get(j + 1).copied().unwrap_or(usize::MAX / 2);
+            if let Some(x) = run.get_mut(j) {
+                *x = next.saturating_add(1);
+            }
+        }
+    }
+    let stride = 2 * wanted.len();
+    // per row: start and end of each column read
+    let mut spans: Vec<usize> = Vec::with_capacity(rows * stride);
+    let mut seps = csv::Separators::new(chunk);
+    let mut pos = 0;
+    let mut line = first_line;
+    while pos < chunk.len() {
+        let start = pos;
+        let base = spans.len();
+        spans.resize(base + stride, pos);
+        let mut col = 0usize;
+        let mut cell_start = pos;
+        let end = loop {
+            let skip = run.get(col).copied().unwrap_or(usize::MAX);
+            if skip > 0 {
+                let (done, last) = seps.skip_cells(skip);
+                col += done;
+                if let Some(p) = last {
+                    cell_start = p + 1;
+                }
+                if done == skip {
+                    continue;
+                }
+                // a line break (or the end) comes first
+            }
+            let k = seps.next().unwrap_or(chunk.len());
+            let is_last = chunk.get(k).map_or(true, |b| *b == b'\n');
+            let e = if is_last && k > cell_start && chunk.get(k - 1) == Some(&b'\r') {
+                k - 1
+            } else {
+                k
+            };
+            if want.get(col) == Some(&true) {
+                let w = widx.get(col).copied().unwrap_or(0);
+                if let Some(x) = spans.get_mut(base + 2 * w) {
+                    *x = cell_start;
+                }
+                if let Some(x) = spans.get_mut(base + 2 * w + 1) {
+                    *x = e;
+                }
+            }
+            col += 1;
+            cell_start = k + 1;
+            if is_last {
+                pos = k + 1;
+                break e;
+            }
+        };
+        let n = col;
+        let this_line = line;
+        line += 1;
+        let raw = chunk.get(start..end).unwrap_or(&[]);
+        if n == 1 && raw.iter().all(u8::is_ascii_whitespace) {
+            spans.truncate(base);
+            continue;
+        }
+        let idx = recs.len() as u32;
+        let state = if n == ncols {
+            c.begin_row(idx);
+            State::Row {
+                entity: ei,
+                row: c.len - 1,
+            }
+        } else {
+            spans.truncate(base);
+            State::Rejected(format!("expected {ncols} cells, found {n}"))
+        };
+        recs.push(Rec {
+            line: this_line,
+            start,
+            end,
+            id: Id::None,
+            state,
+        });
+    }
+    let nrows = c.len;
+    let cell = |row: usize, w: usize| -> (usize, &[u8]) {
+        let at = row * stride + 2 * w;
+        match (spans.get(at), spans.get(at + 1)) {
+            (Some(a), Some(b)) => (*a, chunk.get(*a..*b).unwrap_or(&[])),
+            _ => (0, &[]),
+        }
+    };
+    // the first problem of each row, in column order
+    let mut problems: Vec<Option<String>> = vec![None; nrows];
+    // 64 rows at a time, so that a block's text stays in the first-level cache
+    // while its columns are read one after the other
+    for first in (0..nrows).step_by(64) {
+        let block = first..(first + 64).min(nrows);
+        for (w, j) in wanted.iter().enumerate() {
+            match layout.roles.get(*j) {
+                Some(Role::Field(f)) => {
+                    let name = def.fields.get(*f).map_or("?", |x| x.name.as_str());
+                    c.read_column(
+                        policy,
+                        *f,
+                        block.clone(),
+                        |row| cell(row, w).1,
+                        |row, m| {
+                            if let Some(p @ None) = problems.get_mut(row) {
+                                *p = Some(format!("`{name}`: {m}"));
+                            }
+                        },
+                    );
+                }
+                Some(Role::Id) => {
+                    for row in block.clone() {
+                        let (a, t) = cell(row, w);
+                        if t.is_empty() {
+                            continue;
+                        }
+                        let rec = c.record.get(row).and_then(|ri| recs.get_mut(*ri as usize));
+                        match (std::str::from_utf8(t), rec) {
+                            (Ok(_), Some(rec)) => rec.id = Id::Span(a, a + t.len()),
+                            (Err(e), _) => {
+                                if let Some(p @ None) = problems.get_mut(row) {
+                                    *p = Some(format!("the id is not valid UTF-8: {e}"));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    for (row, p) in problems.into_iter().enumerate() {
+        let Some(m) = p else { continue };
+        if let Some(d) = c.dead.get_mut(row) {
+            *d = true;
+        }
+        if let Some(rec) = c.record.get(row).and_then(|ri| recs.get_mut(*ri as usize)) {
+            rec.state = State::Rejected(m);
+        }
+    }
+}
+
+/// Evaluates every measure of one entity over its rows.
+fn evaluate(
+    plan: &Plan<'_>,
+    ep: &EntityPlan,
+    cols: &Columns,
+    reparse: &dyn Fn(u32) -> Option<Facts>,
+) -> Vec<Res> {
+    let mut cache: Vec<Option<Option<Facts>>> = Vec::new();
+    let mut facts_of = |row: usize| -> Option<Facts> {
+        if cache.is_empty() {
+            cache = vec![None; cols.len];
+        }
+        let slot = cache.get_mut(row)?;
+        if slot.is_none() {
+            *slot = Some(cols.record.get(row).and_then(|ri| reparse(*ri)));
+        }
+        slot.clone().flatten()
+    };
+    let unreadable = || Outcome {
+        status: crate::ir::Status::Error,
+        amount: None,
+        needs: Vec::new(),
+        error: Some("the record could not be read again for evaluation".into()),
+    };
+    ep.measures
+        .iter()
+        .map(|mp| match &mp.mode {
+            Mode::Constant(_) => Res::Constant,
+            Mode::Columnar(prog) => {
+                let mut fallback = cols.misfit.clone();
+                let cells = prog.run(cols, &mut fallback);
+                let over = fallback
+                    .iter()
+                    .zip(&cols.dead)
+                    .enumerate()
+                    .filter(|(_, (b, dead))| **b && !**dead)
+                    .map(|(row, _)| {
+                        let o = match facts_of(row) {
+                            Some(f) => plan.row_outcome(mp.index, &f),
+                            None => unreadable(),
+                        };
+                        (row, o)
+                    })
+                    .collect();
+                Res::Dense { cells, over }
+            }
+            Mode::Rows => Res::Rows(
+                (0..cols.len)
+                    .map(|row| {
+                        if cols.dead.get(row).copied().unwrap_or(false) {
+                            return unreadable();
+                        }
+                        match facts_of(row) {
+                            Some(f) => plan.row_outcome(mp.index, &f),
+                            None => unreadable(),
+                        }
+                    })
+                    .collect(),
+            ),
+        })
+        .collect()
+}
+
+/// Reads a JSONL record into the columns; the fast scanner first, the general
+/// path (the reference) for anything it does not take.
+#[allow(clippy::too_many_arguments)]
+fn read_json<'c>(
+    r: &Reader<'_>,
+    text: &'c str,
+    idx: u32,
+    rows: usize,
+    cols: &mut [Option<Columns>],
+    toks: &mut Vec<(&'c str, Scalar<'c>)>,
+    rec: &mut Rec,
+    chunk: &[u8],
+) -> State {
+    let policy = r.plan.policy;
+    if let Some(top) = jsonl::scan(text, toks) {
+        let entity = top.entity.and_then(|n| policy.entity(n)).map(|(i, _)| i);
+        let allowed = r.plan.only.map_or(true, |o| Some(o) == entity);
+        if let (Some(ei), true) = (entity, allowed) {
+            let slot = cols.get_mut(ei as usize);
+            let def = policy.entities.get(ei as usize);
+            let lookup = r.lookup.get(ei as usize);
+            if let (Some(slot), Some(def), Some(lookup)) = (slot, def, lookup) {
+                let c = slot.get_or_insert_with(|| {
+                    Columns::new(policy, def, rows, r.plan.used(ei), r.plan.checked(ei))
+                });
+                c.begin_row(idx);
+                // facts usually come in the schema's order: try the field after
+                // the last one before hashing the key
+                let mut next = 0usize;
+                let ok = toks.iter().all(|(k, sc)| {
+                    let slot = match def.fields.get(next) {
+                        Some(f) if f.name == *k => Some(next),
+                        _ => def
+                            .fields
+                            .get(next..)
+                            .and_then(|rest| rest.iter().take(4).position(|f| f.name == *k))
+                            .map(|i| next + i)
+                            .or_else(|| lookup.get(k).copied()),
+                    };
+                    slot.is_some_and(|slot| {
+                        next = slot + 1;
+                        c.set(policy, slot, *sc).is_ok()
+                    })
+                });
+                if ok {
+                    rec.id = match top.id {
+                        None => Id::None,
+                        Some(jsonl::IdTok::Str(s) | jsonl::IdTok::Num(s)) => span_of(chunk, s)
+                            .map_or_else(|| Id::Own(s.to_string()), |(a, b)| Id::Span(a, b)),
+                    };
+                    return State::Row {
+                        entity: ei,
+                        row: c.len - 1,
+                    };
+                }
+                c.abort_row();
+            }
+        }
+    }
+    // the general path
+    let mut json: serde_json::Value = match serde_json::from_str(text) {
+        Ok(j) => j,
+        Err(e) => return State::Rejected(format!("not valid JSON: {e}")),
+    };
+    rec.id = match json.get("id") {
+        None | Some(serde_json::Value::Null) => Id::None,
+        Some(serde_json::Value::String(s)) => Id::Own(s.clone()),
+        Some(other) => Id::Own(other.to_string()),
+    };
+    strip_unchecked(r, &mut json);
+    let facts = match Facts::from_json_value(policy, &json) {
+        Ok(f) => f,
+        Err(errors) => {
+            let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            return State::Rejected(list.join("; "));
+        }
+    };
+    if let Some(o) = r.plan.only {
+        if facts.entity != o {
+            let name = |i: u32| {
+                policy
+                    .entities
+                    .get(i as usize)
+                    .map_or("?", |e| e.name.as_str())
+            };
+            return State::Rejected(format!(
+                "the record describes `{}`; this run evaluates `{}`",
+                name(facts.entity),
+                name(o)
+            ));
+        }
+    }
+    let (Some(slot), Some(def)) = (
+        cols.get_mut(facts.entity as usize),
+        policy.entities.get(facts.entity as usize),
+    ) else {
+        return State::Rejected("the record's entity does not exist".into());
+    };
+    let c = slot.get_or_insert_with(|| {
+        Columns::new(
+            policy,
+            def,
+            rows,
+            r.plan.used(facts.entity),
+            r.plan.checked(facts.entity),
+        )
+    });
+    c.begin_row(idx);
+    for (s, v) in facts.values.iter().enumerate() {
+        c.set_value(s, v.as_ref());
+    }
+    State::Row {
+        entity: facts.entity,
+        row: c.len - 1,
+    }
+}
+
+/// Reads a CSV record into the columns.
+#[allow(clippy::too_many_arguments)]
+fn read_csv<'c>(
+    r: &Reader<'_>,
+    text: &'c str,
+    idx: u32,
+    rows: usize,
+    cols: &mut [Option<Columns>],
+    cells: &mut Vec<Cow<'c, str>>,
+    rec: &mut Rec,
+    chunk: &[u8],
+) -> State {
+    let policy = r.plan.policy;
+    let Some(layout) = &r.csv else {
+        return State::Rejected("no CSV header".into());
+    };
+    if let Err(m) = csv::cells(text, cells) {
+        return State::Rejected(m);
+    }
+    if cells.len() != layout.roles.len() {
+        return State::Rejected(format!(
+            "expected {} cells, found {}",
+            layout.roles.len(),
+            cells.len()
+        ));
+    }
+    let ei = layout.entity;
+    let Some(slot) = cols.get_mut(ei as usize) else {
+        return State::Rejected("the entity does not exist".into());
+    };
+    let Some(def) = policy.entities.get(ei as usize) else {
+        return State::Rejected("the entity does not exist".into());
+    };
+    let c = slot.get_or_insert_with(|| {
+        Columns::new(policy, def, rows, r.plan.used(ei), r.plan.checked(ei))
+    });
+    c.begin_row(idx);
+    for (cell, role) in cells.iter().zip(&layout.roles) {
+        match role {
+            Role::Id => {
+                if !cell.is_empty() {
+                    rec.id = match cell {
+                        Cow::Borrowed(s) => span_of(chunk, s)
+                            .map_or_else(|| Id::Own(s.to_string()), |(a, b)| Id::Span(a, b)),
+                        Cow::Owned(s) => Id::Own(s.clone()),
+                    };
+                }
+            }
+            Role::Field(s) => {
+                if let Err((msg, _)) = c.set_cell(policy, *s, cell.as_bytes()) {
+                    c.abort_row();
+                    let name = def.fields.get(*s).map_or("?", |f| f.name.as_str());
+                    return State::Rejected(format!("`{name}`: {msg}"));
+                }
+            }
+        }
+    }
+    State::Row {
+        entity: ei,
+        row: c.len - 1,
+    }
+}
+
+/// With `--check used`: removes from a JSON record the facts that are not
+/// read (their keys stay checked as field names).
+fn strip_unchecked(r: &Reader<'_>, json: &mut serde_json::Value) {
+    let policy = r.plan.policy;
+    let Some(ei) = json
+        .get("entity")
+        .and_then(|e| e.as_str())
+        .and_then(|n| policy.entity(n))
+        .map(|(i, _)| i)
+    else {
+        return;
+    };
+    let (Some(def), checked) = (policy.entities.get(ei as usize), r.plan.checked(ei)) else {
+        return;
+    };
+    if checked.iter().all(|c| *c) {
+        return;
+    }
+    if let Some(facts) = json.get_mut("facts").and_then(|f| f.as_object_mut()) {
+        facts.retain(|k, _| match def.fields.iter().position(|f| f.name == *k) {
+            Some(slot) => checked.get(slot).copied().unwrap_or(true),
+            None => true,
+        });
+    }
+}
+
+/// The facts of a record read again from its text by the general path, for
+/// the row evaluator.
+fn reread(r: &Reader<'_>, text: &str) -> Option<Facts> {
+    let policy = r.plan.policy;
+    match r.format {
+        InputFormat::Jsonl => {
+            let mut json: serde_json::Value = serde_json::from_str(text).ok()?;
+            strip_unchecked(r, &mut json);
+            Facts::from_json_value(policy, &json).ok()
+        }
+        InputFormat::Csv => {
+            let layout = r.csv.as_ref()?;
+            let mut cells = Vec::new();
+            csv::cells(text, &mut cells).ok()?;
+            let def = policy.entities.get(layout.entity as usize)?;
+            let checked = r.plan.checked(layout.entity);
+            let mut facts = Facts::unknown(policy, layout.entity);
+            for (cell, role) in cells.iter().zip(&layout.roles) {
+                if let Role::Field(s) = role {
+                    if !checked.get(*s).copied().unwrap_or(true) {
+                        continue;
+                    }
+                    let ty = &def.fields.get(*s)?.ty;
+                    *facts.values.get_mut(*s)? = cell_value(policy, ty, cell).ok()?;
+                }
+            }
+            Some(facts)
+        }
+    }
+}

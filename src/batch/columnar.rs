@@ -1,0 +1,1119 @@
+//! The columnar fast path: one measure's rules compiled into a program that runs
+//! over whole columns of a chunk instead of one record at a time.
+//!
+//! The date and locality are fixed for a batch, so parameters are constants and
+//! folded in. Every value is an `i64`: booleans 0/1, variants by index, dates as
+//! days, numbers scaled by a power of ten fixed per expression at compile time
+//! (money in fen, a rate times a percentage at the sum of their scales). Integer
+//! arithmetic at a fixed scale is exact, so results equal the row evaluator's
+//! `Decimal` results; where it cannot be exact the program refuses:
+//!
+//! - at compile time, a construct it does not do (division, a scale past 10^-12,
+//!   a parameter without a value on the date, more than 64 facts in one measure)
+//!   leaves the whole measure to the row evaluator;
+//! - at run time, anything unusual in a row (an overflow, a rule conflict, a
+//!   value that did not fit its column) marks the row, and that row is evaluated
+//!   by [`crate::eval::evaluate_one`] from its original text.
+//!
+//! Unknown facts follow the row evaluator's Kleene logic exactly; each value
+//! carries a bit mask of the facts it waits for (bits ordered by fact name, so
+//! the `needs` list comes out sorted).
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::columns::{field_scale, Columns, Data};
+use crate::eval::{param_value, Ctx};
+use crate::ir::{BinaryOp, EntityDef, Expr, Func, Measure, Node, Status, Type, Value};
+
+/// The largest scale (digits after the point) the program keeps.
+const MAX_SCALE: u32 = 12;
+
+/// What a value is, at compile time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Bool,
+    /// A number scaled by `10^scale`.
+    Num(u32),
+    Date,
+    Enum,
+}
+
+/// A node of the column program.
+#[derive(Clone, Debug)]
+enum C {
+    Field {
+        slot: usize,
+        bit: u64,
+    },
+    Const(i64),
+    Not(Box<C>),
+    Neg(Box<C>),
+    Logic {
+        or: bool,
+        a: Box<C>,
+        b: Box<C>,
+    },
+    Cmp {
+        op: BinaryOp,
+        a: Box<C>,
+        b: Box<C>,
+    },
+    Arith {
+        op: BinaryOp,
+        a: Box<C>,
+        b: Box<C>,
+    },
+    /// Multiplies by `factor` (a power of ten) to reach a larger scale.
+    Rescale {
+        a: Box<C>,
+        factor: i64,
+    },
+    In {
+        a: Box<C>,
+        set: Vec<bool>,
+    },
+    If {
+        c: Box<C>,
+        t: Box<C>,
+        e: Box<C>,
+    },
+    Match {
+        s: Box<C>,
+        arms: Vec<C>,
+    },
+    MinMax {
+        max: bool,
+        args: Vec<C>,
+    },
+    /// `date ± n` where `n` has type `ty` (days, months or years) at scale `nscale`.
+    Shift {
+        date: Box<C>,
+        n: Box<C>,
+        nscale: u32,
+        ty: Type,
+        sub: bool,
+    },
+    /// `date − date` in days.
+    DateDiff {
+        a: Box<C>,
+        b: Box<C>,
+    },
+}
+
+/// One compiled rule.
+#[derive(Clone, Debug)]
+struct RuleProg {
+    cond: Option<C>,
+    amount: Option<C>,
+    floor: Option<C>,
+    cap: Option<C>,
+    /// The common scale of amount, floor and cap.
+    scale: u32,
+}
+
+/// A measure compiled for columns.
+#[derive(Clone, Debug)]
+pub(crate) struct Program {
+    rules: Vec<RuleProg>,
+    /// Per part, in order of first appearance: its base rules.
+    parts: Vec<Vec<usize>>,
+    /// Per rule: the rules that are exceptions to it.
+    children: Vec<Vec<usize>>,
+    /// Per needs bit: the fact's slot (bits are in the order of the facts' names).
+    slots: Vec<u32>,
+    /// Every part has one base rule and no rule has exceptions: a rule applies
+    /// exactly when its condition holds.
+    simple: bool,
+}
+
+/// The outcome of one measure for one row, as the columnar path computes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Cell {
+    pub status: Status,
+    /// The total in fen, when the rules that apply give amounts.
+    pub amount: Option<i64>,
+    /// For `needs_facts`: the facts' bits.
+    pub needs: u64,
+}
+
+struct Compiler<'a> {
+    ctx: &'a Ctx<'a>,
+    entity: &'a EntityDef,
+    /// slot → bit
+    bits: Vec<Option<u64>>,
+}
+
+impl Program {
+    /// Compiles `measure` for the entity and the request in `ctx`; `None` when
+    /// some construct cannot be run exactly over columns.
+    pub(crate) fn compile(ctx: &Ctx<'_>, measure: &Measure, entity: &EntityDef) -> Option<Program> {
+        let mut slots = Vec::new();
+        for r in &measure.rules {
+            for e in [&r.condition, &r.amount, &r.floor, &r.cap]
+                .into_iter()
+                .flatten()
+            {
+                collect_fields(e, &mut slots);
+            }
+        }
+        slots.sort_unstable();
+        slots.dedup();
+        if slots.len() > 64 {
+            return None;
+        }
+        let name = |s: &u32| entity.fields.get(*s as usize).map(|f| f.name.clone());
+        slots.sort_by_key(name);
+        let mut bits = vec![None; entity.fields.len()];
+        for (i, s) in slots.iter().enumerate() {
+            *bits.get_mut(*s as usize)? = Some(1u64 << i);
+        }
+        let mut c = Compiler { ctx, entity, bits };
+        let mut rules = Vec::new();
+        for r in &measure.rules {
+            let cond = match &r.condition {
+                None => None,
+                Some(e) => match c.expr(e)? {
+                    (x, Kind::Bool) => Some(x),
+                    _ => return None,
+                },
+            };
+            let mut nums = Vec::new();
+            for e in [&r.amount, &r.floor, &r.cap] {
+                nums.push(match e {
+                    None => None,
+                    Some(e) => match c.expr(e)? {
+                        (x, Kind::Num(s)) => Some((x, s)),
+                        _ => return None,
+                    },
+                });
+            }
+            let scale = nums.iter().flatten().map(|(_, s)| *s).max().unwrap_or(0);
+            let lift = |x: Option<(C, u32)>| -> Option<Option<C>> {
+                match x {
+                    None => Some(None),
+                    Some((c, s)) => rescale(c, s, scale).map(Some),
+                }
+            };
+            let mut it = nums.into_iter();
+            let amount = lift(it.next().flatten())?;
+            let floor = lift(it.next().flatten())?;
+            let cap = lift(it.next().flatten())?;
+            rules.push(RuleProg {
+                cond,
+                amount,
+                floor,
+                cap,
+                scale,
+            });
+        }
+        let mut part_names: Vec<Option<&str>> = Vec::new();
+        for r in &measure.rules {
+            if !part_names.contains(&r.part.as_deref()) {
+                part_names.push(r.part.as_deref());
+            }
+        }
+        let parts: Vec<Vec<usize>> = part_names
+            .iter()
+            .map(|p| {
+                measure
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.part.as_deref() == *p && r.exception_to.is_none())
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        let children: Vec<Vec<usize>> = (0..measure.rules.len())
+            .map(|i| {
+                measure
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.exception_to == Some(i as u32))
+                    .map(|(j, _)| j)
+                    .collect()
+            })
+            .collect();
+        let simple = parts.iter().all(|p: &Vec<usize>| p.len() == 1)
+            && children.iter().all(|c: &Vec<usize>| c.is_empty());
+        Some(Program {
+            rules,
+            parts,
+            children,
+            slots,
+            simple,
+        })
+    }
+
+    /// The slots of the facts the program reads.
+    pub(crate) fn slots(&self) -> &[u32] {
+        &self.slots
+    }
+
+    /// The slots of the facts named by the bits of `mask`, in name order.
+    pub(crate) fn needs_slots(&self, mask: u64) -> impl Iterator<Item = u32> + '_ {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| mask & (1u64 << i) != 0)
+            .map(|(_, s)| *s)
+    }
+
+    /// Runs the program over `cols`. Returns one cell per row; rows marked in
+    /// `fallback` (which starts as the misfit rows) must be evaluated by the row
+    /// evaluator instead, and their cells are meaningless.
+    pub(crate) fn run(&self, cols: &Columns, fallback: &mut [bool]) -> Vec<Cell> {
+        let n = cols.len;
+        let mut ex = Exec {
+            cols,
+            n,
+            bad: fallback,
+        };
+        let rules: Vec<[Option<Val>; 4]> = self
+            .rules
+            .iter()
+            .map(|r| {
+                [
+                    r.cond.as_ref().map(|c| ex.eval(c)),
+                    r.amount.as_ref().map(|c| ex.eval(c)),
+                    r.floor.as_ref().map(|c| ex.eval(c)),
+                    r.cap.as_ref().map(|c| ex.eval(c)),
+                ]
+            })
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        let mut winners = Vec::with_capacity(self.parts.len());
+        for row in 0..n {
+            let cell = self.decide_row(&rules, row, &mut winners);
+            match cell {
+                Some(c) => out.push(c),
+                None => {
+                    if let Some(b) = ex.bad.get_mut(row) {
+                        *b = true;
+                    }
+                    out.push(Cell {
+                        status: Status::Error,
+                        amount: None,
+                        needs: 0,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The outcome of one row; `None` when the row must go to the row evaluator.
+    fn decide_row(
+        &self,
+        vals: &[[Option<Val>; 4]],
+        row: usize,
+        winners: &mut Vec<usize>,
+    ) -> Option<Cell> {
+        winners.clear();
+        let mut missing = 0u64;
+        if self.simple {
+            for part in &self.parts {
+                let Some(&i) = part.first() else { continue };
+                match vals.get(i)? {
+                    [None, ..] => winners.push(i),
+                    [Some(c), ..] => match c.at(row) {
+                        (_, u) if u != 0 => missing |= u,
+                        (1, _) => winners.push(i),
+                        _ => {}
+                    },
+                }
+            }
+        } else {
+            for part in &self.parts {
+                match self.combine(vals, part, row, 0)? {
+                    R::Applies(i) => winners.push(i),
+                    R::No => {}
+                    R::Unknown(m) => missing |= m,
+                }
+            }
+        }
+        if missing != 0 {
+            return Some(Cell {
+                status: Status::NeedsFacts,
+                amount: None,
+                needs: missing,
+            });
+        }
+        if winners.is_empty() {
+            return Some(Cell {
+                status: Status::NotEligible,
+                amount: None,
+                needs: 0,
+            });
+        }
+        let mut total: i64 = 0;
+        let mut any = false;
+        for &w in winners.iter() {
+            let (Some(rule), Some(v)) = (self.rules.get(w), vals.get(w)) else {
+                return None;
+            };
+            let [_, Some(amount), floor, cap] = v else {
+                continue;
+            };
+            let (mut value, u) = amount.at(row);
+            if u != 0 {
+                missing |= u;
+                continue;
+            }
+            if let Some(f) = floor {
+                match f.at(row) {
+                    (_, u) if u != 0 => missing |= u,
+                    (f, _) if value < f => value = f,
+                    _ => {}
+                }
+            }
+            if let Some(c) = cap {
+                match c.at(row) {
+                    (_, u) if u != 0 => missing |= u,
+                    (c, _) if value > c => value = c,
+                    _ => {}
+                }
+            }
+            total = total.checked_add(round_fen(value, rule.scale)?)?;
+            any = true;
+        }
+        Some(if missing != 0 {
+            Cell {
+                status: Status::NeedsFacts,
+                amount: None,
+                needs: missing,
+            }
+        } else {
+            Cell {
+                status: Status::Eligible,
+                amount: any.then_some(total),
+                needs: 0,
+            }
+        })
+    }
+
+    /// Sibling rules: at most one may apply (`None`: a conflict, or a bad row).
+    fn combine(
+        &self,
+        vals: &[[Option<Val>; 4]],
+        rules: &[usize],
+        row: usize,
+        depth: usize,
+    ) -> Option<R> {
+        let mut applying = None;
+        let mut missing = 0u64;
+        for &i in rules {
+            match self.resolve(vals, i, row, depth)? {
+                R::Applies(w) => {
+                    if applying.is_some() {
+                        return None;
+                    }
+                    applying = Some(w);
+                }
+                R::No => {}
+                R::Unknown(m) => missing |= m,
+            }
+        }
+        Some(if missing != 0 {
+            R::Unknown(missing)
+        } else {
+            applying.map_or(R::No, R::Applies)
+        })
+    }
+
+    fn resolve(&self, vals: &[[Option<Val>; 4]], i: usize, row: usize, depth: usize) -> Option<R> {
+        if depth > self.rules.len() {
+            return None;
+        }
+        match self.combine(vals, self.children.get(i)?, row, depth + 1)? {
+            R::No => {}
+            r => return Some(r),
+        }
+        Some(match vals.get(i)? {
+            [None, ..] => R::Applies(i),
+            [Some(c), ..] => match c.at(row) {
+                (_, u) if u != 0 => R::Unknown(u),
+                (1, _) => R::Applies(i),
+                _ => R::No,
+            },
+        })
+    }
+}
+
+/// Which rule of a subtree applies.
+enum R {
+    Applies(usize),
+    No,
+    Unknown(u64),
+}
+
+/// Rounds a value at `scale` to fen, half away from zero (as [`crate::eval::round_fen`]).
+fn round_fen(v: i64, scale: u32) -> Option<i64> {
+    if scale <= 2 {
+        return v.checked_mul(10i64.checked_pow(2 - scale)?);
+    }
+    let d = 10i64.checked_pow(scale - 2)?;
+    let (q, r) = (v / d, v % d);
+    if r.unsigned_abs().checked_mul(2)? >= d.unsigned_abs() {
+        q.checked_add(v.signum())
+    } else {
+        Some(q)
+    }
+}
+
+/// The slots of the facts a measure's rules read, sorted.
+pub(crate) fn measure_fields(measure: &Measure) -> Vec<u32> {
+    let mut out = Vec::new();
+    for r in &measure.rules {
+        for e in [&r.condition, &r.amount, &r.floor, &r.cap]
+            .into_iter()
+            .flatten()
+        {
+            collect_fields(e, &mut out);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn collect_fields(e: &Expr, out: &mut Vec<u32>) {
+    match &e.node {
+        Node::Field { slot, .. } => out.push(*slot),
+        Node::Literal { .. } | Node::Param { .. } => {}
+        Node::Not { arg } | Node::Neg { arg } | Node::In { arg, .. } => collect_fields(arg, out),
+        Node::Binary { lhs, rhs, .. } => {
+            collect_fields(lhs, out);
+            collect_fields(rhs, out);
+        }
+        Node::If {
+            cond,
+            then,
+            otherwise,
+        } => {
+            collect_fields(cond, out);
+            collect_fields(then, out);
+            collect_fields(otherwise, out);
+        }
+        Node::Match { scrutinee, arms } => {
+            collect_fields(scrutinee, out);
+            for a in arms {
+                collect_fields(&a.value, out);
+            }
+        }
+        Node::Call { args, .. } => {
+            for a in args {
+                collect_fields(a, out);
+            }
+        }
+    }
+}
+
+/// Raises `x` from scale `from` to scale `to`.
+fn rescale(x: C, from: u32, to: u32) -> Option<C> {
+    if from == to {
+        return Some(x);
+    }
+    Some(C::Rescale {
+        a: Box::new(x),
+        factor: 10i64.checked_pow(to.checked_sub(from)?)?,
+    })
+}
+
+fn constant(v: &Value) -> Option<(C, Kind)> {
+    Some(match v {
+        Value::Bool(b) => (C::Const(i64::from(*b)), Kind::Bool),
+        Value::Variant(i) => (C::Const(i64::from(*i)), Kind::Enum),
+        Value::Date(d) => (C::Const(i64::from(d.num_days_from_ce())), Kind::Date),
+        Value::Number(n) => {
+            let n = n.normalize();
+            if n.scale() > MAX_SCALE {
+                return None;
+            }
+            (
+                C::Const(i64::try_from(n.mantissa()).ok()?),
+                Kind::Num(n.scale()),
+            )
+        }
+    })
+}
+
+impl Compiler<'_> {
+    fn expr(&mut self, e: &Expr) -> Option<(C, Kind)> {
+        use BinaryOp::*;
+        Some(match &e.node {
+            Node::Literal { value } => constant(value)?,
+            Node::Param { index, .. } => constant(&param_value(self.ctx, *index).ok()?.0)?,
+            Node::Field { slot, .. } => {
+                let f = self.entity.fields.get(*slot as usize)?;
+                let kind = match &f.ty {
+                    Type::Bool => Kind::Bool,
+                    Type::Date => Kind::Date,
+                    Type::Enum { .. } => Kind::Enum,
+                    Type::Number { .. } => Kind::Num(field_scale(&f.ty)),
+                };
+                let bit = (*self.bits.get(*slot as usize)?)?;
+                (
+                    C::Field {
+                        slot: *slot as usize,
+                        bit,
+                    },
+                    kind,
+                )
+            }
+            Node::Not { arg } => match self.expr(arg)? {
+                (a, Kind::Bool) => (C::Not(Box::new(a)), Kind::Bool),
+                _ => return None,
+            },
+            Node::Neg { arg } => match self.expr(arg)? {
+                (a, Kind::Num(s)) => (C::Neg(Box::new(a)), Kind::Num(s)),
+                _ => return None,
+            },
+            Node::In { arg, variants } => match self.expr(arg)? {
+                (a, Kind::Enum) => {
+                    let n = variants.iter().copied().max().map_or(0, |m| m as usize + 1);
+                    let mut set = vec![false; n];
+                    for v in variants {
+                        *set.get_mut(*v as usize)? = true;
+                    }
+                    (
+                        C::In {
+                            a: Box::new(a),
+                            set,
+                        },
+                        Kind::Bool,
+                    )
+                }
+                _ => return None,
+            },
+            Node::Binary { op, lhs, rhs } => {
+                let a = self.expr(lhs)?;
+                let b = self.expr(rhs)?;
+                match op {
+                    And | Or => match (a, b) {
+                        ((a, Kind::Bool), (b, Kind::Bool)) => (
+                            C::Logic {
+                                or: *op == Or,
+                                a: Box::new(a),
+                                b: Box::new(b),
+                            },
+                            Kind::Bool,
+                        ),
+                        _ => return None,
+                    },
+                    Eq | Ne | Lt | Le | Gt | Ge => {
+                        let (a, b, k) = align(a, b)?;
+                        if matches!(op, Lt | Le | Gt | Ge)
+                            && !matches!(k, Kind::Num(_) | Kind::Date)
+                        {
+                            return None;
+                        }
+                        (
+                            C::Cmp {
+                                op: *op,
+                                a: Box::new(a),
+                                b: Box::new(b),
+                            },
+                            Kind::Bool,
+                        )
+                    }
+                    Add | Sub => match (a, b) {
+                        ((a, Kind::Num(sa)), (b, Kind::Num(sb))) => {
+                            let (a, b, k) = align((a, Kind::Num(sa)), (b, Kind::Num(sb)))?;
+                            (
+                                C::Arith {
+                                    op: *op,
+                                    a: Box::new(a),
+                                    b: Box::new(b),
+                                },
+                                k,
+                            )
+                        }
+                        ((d, Kind::Date), (n, Kind::Num(s))) => (
+                            C::Shift {
+                                date: Box::new(d),
+                                n: Box::new(n),
+                                nscale: s,
+                                ty: rhs.ty.clone(),
+                                sub: *op == Sub,
+                            },
+                            Kind::Date,
+                        ),
+                        ((n, Kind::Num(s)), (d, Kind::Date)) if *op == Add => (
+                            C::Shift {
+                                date: Box::new(d),
+                                n: Box::new(n),
+                                nscale: s,
+                                ty: lhs.ty.clone(),
+                                sub: false,
+                            },
+                            Kind::Date,
+                        ),
+                        ((a, Kind::Date), (b, Kind::Date)) if *op == Sub => (
+                            C::DateDiff {
+                                a: Box::new(a),
+                                b: Box::new(b),
+                            },
+                            Kind::Num(0),
+                        ),
+                        _ => return None,
+                    },
+                    Mul => match (a, b) {
+                        ((a, Kind::Num(sa)), (b, Kind::Num(sb))) if sa + sb <= MAX_SCALE => (
+                            C::Arith {
+                                op: Mul,
+                                a: Box::new(a),
+                                b: Box::new(b),
+                            },
+                            Kind::Num(sa + sb),
+                        ),
+                        _ => return None,
+                    },
+                    // a quotient is rarely exact at a fixed scale: leave it to the row evaluator
+                    Div => return None,
+                }
+            }
+            Node::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let (c, Kind::Bool) = self.expr(cond)? else {
+                    return None;
+                };
+                let (t, e, k) = align(self.expr(then)?, self.expr(otherwise)?)?;
+                (
+                    C::If {
+                        c: Box::new(c),
+                        t: Box::new(t),
+                        e: Box::new(e),
+                    },
+                    k,
+                )
+            }
+            Node::Match { scrutinee, arms } => {
+                let (s, Kind::Enum) = self.expr(scrutinee)? else {
+                    return None;
+                };
+                let (arms, k) = self.same_kind(arms.iter().map(|a| &a.value))?;
+                (
+                    C::Match {
+                        s: Box::new(s),
+                        arms,
+                    },
+                    k,
+                )
+            }
+            Node::Call { func, args } => {
+                let (args, k) = self.same_kind(args.iter())?;
+                if !matches!(k, Kind::Num(_) | Kind::Date) {
+                    return None;
+                }
+                (
+                    C::MinMax {
+                        max: *func == Func::Max,
+                        args,
+                    },
+                    k,
+                )
+            }
+        })
+    }
+
+    /// Compiles expressions of one kind, numbers raised to their largest scale.
+    fn same_kind<'e>(&mut self, es: impl Iterator<Item = &'e Expr>) -> Option<(Vec<C>, Kind)> {
+        let compiled: Vec<(C, Kind)> = es.map(|e| self.expr(e)).collect::<Option<_>>()?;
+        let first = compiled.first()?.1;
+        let kind = match first {
+            Kind::Num(_) => {
+                let mut top = 0;
+                for (_, k) in &compiled {
+                    match k {
+                        Kind::Num(s) => top = top.max(*s),
+                        _ => return None,
+                    }
+                }
+                Kind::Num(top)
+            }
+            k => {
+                if compiled.iter().any(|(_, x)| *x != k) {
+                    return None;
+                }
+                k
+            }
+        };
+        let out = compiled
+            .into_iter()
+            .map(|(c, k)| match (k, kind) {
+                (Kind::Num(s), Kind::Num(t)) => rescale(c, s, t),
+                _ => Some(c),
+            })
+            .collect::<Option<Vec<C>>>()?;
+        Some((out, kind))
+    }
+}
+
+/// Brings two operands to one kind (numbers to the larger scale).
+fn align(a: (C, Kind), b: (C, Kind)) -> Option<(C, C, Kind)> {
+    match (a, b) {
+        ((a, Kind::Num(sa)), (b, Kind::Num(sb))) => {
+            let s = sa.max(sb);
+            Some((rescale(a, sa, s)?, rescale(b, sb, s)?, Kind::Num(s)))
+        }
+        ((a, ka), (b, kb)) if ka == kb => Some((a, b, ka)),
+        _ => None,
+    }
+}
+
+/// A value over the rows: one constant, or a column with its unknown masks
+/// (0: known; otherwise the bits of the facts it waits for). Where a row is
+/// unknown its value is meaningless.
+#[derive(Clone, Debug)]
+enum Val {
+    K(i64),
+    Col(Vec<i64>, Vec<u64>),
+}
+
+impl Val {
+    #[inline]
+    fn at(&self, i: usize) -> (i64, u64) {
+        match self {
+            Val::K(x) => (*x, 0),
+            Val::Col(v, u) => (
+                v.get(i).copied().unwrap_or(0),
+                u.get(i).copied().unwrap_or(0),
+            ),
+        }
+    }
+}
+
+struct Exec<'a> {
+    cols: &'a Columns,
+    n: usize,
+    /// Rows the program cannot do exactly.
+    bad: &'a mut [bool],
+}
+
+impl Exec<'_> {
+    fn mark(&mut self, row: usize) {
+        if let Some(b) = self.bad.get_mut(row) {
+            *b = true;
+        }
+    }
+
+    fn mark_all(&mut self) {
+        self.bad.iter_mut().for_each(|b| *b = true);
+    }
+
+    /// Applies `f` row by row where the row is known; `None` from `f` marks the row.
+    fn map1(&mut self, a: Val, f: impl Fn(i64) -> Option<i64>) -> Val {
+        match a {
+            Val::K(x) => match f(x) {
+                Some(y) => Val::K(y),
+                None => {
+                    self.mark_all();
+                    Val::K(0)
+                }
+            },
+            Val::Col(mut v, u) => {
+                for (i, (x, m)) in v.iter_mut().zip(&u).enumerate() {
+                    if *m == 0 {
+                        match f(*x) {
+                            Some(y) => *x = y,
+                            None => {
+                                if let Some(b) = self.bad.get_mut(i) {
+                                    *b = true;
+                                }
+                            }
+                        }
+                    }
+                }
+                Val::Col(v, u)
+            }
+        }
+    }
+
+    /// Applies `f` to pairs where both are known; the unknown masks unite.
+    /// One loop per shape (column and constant, constant and column, two
+    /// columns), so each is a plain pass over slices.
+    fn map2(&mut self, a: &Val, b: &Val, f: impl Fn(i64, i64) -> Option<i64>) -> Val {
+        let n = self.n;
+        let mut v = Vec::with_capacity(n);
+        let mut u = Vec::with_capacity(n);
+        let bad = &mut *self.bad;
+        let mut put = |i: usize, x: i64, y: i64, m: u64| {
+            let z = if m == 0 {
+                match f(x, y) {
+                    Some(z) => z,
+                    None => {
+                        if let Some(b) = bad.get_mut(i) {
+                            *b = true;
+                        }
+                        0
+                    }
+                }
+            } else {
+                0
+            };
+            v.push(z);
+            u.push(m);
+        };
+        match (a, b) {
+            (Val::K(x), Val::K(y)) => {
+                return match f(*x, *y) {
+                    Some(z) => Val::K(z),
+                    None => {
+                        self.mark_all();
+                        Val::K(0)
+                    }
+                };
+            }
+            (Val::Col(va, ua), Val::K(y)) => {
+                for (i, (x, m)) in va.iter().zip(ua).enumerate() {
+                    put(i, *x, *y, *m);
+                }
+            }
+            (Val::K(x), Val::Col(vb, ub)) => {
+                for (i, (y, m)) in vb.iter().zip(ub).enumerate() {
+                    put(i, *x, *y, *m);
+                }
+            }
+            (Val::Col(va, ua), Val::Col(vb, ub)) => {
+                for (i, ((x, mx), (y, my))) in va.iter().zip(ua).zip(vb.iter().zip(ub)).enumerate()
+                {
+                    put(i, *x, *y, mx | my);
+                }
+            }
+        }
+        Val::Col(v, u)
+    }
+
+    fn field(&self, slot: usize, bit: u64) -> Val {
+        let Some(col) = self.cols.cols.get(slot) else {
+            return Val::Col(vec![0; self.n], vec![bit; self.n]);
+        };
+        let u: Vec<u64> = col.known.iter().map(|k| if *k { 0 } else { bit }).collect();
+        let v: Vec<i64> = match &col.data {
+            Data::Bool(x) => x.iter().map(|b| i64::from(*b)).collect(),
+            Data::Num(x) => x.clone(),
+            Data::Date(x) => x.iter().map(|d| i64::from(*d)).collect(),
+            Data::Enum(x) => x.iter().map(|e| i64::from(*e)).collect(),
+        };
+        Val::Col(v, u)
+    }
+
+    fn eval(&mut self, c: &C) -> Val {
+        use BinaryOp::*;
+        match c {
+            C::Const(x) => Val::K(*x),
+            C::Field { slot, bit } => self.field(*slot, *bit),
+            C::Not(a) => {
+                let a = self.eval(a);
+                self.map1(a, |x| Some(1 - x))
+            }
+            C::Neg(a) => {
+                let a = self.eval(a);
+                self.map1(a, i64::checked_neg)
+            }
+            C::Rescale { a, factor } => {
+                let a = self.eval(a);
+                let f = *factor;
+                self.map1(a, |x| x.checked_mul(f))
+            }
+            C::In { a, set } => {
+                let a = self.eval(a);
+                self.map1(a, |x| {
+                    let hit = usize::try_from(x)
+                        .ok()
+                        .and_then(|i| set.get(i))
+                        .copied()
+                        .unwrap_or(false);
+                    Some(i64::from(hit))
+                })
+            }
+            C::Logic { or, a, b } => {
+                let a = self.eval(a);
+                let b = self.eval(b);
+                logic(&a, &b, *or, self.n)
+            }
+            C::Cmp { op, a, b } => {
+                let a = self.eval(a);
+                let b = self.eval(b);
+                let op = *op;
+                self.map2(&a, &b, move |x, y| {
+                    Some(i64::from(match op {
+                        Eq => x == y,
+                        Ne => x != y,
+                        Lt => x < y,
+                        Le => x <= y,
+                        Gt => x > y,
+                        _ => x >= y,
+                    }))
+                })
+            }
+            C::Arith { op, a, b } => {
+                let a = self.eval(a);
+                let b = self.eval(b);
+                match op {
+                    Add => self.map2(&a, &b, i64::checked_add),
+                    Sub => self.map2(&a, &b, i64::checked_sub),
+                    _ => self.map2(&a, &b, i64::checked_mul),
+                }
+            }
+            C::DateDiff { a, b } => {
+                let a = self.eval(a);
+                let b = self.eval(b);
+                self.map2(&a, &b, i64::checked_sub)
+            }
+            C::Shift {
+                date,
+                n,
+                nscale,
+                ty,
+                sub,
+            } => {
+                let d = self.eval(date);
+                let k = self.eval(n);
+                let (scale, sub) = (*nscale, *sub);
+                self.map2(&d, &k, |d, k| shift(d, k, scale, ty, sub))
+            }
+            C::If { c, t, e } => {
+                let c = self.eval(c);
+                let t = self.eval(t);
+                let e = self.eval(e);
+                if let Val::K(x) = c {
+                    return if x == 1 { t } else { e };
+                }
+                let mut v = Vec::with_capacity(self.n);
+                let mut u = Vec::with_capacity(self.n);
+                for i in 0..self.n {
+                    let (cv, cu) = c.at(i);
+                    let (z, m) = if cu == 0 {
+                        if cv == 1 {
+                            t.at(i)
+                        } else {
+                            e.at(i)
+                        }
+                    } else {
+                        // both branches known and equal: the condition does not matter
+                        match (t.at(i), e.at(i)) {
+                            ((x, 0), (y, 0)) if x == y => (x, 0),
+                            _ => (0, cu),
+                        }
+                    };
+                    v.push(z);
+                    u.push(m);
+                }
+                Val::Col(v, u)
+            }
+            C::Match { s, arms } => {
+                let s = self.eval(s);
+                let arms: Vec<Val> = arms.iter().map(|a| self.eval(a)).collect();
+                let mut v = Vec::with_capacity(self.n);
+                let mut u = Vec::with_capacity(self.n);
+                for i in 0..self.n {
+                    let (sv, su) = s.at(i);
+                    let (z, m) = if su != 0 {
+                        (0, su)
+                    } else {
+                        match usize::try_from(sv).ok().and_then(|k| arms.get(k)) {
+                            Some(a) => a.at(i),
+                            None => {
+                                self.mark(i);
+                                (0, 0)
+                            }
+                        }
+                    };
+                    v.push(z);
+                    u.push(m);
+                }
+                Val::Col(v, u)
+            }
+            C::MinMax { max, args } => {
+                let args: Vec<Val> = args.iter().map(|a| self.eval(a)).collect();
+                let Some((first, rest)) = args.split_first() else {
+                    self.mark_all();
+                    return Val::K(0);
+                };
+                let mut acc = first.clone();
+                for a in rest {
+                    acc = minmax(&acc, a, *max, self.n);
+                }
+                acc
+            }
+        }
+    }
+}
+
+/// Kleene `and` / `or`: a decisive known side decides; else both known give
+/// the other value; else the unknown sides' facts.
+fn logic(a: &Val, b: &Val, or: bool, n: usize) -> Val {
+    let d = i64::from(or);
+    let one = |x: i64, ux: u64, y: i64, uy: u64| -> (i64, u64) {
+        if (ux == 0 && x == d) || (uy == 0 && y == d) {
+            (d, 0)
+        } else if ux == 0 && uy == 0 {
+            (1 - d, 0)
+        } else {
+            (0, ux | uy)
+        }
+    };
+    if let (Val::K(x), Val::K(y)) = (a, b) {
+        return Val::K(one(*x, 0, *y, 0).0);
+    }
+    let mut v = Vec::with_capacity(n);
+    let mut u = Vec::with_capacity(n);
+    for i in 0..n {
+        let (x, ux) = a.at(i);
+        let (y, uy) = b.at(i);
+        let (z, m) = one(x, ux, y, uy);
+        v.push(z);
+        u.push(m);
+    }
+    Val::Col(v, u)
+}
+
+/// `min`/`max` of two: known when both are; otherwise the unknown sides' facts.
+fn minmax(a: &Val, b: &Val, max: bool, n: usize) -> Val {
+    let pick = |x: i64, y: i64| if max { x.max(y) } else { x.min(y) };
+    if let (Val::K(x), Val::K(y)) = (a, b) {
+        return Val::K(pick(*x, *y));
+    }
+    let mut v = Vec::with_capacity(n);
+    let mut u = Vec::with_capacity(n);
+    for i in 0..n {
+        let (x, ux) = a.at(i);
+        let (y, uy) = b.at(i);
+        let m = ux | uy;
+        v.push(if m == 0 { pick(x, y) } else { 0 });
+        u.push(m);
+    }
+    Val::Col(v, u)
+}
+
+/// `date ± k` with the row evaluator's calendar rules.
+fn shift(d: i64, k: i64, scale: u32, ty: &Type, sub: bool) -> Option<i64> {
+    let date = NaiveDate::from_num_days_from_ce_opt(i32::try_from(d).ok()?)?;
+    let mut n = Decimal::new(k, scale);
+    if sub {
+        n = -n;
+    }
+    let r = crate::eval::shift_date(date, n, ty)?;
+    Some(i64::from(r.num_days_from_ce()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_to_fen_is_half_away_from_zero() {
+        assert_eq!(round_fen(12345, 3), Some(1235));
+        assert_eq!(round_fen(12344, 3), Some(1234));
+        assert_eq!(round_fen(-12345, 3), Some(-1235));
+        assert_eq!(round_fen(5, 0), Some(500));
+        assert_eq!(round_fen(i64::MAX, 0), None);
+    }
+}

@@ -1,0 +1,108 @@
+//! Errors of a batch run. A bad *record* is not an error: it is rejected, counted
+//! and listed in the summary, and the run goes on. These stop the run before or
+//! while it reads: a header that does not fit the policy, a measure or entity that
+//! does not exist, input or output that cannot be read or written.
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+/// What stops a batch run.
+#[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+pub enum BatchError {
+    /// The entity named does not exist.
+    #[error("unknown entity `{name}`")]
+    #[diagnostic(code(policy::batch::unknown_entity))]
+    UnknownEntity {
+        /// The name given.
+        name: String,
+        /// The entities there are.
+        #[help]
+        help: Option<String>,
+    },
+    /// No entity was named and the CSV header does not tell which one it is.
+    #[error("cannot tell which entity the CSV records describe")]
+    #[diagnostic(code(policy::batch::which_entity))]
+    WhichEntity {
+        /// The candidates, or why there are none.
+        #[help]
+        help: Option<String>,
+    },
+    /// A CSV column that is not a field of the entity.
+    #[error("column {column} `{name}` is not a field of `{entity}`")]
+    #[diagnostic(code(policy::batch::unknown_column))]
+    UnknownColumn {
+        /// 1-based column number.
+        column: usize,
+        /// The header's name.
+        name: String,
+        /// The entity.
+        entity: String,
+        /// The closest field name, or the list.
+        #[help]
+        help: Option<String>,
+    },
+    /// A CSV column named twice.
+    #[error("column {column} `{name}` repeats column {first}")]
+    #[diagnostic(
+        code(policy::batch::duplicate_column),
+        help("each field has one column; remove or rename one of them")
+    )]
+    DuplicateColumn {
+        /// 1-based column number.
+        column: usize,
+        /// Where it first appears.
+        first: usize,
+        /// The name.
+        name: String,
+    },
+    /// The CSV input has no header line.
+    #[error("the CSV input is empty: it has no header line")]
+    #[diagnostic(
+        code(policy::batch::no_header),
+        help("the first line names the columns: `id` (optional) and field names")
+    )]
+    NoHeader,
+    /// A measure number that the policy does not have.
+    #[error("the policy has no measure {number}")]
+    #[diagnostic(code(policy::batch::unknown_measure))]
+    UnknownMeasure {
+        /// The number given.
+        number: u32,
+        /// The numbers there are.
+        #[help]
+        help: Option<String>,
+    },
+    /// The locality named does not exist.
+    #[error("unknown locality `{name}`")]
+    #[diagnostic(code(policy::batch::unknown_locality))]
+    UnknownLocality {
+        /// The name given.
+        name: String,
+        /// The localities there are.
+        #[help]
+        help: Option<String>,
+    },
+    /// Reading the input failed.
+    #[error("cannot read the input: {message}")]
+    #[diagnostic(code(policy::batch::read))]
+    Read {
+        /// The system's message.
+        message: String,
+    },
+    /// Writing the results failed.
+    #[error("cannot write the results: {message}")]
+    #[diagnostic(code(policy::batch::write))]
+    Write {
+        /// The system's message.
+        message: String,
+        /// Whether the reader went away (a closed pipe): not worth a complaint.
+        broken_pipe: bool,
+    },
+    /// A worker thread stopped unexpectedly (a bug in policyc).
+    #[error("a batch worker stopped unexpectedly")]
+    #[diagnostic(
+        code(policy::batch::internal),
+        help("this is a bug in policyc; please report it with the input that caused it")
+    )]
+    Internal,
+}

@@ -1,0 +1,274 @@
+//! What a batch run does for each entity: which measures it reports, and how
+//! each is evaluated — a constant (the date alone decides), the columnar
+//! program, or the row evaluator.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::columnar::Program;
+use super::{BatchError, BatchOptions, Check, Engine};
+use crate::eval::{self, Ctx, Facts, MeasureResult, Request};
+use crate::ir::{Measure, Policy, Status};
+
+/// The outcome of one measure for one record, as the row evaluator gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    pub status: Status,
+    /// The total in fen.
+    pub amount: Option<i128>,
+    /// For `needs_facts`: the facts, sorted.
+    pub needs: Vec<String>,
+    /// For `error`: what went wrong.
+    pub error: Option<String>,
+}
+
+impl Outcome {
+    pub(crate) fn from_result(r: &MeasureResult) -> Outcome {
+        Outcome {
+            status: r.status,
+            amount: r.total.map(fen),
+            needs: r.needs.clone(),
+            error: (r.status == Status::Error).then(|| r.reason.clone()),
+        }
+    }
+}
+
+/// An amount in fen (amounts are rounded to the fen, so this is exact).
+pub(crate) fn fen(d: Decimal) -> i128 {
+    let mut x = d;
+    x.rescale(2);
+    x.mantissa()
+}
+
+/// How one measure is evaluated in this run.
+#[derive(Clone, Debug)]
+pub(crate) enum Mode {
+    /// The same for every record (not in force, deadline passed, no rules).
+    Constant(Outcome),
+    /// Over columns.
+    Columnar(Program),
+    /// One record at a time.
+    Rows,
+}
+
+/// One measure reported for an entity.
+#[derive(Clone, Debug)]
+pub(crate) struct MeasurePlan {
+    /// Index in the policy's measures.
+    pub index: usize,
+    pub mode: Mode,
+}
+
+/// Everything reported for records of one entity.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EntityPlan {
+    pub measures: Vec<MeasurePlan>,
+    /// Per field: whether a columnar program reads it (others are only checked).
+    pub used: Vec<bool>,
+    /// Per field: whether its values are read and checked at all.
+    pub checked: Vec<bool>,
+}
+
+/// The plan of a run.
+#[derive(Debug)]
+pub(crate) struct Plan<'p> {
+    pub policy: &'p Policy,
+    pub date: NaiveDate,
+    pub locality: Option<&'p str>,
+    /// One per entity of the policy.
+    pub entities: Vec<EntityPlan>,
+    /// Records must be of this entity.
+    pub only: Option<u32>,
+    /// Measures reported (indices, policy order): those selected that are
+    /// addressed to an entity in scope. The CSV output has their columns.
+    pub reported: Vec<usize>,
+}
+
+impl<'p> Plan<'p> {
+    pub(crate) fn new(
+        policy: &'p Policy,
+        opts: &BatchOptions<'_>,
+        only: Option<u32>,
+    ) -> Result<Plan<'p>, BatchError> {
+        let locality = match opts.locality {
+            None => None,
+            Some(name) => match policy.locality(name) {
+                Some(l) => Some(l),
+                None => {
+                    let names: Vec<&str> =
+                        policy.localities.iter().map(|l| l.name.as_str()).collect();
+                    let help = crate::check::did_you_mean(name, names.iter().copied())
+                        .or_else(|| Some(format!("the localities are {}", names.join(", "))));
+                    return Err(BatchError::UnknownLocality {
+                        name: name.to_string(),
+                        help,
+                    });
+                }
+            },
+        };
+        if let Some(list) = &opts.measures {
+            for n in list {
+                if !policy.measures.iter().any(|m| m.number == *n) {
+                    let nums: Vec<String> = policy
+                        .measures
+                        .iter()
+                        .map(|m| m.number.to_string())
+                        .collect();
+                    return Err(BatchError::UnknownMeasure {
+                        number: *n,
+                        help: Some(format!("the measures are {}", nums.join(", "))),
+                    });
+                }
+            }
+        }
+        let selected = |m: &Measure| {
+            opts.measures
+                .as_ref()
+                .map_or(true, |l| l.contains(&m.number))
+        };
+        let reported: Vec<usize> = policy
+            .measures
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| selected(m))
+            .filter(|(_, m)| match (m.addressee, only) {
+                (None, _) => false,
+                (Some(a), Some(o)) => a == o,
+                (Some(_), None) => true,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let req = Request {
+            date: opts.date,
+            locality: opts.locality,
+            explain: false,
+        };
+        let mut entities = Vec::with_capacity(policy.entities.len());
+        for (ei, def) in policy.entities.iter().enumerate() {
+            let unknown = Facts::unknown(policy, ei as u32);
+            let ctx = Ctx {
+                policy,
+                facts: &unknown,
+                date: opts.date,
+                locality,
+            };
+            let mut measures = Vec::new();
+            for &mi in &reported {
+                let Some(m) = policy.measures.get(mi) else {
+                    continue;
+                };
+                if m.addressee != Some(ei as u32) {
+                    continue;
+                }
+                let gate = eval::evaluate_one(policy, m, &unknown, &req)
+                    .map(|r| Outcome::from_result(&r))
+                    .unwrap_or_else(|e| error_outcome(&e.to_string()));
+                let constant = m.rules.is_empty()
+                    || matches!(gate.status, Status::NotInForce | Status::DeadlinePassed);
+                let mode = if constant {
+                    Mode::Constant(gate)
+                } else if opts.engine == Engine::Rows {
+                    Mode::Rows
+                } else {
+                    Program::compile(&ctx, m, def).map_or(Mode::Rows, Mode::Columnar)
+                };
+                measures.push(MeasurePlan { index: mi, mode });
+            }
+            let mut used = vec![false; def.fields.len()];
+            for mp in &measures {
+                if let Mode::Columnar(p) = &mp.mode {
+                    for s in p.slots() {
+                        if let Some(u) = used.get_mut(*s as usize) {
+                            *u = true;
+                        }
+                    }
+                }
+            }
+            let checked = match opts.check {
+                Check::All => vec![true; def.fields.len()],
+                Check::Used => {
+                    let mut read = vec![false; def.fields.len()];
+                    for mp in &measures {
+                        if matches!(mp.mode, Mode::Constant(_)) {
+                            continue;
+                        }
+                        let Some(m) = policy.measures.get(mp.index) else {
+                            continue;
+                        };
+                        for s in super::columnar::measure_fields(m) {
+                            if let Some(x) = read.get_mut(s as usize) {
+                                *x = true;
+                            }
+                        }
+                    }
+                    read
+                }
+            };
+            entities.push(EntityPlan {
+                measures,
+                used,
+                checked,
+            });
+        }
+        Ok(Plan {
+            policy,
+            date: opts.date,
+            locality: locality.map(|l| l.name.as_str()),
+            entities,
+            only,
+            reported,
+        })
+    }
+
+    /// Which fields of entity `e` the columns store.
+    pub(crate) fn used(&self, e: u32) -> &[bool] {
+        self.entities
+            .get(e as usize)
+            .map_or(&[], |x| x.used.as_slice())
+    }
+
+    /// Which fields of entity `e` are read and checked.
+    pub(crate) fn checked(&self, e: u32) -> &[bool] {
+        self.entities
+            .get(e as usize)
+            .map_or(&[], |x| x.checked.as_slice())
+    }
+
+    /// Evaluates one measure for one record with the row evaluator.
+    pub(crate) fn row_outcome(&self, measure: usize, facts: &Facts) -> Outcome {
+        let Some(m) = self.policy.measures.get(measure) else {
+            return error_outcome("the measure does not exist");
+        };
+        let req = Request {
+            date: self.date,
+            locality: self.locality,
+            explain: false,
+        };
+        match eval::evaluate_one(self.policy, m, facts, &req) {
+            Ok(r) => Outcome::from_result(&r),
+            Err(e) => error_outcome(&e.to_string()),
+        }
+    }
+}
+
+fn error_outcome(reason: &str) -> Outcome {
+    Outcome {
+        status: Status::Error,
+        amount: None,
+        needs: Vec::new(),
+        error: Some(reason.to_string()),
+    }
+}
+
+/// The index of the entity named `name`, or an error with a suggestion.
+pub(crate) fn entity_index(policy: &Policy, name: &str) -> Result<u32, BatchError> {
+    policy.entity(name).map(|(i, _)| i).ok_or_else(|| {
+        let names: Vec<&str> = policy.entities.iter().map(|e| e.name.as_str()).collect();
+        let help = crate::check::did_you_mean(name, names.iter().copied())
+            .or_else(|| Some(format!("the entities are {}", names.join(", "))));
+        BatchError::UnknownEntity {
+            name: name.to_string(),
+            help,
+        }
+    })
+}

@@ -1,0 +1,287 @@
+//! The summary of a batch run: records read and rejected, and per measure the
+//! counts by status and the total amount (the budget estimate), exact.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+use super::plan::Plan;
+use crate::ir::Status;
+
+/// A record that could not be evaluated.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Rejection {
+    /// Its line in the input (1-based; a CSV header is line 1).
+    pub line: u64,
+    /// Its id, if it has one.
+    pub id: Option<String>,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// The figures of one measure.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct MeasureSummary {
+    /// Its number.
+    pub number: u32,
+    /// （三）
+    pub label: String,
+    /// Its title.
+    pub title: String,
+    /// The entity it is addressed to.
+    pub entity: String,
+    /// Records of that entity evaluated.
+    pub records: u64,
+    /// How many are eligible.
+    pub eligible: u64,
+    /// How many are not.
+    pub not_eligible: u64,
+    /// How many need facts that were not given.
+    pub needs_facts: u64,
+    /// How many failed to evaluate (conflicting rules, overflow, …).
+    pub error: u64,
+    /// How many fell outside the effective period.
+    pub not_in_force: u64,
+    /// How many came after the application deadline.
+    pub deadline_passed: u64,
+    /// The sum of the eligible records' amounts, exact.
+    pub total: Decimal,
+}
+
+/// What a batch run found.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// The application date.
+    pub date: NaiveDate,
+    /// The locality.
+    pub locality: Option<String>,
+    /// Records read (blank lines and a CSV header excluded).
+    pub records: u64,
+    /// Records evaluated.
+    pub evaluated: u64,
+    /// Records rejected.
+    pub rejected: u64,
+    /// The first rejected records, in input order (up to the run's limit).
+    pub rejections: Vec<Rejection>,
+    /// Per measure reported: the measures selected that are addressed to the
+    /// entity named, or (none named) to an entity that had records.
+    pub measures: Vec<MeasureSummary>,
+    /// The sum of all measures' totals, exact.
+    pub total: Decimal,
+    /// Always `CNY`.
+    pub currency: &'static str,
+}
+
+/// Counts of one measure, with its total in fen.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct MeasureTally {
+    pub records: u64,
+    pub eligible: u64,
+    pub not_eligible: u64,
+    pub needs_facts: u64,
+    pub error: u64,
+    pub not_in_force: u64,
+    pub deadline_passed: u64,
+    pub fen: i128,
+}
+
+impl MeasureTally {
+    pub(crate) fn add(&mut self, status: Status, amount: Option<i128>) {
+        self.records += 1;
+        match status {
+            Status::Eligible => {
+                self.eligible += 1;
+                self.fen = self.fen.saturating_add(amount.unwrap_or(0));
+            }
+            Status::NotEligible => self.not_eligible += 1,
+            Status::NeedsFacts => self.needs_facts += 1,
+            Status::Error => self.error += 1,
+            Status::NotInForce => self.not_in_force += 1,
+            Status::DeadlinePassed => self.deadline_passed += 1,
+            Status::NotAddressed => self.records -= 1,
+        }
+    }
+
+    fn merge(&mut self, o: &MeasureTally) {
+        self.records += o.records;
+        self.eligible += o.eligible;
+        self.not_eligible += o.not_eligible;
+        self.needs_facts += o.needs_facts;
+        self.error += o.error;
+        self.not_in_force += o.not_in_force;
+        self.deadline_passed += o.deadline_passed;
+        self.fen = self.fen.saturating_add(o.fen);
+    }
+}
+
+/// The running figures of a run (or of one chunk).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Tally {
+    pub records: u64,
+    pub rejected: u64,
+    pub rejections: Vec<Rejection>,
+    /// Per measure of the policy.
+    pub measures: Vec<MeasureTally>,
+}
+
+impl Tally {
+    pub(crate) fn new(measures: usize) -> Tally {
+        Tally {
+            measures: vec![MeasureTally::default(); measures],
+            ..Tally::default()
+        }
+    }
+
+    /// Adds the figures of the next chunk, keeping at most `limit` rejections.
+    pub(crate) fn merge(&mut self, o: Tally, limit: usize) {
+        self.records += o.records;
+        self.rejected += o.rejected;
+        let room = limit.saturating_sub(self.rejections.len());
+        self.rejections.extend(o.rejections.into_iter().take(room));
+        for (a, b) in self.measures.iter_mut().zip(&o.measures) {
+            a.merge(b);
+        }
+    }
+
+    pub(crate) fn summary(self, plan: &Plan<'_>) -> Summary {
+        let p = plan.policy;
+        let mut total: i128 = 0;
+        let measures = plan
+            .reported
+            .iter()
+            .filter_map(|&mi| {
+                let m = p.measures.get(mi)?;
+                let t = self.measures.get(mi).copied().unwrap_or_default();
+                // without an entity named, measures of entities absent from the input are left out
+                if t.records == 0 && plan.only.is_none() {
+                    return None;
+                }
+                total = total.saturating_add(t.fen);
+                Some(MeasureSummary {
+                    number: m.number,
+                    label: m.label.clone(),
+                    title: m.title.clone(),
+                    entity: m
+                        .addressee
+                        .and_then(|a| p.entities.get(a as usize))
+                        .map(|e| e.name.clone())
+                        .unwrap_or_default(),
+                    records: t.records,
+                    eligible: t.eligible,
+                    not_eligible: t.not_eligible,
+                    needs_facts: t.needs_facts,
+                    error: t.error,
+                    not_in_force: t.not_in_force,
+                    deadline_passed: t.deadline_passed,
+                    total: decimal_fen(t.fen),
+                })
+            })
+            .collect();
+        Summary {
+            date: plan.date,
+            locality: plan.locality.map(str::to_string),
+            records: self.records,
+            evaluated: self.records.saturating_sub(self.rejected),
+            rejected: self.rejected,
+            rejections: self.rejections,
+            measures,
+            total: decimal_fen(total),
+            currency: crate::eval::CURRENCY,
+        }
+    }
+}
+
+/// Fen as a decimal of 元 (saturating far beyond any real budget: 7.9·10^26 元).
+fn decimal_fen(fen: i128) -> Decimal {
+    Decimal::try_from_i128_with_scale(fen, 2).unwrap_or(if fen < 0 {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
+}
+
+impl Summary {
+    /// The summary as people read it.
+    pub fn render_text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{} records read, {} evaluated, {} rejected (date {}{})",
+            self.records,
+            self.evaluated,
+            self.rejected,
+            self.date,
+            self.locality
+                .as_deref()
+                .map(|l| format!(", locality {l}"))
+                .unwrap_or_default()
+        );
+        let heads = [
+            "measure",
+            "records",
+            "eligible",
+            "needs facts",
+            "total (元)",
+        ];
+        let mut rows: Vec<[String; 5]> = self
+            .measures
+            .iter()
+            .map(|m| {
+                [
+                    format!("{}{}", m.label, m.title),
+                    m.records.to_string(),
+                    m.eligible.to_string(),
+                    m.needs_facts.to_string(),
+                    format!("{:.2}", m.total),
+                ]
+            })
+            .collect();
+        rows.push([
+            "total".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            format!("{:.2}", self.total),
+        ]);
+        let mut widths = heads.map(UnicodeWidthStr::width);
+        for r in &rows {
+            for (w, c) in widths.iter_mut().zip(r) {
+                *w = (*w).max(c.width());
+            }
+        }
+        let line = |cells: [&str; 5], s: &mut String| {
+            for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
+                let pad = " ".repeat(w.saturating_sub(c.width()));
+                if i == 0 {
+                    let _ = write!(s, "{c}{pad}");
+                } else {
+                    let _ = write!(s, "  {pad}{c}");
+                }
+            }
+            s.push('\n');
+        };
+        line(heads, &mut s);
+        for r in &rows {
+            line(r.each_ref().map(String::as_str), &mut s);
+        }
+        if self.rejected > 0 {
+            let _ = writeln!(
+                s,
+                "rejected records ({} shown of {}):",
+                self.rejections.len(),
+                self.rejected
+            );
+            for r in &self.rejections {
+                let id =
+                    r.id.as_deref()
+                        .map(|i| format!(" ({i})"))
+                        .unwrap_or_default();
+                let _ = writeln!(s, "  line {}{id}: {}", r.line, r.reason);
+            }
+        }
+        s
+    }
+}

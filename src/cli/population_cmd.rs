@@ -1,0 +1,281 @@
+//! `policyc sample` and `policyc batch`: populations of records, generated and
+//! evaluated.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use super::{load_policy, report, usage_error, ErrorFormat, EXIT_INPUT, EXIT_OK, EXIT_USAGE};
+use crate::batch::{self, BatchError, BatchOptions, Engine, InputFormat, OutputFormat};
+use crate::diagnostic::Diagnostic;
+use crate::sample::{self, SampleFormat, Sampler};
+use crate::source::SourceMap;
+
+mod progress;
+
+/// A format of records.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum RecordFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// Comma-separated values with a header line.
+    Csv,
+}
+
+/// How `batch` evaluates.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum EngineArg {
+    /// Over columns where exact, record by record elsewhere (fast).
+    Columnar,
+    /// Record by record only (the reference).
+    Rows,
+}
+
+/// Which facts `batch` reads and checks.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum CheckArg {
+    /// Every fact, as `policyc eval` does.
+    All,
+    /// Only the facts the evaluated measures read (faster on wide inputs).
+    Used,
+}
+
+/// Arguments of `policyc sample`.
+#[derive(Args, Debug)]
+pub struct SampleArgs {
+    /// Policy files or folders, or one exported `.json` policy.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The entity whose records to write (e.g. 企业).
+    #[arg(long)]
+    pub entity: String,
+    /// How many records.
+    #[arg(long)]
+    pub count: u64,
+    /// The seed: the same seed gives the same records.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RecordFormat::Jsonl)]
+    pub format: RecordFormat,
+    /// Probability that a fact is left out (unknown); 0 gives complete records.
+    #[arg(long, default_value_t = 0.05)]
+    pub missing: f64,
+    /// Write to this file instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `policyc batch`.
+#[derive(Args, Debug)]
+pub struct BatchArgs {
+    /// Policy files or folders, or one exported `.json` policy.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The records: a `.jsonl` or `.csv` file, or `-` for stdin.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// The application date, YYYY-MM-DD.
+    #[arg(long, value_parser = super::parse_date_arg)]
+    pub date: chrono::NaiveDate,
+    /// The locality whose delegated values apply.
+    #[arg(long)]
+    pub locality: Option<String>,
+    /// Only records of this entity (CSV: which entity the columns describe).
+    #[arg(long)]
+    pub entity: Option<String>,
+    /// Only this measure (its number); repeat for several.
+    #[arg(long = "measure")]
+    pub measures: Vec<u32>,
+    /// Write the result lines to this file instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Format of the result lines.
+    #[arg(long, value_enum, default_value_t = RecordFormat::Jsonl)]
+    pub format: RecordFormat,
+    /// Format of the input (default: from the file's extension, else from its first byte).
+    #[arg(long, value_enum)]
+    pub input_format: Option<RecordFormat>,
+    /// Also write the summary as JSON to this file.
+    #[arg(long)]
+    pub summary: Option<PathBuf>,
+    /// How to evaluate.
+    #[arg(long, value_enum, default_value_t = EngineArg::Columnar)]
+    pub engine: EngineArg,
+    /// Which facts to read and check: all (as `eval`), or only those the
+    /// evaluated measures read.
+    #[arg(long, value_enum, default_value_t = CheckArg::All)]
+    pub check: CheckArg,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// How many rejected records the summary lists (all are counted).
+    #[arg(long, default_value_t = 100)]
+    pub max_rejections: usize,
+    /// Print no summary and no progress on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Size of the chunks of input given to the workers, in KiB (tuning).
+    #[arg(long, default_value_t = 256, hide = true)]
+    pub chunk_kib: usize,
+}
+
+/// The output, buffered; a batch writes whole chunks, which pass the 64 KiB
+/// buffer without being copied into it.
+fn open_output(path: Option<&Path>) -> Result<Box<dyn Write + Send>, u8> {
+    Ok(match path {
+        Some(p) => Box::new(BufWriter::with_capacity(
+            1 << 16,
+            File::create(p)
+                .map_err(|e| usage_error(&format!("cannot write `{}`: {e}", p.display())))?,
+        )),
+        None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout())),
+    })
+}
+
+/// `policyc sample`.
+pub(super) fn sample(a: &SampleArgs, fmt: ErrorFormat) -> u8 {
+    let policy = match load_policy(&a.paths, fmt) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let sampler = match Sampler::new(&policy, &a.entity, a.seed, a.missing) {
+        Ok(s) => s,
+        Err(e) => {
+            let code = match e {
+                sample::SampleError::BadRate { .. } => EXIT_USAGE,
+                _ => EXIT_INPUT,
+            };
+            report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
+            return code;
+        }
+    };
+    let mut out = match open_output(a.output.as_deref()) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let format = match a.format {
+        RecordFormat::Jsonl => SampleFormat::Jsonl,
+        RecordFormat::Csv => SampleFormat::Csv,
+    };
+    match sample::write_sample(&sampler, a.count, format, &mut out) {
+        Ok(_) => EXIT_OK,
+        Err(sample::SampleError::Io { message }) if message.contains("Broken pipe") => EXIT_OK,
+        Err(e) => usage_error(&e),
+    }
+}
+
+/// The input's format: as asked, else by extension, else by its first byte.
+fn input_format(
+    asked: Option<RecordFormat>,
+    path: &Path,
+    reader: &mut BufReader<Box<dyn Read + Send>>,
+) -> InputFormat {
+    let f = asked.or_else(|| match path.extension().and_then(|x| x.to_str()) {
+        Some("csv") => Some(RecordFormat::Csv),
+        Some("jsonl" | "ndjson" | "json") => Some(RecordFormat::Jsonl),
+        _ => None,
+    });
+    match f {
+        Some(RecordFormat::Csv) => InputFormat::Csv,
+        Some(RecordFormat::Jsonl) => InputFormat::Jsonl,
+        None => {
+            let first = reader.fill_buf().ok().and_then(|b| {
+                let b = b.strip_prefix("\u{feff}".as_bytes()).unwrap_or(b);
+                b.iter().find(|c| !c.is_ascii_whitespace()).copied()
+            });
+            if first == Some(b'{') {
+                InputFormat::Jsonl
+            } else {
+                InputFormat::Csv
+            }
+        }
+    }
+}
+
+/// `policyc batch`.
+pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
+    let policy = match load_policy(&a.paths, fmt) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let (raw, total_bytes): (Box<dyn Read + Send>, Option<u64>) = if a.input.as_os_str() == "-" {
+        (Box::new(std::io::stdin()), None)
+    } else {
+        match File::open(&a.input) {
+            Ok(f) => {
+                let len = f.metadata().ok().map(|m| m.len());
+                (Box::new(f), len)
+            }
+            Err(e) => return usage_error(&format!("cannot read `{}`: {e}", a.input.display())),
+        }
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, raw);
+    let mut opts = BatchOptions::new(a.date);
+    opts.locality = a.locality.as_deref();
+    opts.entity = a.entity.as_deref();
+    opts.measures = (!a.measures.is_empty()).then(|| a.measures.clone());
+    opts.input_format = input_format(a.input_format, &a.input, &mut reader);
+    opts.output_format = match a.format {
+        RecordFormat::Jsonl => OutputFormat::Jsonl,
+        RecordFormat::Csv => OutputFormat::Csv,
+    };
+    opts.engine = match a.engine {
+        EngineArg::Columnar => Engine::Columnar,
+        EngineArg::Rows => Engine::Rows,
+    };
+    opts.check = match a.check {
+        CheckArg::All => batch::Check::All,
+        CheckArg::Used => batch::Check::Used,
+    };
+    opts.threads = a.threads;
+    opts.max_rejections = a.max_rejections;
+    opts.chunk_bytes = a.chunk_kib.max(1) * 1024;
+    let mut out = match open_output(a.output.as_deref()) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let bar =
+        (!a.quiet && std::io::stderr().is_terminal()).then(|| progress::Bar::new(total_bytes));
+    let result = batch::run(&policy, &mut reader, &mut out, &opts, &|p| {
+        if let Some(b) = &bar {
+            b.update(p);
+        }
+    });
+    if let Some(b) = &bar {
+        b.finish();
+    }
+    let summary = match result {
+        Ok(s) => s,
+        Err(BatchError::Write {
+            broken_pipe: true, ..
+        }) => return EXIT_OK,
+        Err(e) => {
+            let code = match e {
+                BatchError::Read { .. }
+                | BatchError::Write { .. }
+                | BatchError::UnknownMeasure { .. } => EXIT_USAGE,
+                _ => EXIT_INPUT,
+            };
+            report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
+            return code;
+        }
+    };
+    if let Some(path) = &a.summary {
+        let json = serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n";
+        if let Err(e) = std::fs::write(path, json) {
+            return usage_error(&format!("cannot write `{}`: {e}", path.display()));
+        }
+    }
+    if !a.quiet {
+        let _ = std::io::stderr().write_all(summary.render_text().as_bytes());
+    }
+    let errors: u64 = summary.measures.iter().map(|m| m.error).sum();
+    if summary.rejected > 0 || errors > 0 {
+        EXIT_INPUT
+    } else {
+        EXIT_OK
+    }
+}
