@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use miette::{LabeledSpan, Severity};
 use serde::Serialize;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::UnicodeWidthChar;
 
 use crate::source::{FileId, SourceMap};
 
@@ -97,12 +97,111 @@ pub fn render_plain(sources: &SourceMap, diags: &[Diagnostic]) -> String {
     out
 }
 
+/// The most columns of a source line the plain renderer shows; longer lines
+/// are cut around the label, with `…` where text is left out.
+pub const MAX_LINE_SHOWN: usize = 100;
+
+/// The most characters of a message, label or help the plain renderer shows
+/// (a 10 000-character name is shortened in the middle).
+pub const MAX_MESSAGE_SHOWN: usize = 240;
+
+/// How a character of a source line is shown: tabs as a space; control
+/// characters, bidirectional controls and zero-width characters — which a
+/// terminal would hide or obey — as `�`, so that the caret under them is seen.
+fn visible(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2069}'
+        | '\u{FEFF}' => '\u{FFFD}',
+        c if c.is_control() => '\u{FFFD}',
+        c => c,
+    }
+}
+
+/// Shortens `s` in the middle when it has more than [`MAX_MESSAGE_SHOWN`] characters.
+pub fn shorten(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= MAX_MESSAGE_SHOWN {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(MAX_MESSAGE_SHOWN * 2 / 3).collect();
+    let tail: String = s.chars().skip(n - MAX_MESSAGE_SHOWN / 3).collect();
+    format!("{head} … {tail}")
+}
+
+/// The part of a line shown under a label that starts at byte `at` of the line
+/// and is `len` characters long: the text, the caret's indent and its width, in
+/// columns. Only a window around the label is looked at, so a line of
+/// megabytes costs no more than a short one.
+fn excerpt(line: &str, at: usize, len: usize) -> (String, usize, usize) {
+    let mut at = at.min(line.len());
+    while !line.is_char_boundary(at) {
+        at -= 1;
+    }
+    // a window of bytes wide enough for MAX_LINE_SHOWN columns either side
+    let back = line
+        .get(..at)
+        .unwrap_or("")
+        .char_indices()
+        .rev()
+        .take(MAX_LINE_SHOWN)
+        .last()
+        .map_or(at, |(i, _)| i);
+    let mut ahead = (at + 8 * MAX_LINE_SHOWN).min(line.len());
+    while !line.is_char_boundary(ahead) {
+        ahead -= 1;
+    }
+    let (cut_front, cut_back) = (back > 0, ahead < line.len());
+    let window = line.get(back..ahead).unwrap_or("");
+    let chars: Vec<char> = window.chars().map(visible).collect();
+    let width = |cs: &[char]| -> usize {
+        cs.iter()
+            .map(|c| UnicodeWidthChar::width(*c).unwrap_or(0))
+            .sum()
+    };
+    let col = line.get(back..at).map_or(0, |s| s.chars().count());
+    let end = col.saturating_add(len).min(chars.len());
+    if !cut_front && !cut_back && width(&chars) <= MAX_LINE_SHOWN {
+        let indent = chars.get(..col).map_or(0, width);
+        let caret = chars.get(col..end).map_or(0, width).max(1);
+        return (chars.iter().collect(), indent, caret);
+    }
+    // about MAX_LINE_SHOWN columns that start a little before the label
+    let start = col.saturating_sub(MAX_LINE_SHOWN / 3);
+    let mut stop = start;
+    let mut used = 0;
+    while let Some(c) = chars.get(stop) {
+        let w = UnicodeWidthChar::width(*c).unwrap_or(0);
+        if used + w > MAX_LINE_SHOWN {
+            break;
+        }
+        used += w;
+        stop += 1;
+    }
+    let mut text = String::new();
+    let mut indent = 0;
+    if start > 0 || cut_front {
+        text.push('…');
+        indent += 1;
+    }
+    text.extend(chars.get(start..stop).unwrap_or(&[]).iter());
+    if stop < chars.len() || cut_back {
+        text.push('…');
+    }
+    indent += chars.get(start..col).map_or(0, width);
+    let caret = chars.get(col..end.min(stop)).map_or(0, width).max(1);
+    (text, indent, caret)
+}
+
 fn render_one_plain(out: &mut String, sources: &SourceMap, d: &Diagnostic) {
     let code = d.code();
+    let message = shorten(&d.message());
     if code.is_empty() {
-        let _ = writeln!(out, "{}: {}", d.severity_word(), d.message());
+        let _ = writeln!(out, "{}: {}", d.severity_word(), message);
     } else {
-        let _ = writeln!(out, "{}[{}]: {}", d.severity_word(), code, d.message());
+        let _ = writeln!(out, "{}[{}]: {}", d.severity_word(), code, message);
     }
     let file = d.file.and_then(|f| sources.get(f));
     let labels = d.labels();
@@ -122,21 +221,20 @@ fn render_one_plain(out: &mut String, sources: &SourceMap, d: &Diagnostic) {
             let _ = writeln!(out, "{pad} |");
         }
         for l in &labels {
-            let (lline, lcol) = file.line_col(l.offset());
+            let (lline, _) = file.line_col(l.offset());
             let text = file.line_text(lline);
-            let _ = writeln!(out, "{:>gutter$} | {}", lline, text.replace('\t', " "));
-            let before: String = text
-                .chars()
-                .take((lcol as usize).saturating_sub(1))
-                .collect();
-            let indent = UnicodeWidthStr::width(before.as_str());
             let span_text = file
                 .text
-                .get(l.offset()..l.offset() + l.len())
+                .get(l.offset()..l.offset().saturating_add(l.len()))
                 .unwrap_or("");
             let span_text = span_text.lines().next().unwrap_or("");
-            let width = UnicodeWidthStr::width(span_text).max(1);
-            let msg = l.label().unwrap_or("");
+            let (shown, indent, width) = excerpt(
+                text,
+                l.offset().saturating_sub(file.line_start(lline)),
+                span_text.chars().count(),
+            );
+            let _ = writeln!(out, "{:>gutter$} | {}", lline, shown);
+            let msg = shorten(l.label().unwrap_or(""));
             let _ = writeln!(
                 out,
                 "{pad} | {}{}{}{}",
@@ -148,10 +246,10 @@ fn render_one_plain(out: &mut String, sources: &SourceMap, d: &Diagnostic) {
         }
         if let Some(help) = d.help() {
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{pad} = help: {help}");
+            let _ = writeln!(out, "{pad} = help: {}", shorten(&help));
         }
     } else if let Some(help) = d.help() {
-        let _ = writeln!(out, "  = help: {help}");
+        let _ = writeln!(out, "  = help: {}", shorten(&help));
     }
 }
 
@@ -232,17 +330,64 @@ pub fn to_json(sources: &SourceMap, diags: &[Diagnostic]) -> Vec<JsonDiagnostic>
 /// draw it (the CLI's `--error-format human`).
 pub struct WithSource<'a> {
     diag: &'a Diagnostic,
-    source: Option<miette::NamedSource<String>>,
+    source: Option<miette::NamedSource<std::sync::Arc<str>>>,
 }
 
 impl<'a> WithSource<'a> {
-    /// Attaches the source text of the diagnostic's file.
+    /// Attaches the source text of the diagnostic's file (shared, not copied).
+    /// Pass the map of [`for_terminal`] so that no control character reaches
+    /// the terminal.
     pub fn new(sources: &SourceMap, diag: &'a Diagnostic) -> Self {
         let source = diag.file.and_then(|f| sources.get(f)).map(|f| {
-            miette::NamedSource::new(f.name.clone(), f.text.to_string()).with_language("policy")
+            miette::NamedSource::new(f.name.clone(), f.text.clone()).with_language("policy")
         });
         WithSource { diag, source }
     }
+}
+
+/// The sources as a terminal may show them: every character that [`visible`]
+/// would replace becomes a visible one *of the same length in bytes* (`?` for
+/// one byte, `¤` for two, `�` for three), so that every span still fits. A
+/// right-to-left override in a policy must not reorder the diagnostic around it.
+pub fn for_terminal(sources: &SourceMap) -> SourceMap {
+    let mut out = SourceMap::new();
+    for (_, f) in sources.iter() {
+        if f.text
+            .chars()
+            .all(|c| visible(c) == c || c == '\t' || c == '\n' || c == '\r')
+        {
+            out.add(f.name.clone(), f.text.clone());
+            continue;
+        }
+        let text: String = f
+            .text
+            .chars()
+            .map(|c| match c {
+                '\t' | '\n' | '\r' => c,
+                c if visible(c) == c => c,
+                c => match c.len_utf8() {
+                    1 => '?',
+                    2 => '¤',
+                    3 => '\u{FFFD}',
+                    _ => c,
+                },
+            })
+            .collect();
+        out.add(f.name.clone(), text);
+    }
+    out
+}
+
+/// Whether a label of `d` sits on a line too long to draw whole: the plain
+/// renderer, which cuts lines around the label, is used for it instead.
+pub fn on_a_long_line(sources: &SourceMap, d: &Diagnostic) -> bool {
+    let Some(file) = d.file.and_then(|f| sources.get(f)) else {
+        return false;
+    };
+    d.labels().iter().any(|l| {
+        let (line, _) = file.line_col(l.offset());
+        file.line_text(line).len() > 4 * MAX_LINE_SHOWN
+    })
 }
 
 impl std::fmt::Debug for WithSource<'_> {

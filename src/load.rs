@@ -93,8 +93,21 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), LoadError
             if !seen.insert(f.clone()) {
                 continue;
             }
-            let bytes = std::fs::read(&f).map_err(|e| read_err(&f, &e))?;
             let name = f.display().to_string();
+            // a file over the limit is not read at all (it could be gigabytes)
+            let size = std::fs::metadata(&f).map_or(0, |m| m.len());
+            if size > crate::syntax::MAX_FILE_SIZE as u64 {
+                let id = map.add(name, String::new());
+                diags.push(Diagnostic::new(
+                    id,
+                    crate::syntax::SyntaxError::TooLarge {
+                        size: usize::try_from(size).unwrap_or(usize::MAX),
+                        limit: crate::syntax::MAX_FILE_SIZE,
+                    },
+                ));
+                continue;
+            }
+            let bytes = std::fs::read(&f).map_err(|e| read_err(&f, &e))?;
             match String::from_utf8(bytes) {
                 Ok(text) => {
                     map.add(name, text);
@@ -113,4 +126,55 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), LoadError
         }
     }
     Ok((map, diags))
+}
+
+/// Replaces the file at `path` with `bytes` so that it is never left half
+/// written: the bytes go to a temporary file next to it, which is flushed to
+/// disk and then renamed over the original (an atomic step on one file system).
+/// The original's permissions are kept. If anything fails, the original is
+/// untouched and the temporary file is removed.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.policyc-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&tmp, meta.permissions())?;
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_writes_replace_the_file_and_leave_nothing_behind() {
+        let dir = std::env::temp_dir().join(format!("policyc-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("a.policy");
+        std::fs::write(&p, "old").unwrap();
+        write_atomically(&p, "新的内容".as_bytes()).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "新的内容");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(left.len(), 1);
+        // a file that cannot be written leaves the original as it was
+        assert!(write_atomically(&dir.join("no/such/dir/x.policy"), b"x").is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -78,6 +78,18 @@ pub struct SourceFile {
     /// The whole text.
     pub text: Arc<str>,
     line_starts: Vec<usize>,
+    /// The number of characters before byte `k * CHAR_MARK`, for every `k`:
+    /// columns are counted from the nearest mark, not from the start of the
+    /// line, so that a file on one very long line stays fast.
+    char_marks: Vec<usize>,
+}
+
+/// The distance in bytes between two entries of `SourceFile::char_marks`.
+const CHAR_MARK: usize = 256;
+
+/// Characters that start in `bytes` (UTF-8 continuation bytes are not counted).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
 }
 
 impl SourceFile {
@@ -86,11 +98,31 @@ impl SourceFile {
         let text: Arc<str> = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut char_marks = vec![0];
+        let mut chars = 0;
+        for chunk in text.as_bytes().chunks(CHAR_MARK) {
+            chars += count_chars(chunk);
+            char_marks.push(chars);
+        }
         SourceFile {
             name: name.into(),
             text,
             line_starts,
+            char_marks,
         }
+    }
+
+    /// The number of characters before byte `offset` (at most the text's length).
+    fn chars_before(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        let k = offset / CHAR_MARK;
+        let base = self.char_marks.get(k).copied().unwrap_or(0);
+        let from = k * CHAR_MARK;
+        base + self
+            .text
+            .as_bytes()
+            .get(from..offset)
+            .map_or(0, count_chars)
     }
 
     /// 1-based line and character column of a byte offset (clamped to the text).
@@ -102,10 +134,15 @@ impl SourceFile {
         };
         let start = self.line_starts.get(line).copied().unwrap_or(0);
         let col = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count());
+            .chars_before(offset)
+            .saturating_sub(self.chars_before(start));
         (to_u32(line + 1), to_u32(col + 1))
+    }
+
+    /// The byte offset where a 1-based line starts.
+    pub fn line_start(&self, line: u32) -> usize {
+        let i = (line as usize).saturating_sub(1);
+        self.line_starts.get(i).copied().unwrap_or(self.text.len())
     }
 
     /// The text of a 1-based line, without its line break.
@@ -196,5 +233,16 @@ mod tests {
         assert_eq!(f.line_col(3 + 6 + 1), (2, 4));
         assert_eq!(f.line_text(2), "企业 x");
         assert_eq!(f.line_col(999), (3, 1));
+    }
+
+    #[test]
+    fn columns_on_a_long_line_cross_the_marks() {
+        let line = "企业a".repeat(1000);
+        let f = SourceFile::new("a", format!("x\n{line}"));
+        // the n-th `a` is after n * 2 characters `企业` and n - 1 `a`s
+        for n in [1usize, 100, 500, 1000] {
+            let offset = 2 + n * 7 - 1;
+            assert_eq!(f.line_col(offset), (2, (n * 3) as u32));
+        }
     }
 }

@@ -233,7 +233,7 @@ fn malformed_facts_name_the_json_path() {
         ),
         (
             r#"{"entity": "企业", "facts": {"参保职工人数": -3}}"#,
-            "$.facts.参保职工人数: -3 must not be negative",
+            "$.facts.参保职工人数: -3 人 must not be negative",
         ),
         (
             r#"{"entity": "企叶", "facts": {}}"#,

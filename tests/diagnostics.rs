@@ -2,6 +2,14 @@
 //! in the plain form and kept as an insta snapshot. The fixture's name says
 //! which stage and code it exercises.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation should stop the test loudly"
+)]
+
 use std::path::Path;
 
 use policyc::diagnostic::render_plain;

@@ -17,7 +17,10 @@ fn compile_files(paths: &[PathBuf]) -> Result<policyc::ir::Policy, usize> {
     let mut map = SourceMap::new();
     for p in paths {
         let rel = p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(p);
-        map.add(rel.display().to_string(), std::fs::read_to_string(p).unwrap_or_default());
+        map.add(
+            rel.display().to_string(),
+            std::fs::read_to_string(p).unwrap_or_default(),
+        );
     }
     policyc::compile(&map).map_err(|d| d.len())
 }
@@ -29,8 +32,11 @@ fn seed_files() -> Vec<PathBuf> {
 
 #[test]
 fn ir_of_the_slice_is_stable() {
-    let p = compile_files(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slice.policy")]);
-    let json = p.map(|p| p.to_json()).unwrap_or_else(|n| format!("{n} errors"));
+    let p =
+        compile_files(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slice.policy")]);
+    let json = p
+        .map(|p| p.to_json())
+        .unwrap_or_else(|n| format!("{n} errors"));
     insta::assert_snapshot!("slice_ir", json);
 }
 
@@ -40,9 +46,17 @@ fn seed_policy_exports_28_measures_with_text_and_departments() {
     let numbers: Vec<u32> = p.measures.iter().map(|m| m.number).collect();
     assert_eq!(numbers, (1..=28).collect::<Vec<_>>());
     for m in &p.measures {
-        assert!(!m.source_text.is_empty(), "measure {} has no text", m.number);
+        assert!(
+            !m.source_text.is_empty(),
+            "measure {} has no text",
+            m.number
+        );
         let d = &m.departments;
-        assert!(d.lead.len() + d.cooperating.len() + d.joint.len() > 0, "measure {} has no department", m.number);
+        assert!(
+            d.lead.len() + d.cooperating.len() + d.joint.len() > 0,
+            "measure {} has no department",
+            m.number
+        );
         assert!(m.source.line > 0);
         for r in &m.rules {
             assert!(r.source.line > 0 && r.source.file.ends_with(".policy"));
@@ -52,7 +66,10 @@ fn seed_policy_exports_28_measures_with_text_and_departments() {
     let m3 = &p.measures[2];
     assert_eq!(m3.label, "（三）");
     assert_eq!(m3.departments.lead, vec!["自治区人力资源社会保障厅"]);
-    assert_eq!(m3.departments.cooperating, vec!["自治区财政厅", "人民银行呼和浩特中心支行"]);
+    assert_eq!(
+        m3.departments.cooperating,
+        vec!["自治区财政厅", "人民银行呼和浩特中心支行"]
+    );
 }
 
 #[test]
@@ -61,7 +78,8 @@ fn export_does_not_depend_on_file_order() {
     let mut reversed = files.clone();
     reversed.reverse();
     let a = compile_files(&files).map(|p| p.measures.iter().map(|m| m.number).collect::<Vec<_>>());
-    let b = compile_files(&reversed).map(|p| p.measures.iter().map(|m| m.number).collect::<Vec<_>>());
+    let b =
+        compile_files(&reversed).map(|p| p.measures.iter().map(|m| m.number).collect::<Vec<_>>());
     assert_eq!(a, b);
 }
 
@@ -108,13 +126,21 @@ fn truncated_and_corrupted_seed_files_never_panic() {
 
 #[test]
 fn from_json_rejects_keys_the_exporter_never_writes() {
-    let p = compile_files(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slice.policy")]);
+    let p =
+        compile_files(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slice.policy")]);
     let json = p.map(|p| p.to_json()).unwrap_or_default();
     assert!(policyc::ir::Policy::from_json(&json).is_ok());
     // an unknown key inside a flattened expression node
-    let bad = json.replacen("\"node\": \"field\",", "\"node\": \"field\", \"surprise\": 1,", 1);
+    let bad = json.replacen(
+        "\"node\": \"field\",",
+        "\"node\": \"field\", \"surprise\": 1,",
+        1,
+    );
     assert_ne!(bad, json);
-    let err = policyc::ir::Policy::from_json(&bad).err().map(|e| e.to_string()).unwrap_or_default();
+    let err = policyc::ir::Policy::from_json(&bad)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(err.contains("surprise"), "{err}");
     // a zero unit exponent
     let bad = json.replacen("\"元\": 1", "\"元\": 1, \"人\": 0", 1);

@@ -170,12 +170,18 @@ impl<'a> Checker<'a> {
     // Pass 1: register every declaration
 
     fn collect(&mut self, files: &'a [ast::File]) {
+        // where each name or number was first declared: a file of a hundred
+        // thousand measures must not be quadratic
+        let mut dept_at: HashMap<&'a str, usize> = HashMap::new();
+        let mut param_at: HashMap<&'a str, usize> = HashMap::new();
+        let mut locality_at: HashMap<&'a str, usize> = HashMap::new();
+        let mut measure_at: HashMap<u32, usize> = HashMap::new();
         for f in files {
             for item in &f.items {
                 match item {
                     Item::Document(d) => self.collect_document(d),
                     Item::Department(d) => {
-                        if let Some(i) = self.departments.iter().position(|x| x.id == d.name.name) {
+                        if let Some(&i) = dept_at.get(d.name.name.as_str()) {
                             let first = self.dept_spans.get(i).copied().unwrap_or_default();
                             let help = self.first_at(first);
                             self.err(
@@ -189,6 +195,7 @@ impl<'a> Checker<'a> {
                             );
                             continue;
                         }
+                        dept_at.insert(&d.name.name, self.departments.len());
                         self.departments.push(ir::Department {
                             id: d.name.name.clone(),
                             name: d.full_name.value.clone(),
@@ -212,8 +219,9 @@ impl<'a> Checker<'a> {
                         self.entity_asts.push(e);
                     }
                     Item::Parameter(p) => {
-                        if let Some(first) =
-                            self.params.iter().find(|x| x.ast.name.name == p.name.name)
+                        if let Some(first) = param_at
+                            .get(p.name.name.as_str())
+                            .and_then(|&i| self.params.get(i))
                         {
                             let help = self.first_at(first.ast.name.span);
                             self.err(
@@ -231,6 +239,7 @@ impl<'a> Checker<'a> {
                             let v = self.unique_names(variants, "variant");
                             self.add_enum(&p.name, v);
                         }
+                        param_at.insert(&p.name.name, self.params.len());
                         self.params.push(ParamInfo {
                             ast: p,
                             ty: None,
@@ -255,10 +264,9 @@ impl<'a> Checker<'a> {
                             .insert(s.number, (s.title.value.clone(), s.span));
                     }
                     Item::Locality(l) => {
-                        if let Some(first) = self
-                            .locality_asts
-                            .iter()
-                            .find(|x| x.name.name == l.name.name)
+                        if let Some(first) = locality_at
+                            .get(l.name.name.as_str())
+                            .and_then(|&i| self.locality_asts.get(i))
                         {
                             let help = self.first_at(first.name.span);
                             self.err(
@@ -272,10 +280,13 @@ impl<'a> Checker<'a> {
                             );
                             continue;
                         }
+                        locality_at.insert(&l.name.name, self.locality_asts.len());
                         self.locality_asts.push(l);
                     }
                     Item::Measure(m) => {
-                        if let Some(first) = self.measure_asts.iter().find(|x| x.number == m.number)
+                        if let Some(first) = measure_at
+                            .get(&m.number)
+                            .and_then(|&i| self.measure_asts.get(i))
                         {
                             let help = self.first_at(first.number_span);
                             self.err(
@@ -288,6 +299,7 @@ impl<'a> Checker<'a> {
                             );
                             continue;
                         }
+                        measure_at.insert(m.number, self.measure_asts.len());
                         self.measure_asts.push(m);
                     }
                 }

@@ -2,15 +2,25 @@
 //! distance is small (at most a third of the name's length, and at least 1):
 //! no suggestion beats a wrong one.
 
+/// Names longer than this get no suggestion: the edit distance costs the
+/// product of the two lengths, and no one mistypes a name of 200 characters.
+const MAX_SUGGESTED: usize = 200;
+
 /// The closest candidate to `name`, if it is close enough.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    let limit = (name.chars().count() / 3).max(1);
+    let len = name.chars().count();
+    if len > MAX_SUGGESTED {
+        return None;
+    }
+    let limit = (len / 3).max(1);
     candidates
         .into_iter()
         .filter(|c| *c != name)
+        // the distance is at least the difference of the lengths
+        .filter(|c| c.len() <= 4 * (len + limit) && c.chars().count().abs_diff(len) <= limit)
         .map(|c| (distance(name, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
@@ -52,5 +62,15 @@ mod tests {
         );
         assert_eq!(did_you_mean("完全不同", ["人社厅"]), None);
         assert_eq!(distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn long_names_cost_nothing() {
+        let long = "费".repeat(1_000_000);
+        let other = format!("{long}x");
+        let start = std::time::Instant::now();
+        assert_eq!(did_you_mean(&long, [other.as_str()]), None);
+        assert_eq!(did_you_mean("费用", [other.as_str()]), None);
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
     }
 }

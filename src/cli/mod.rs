@@ -10,6 +10,7 @@ use crate::diagnostic::{self, Diagnostic, WithSource};
 use crate::load;
 use crate::source::SourceMap;
 
+mod population_cmd;
 mod review_cmd;
 mod run_cmd;
 
@@ -134,6 +135,10 @@ pub enum Command {
         #[arg(hide = true)]
         git_args: Vec<String>,
     },
+    /// Write random but valid fact records for an entity (demos, load tests, fuzzing).
+    Sample(population_cmd::SampleArgs),
+    /// Evaluate every record of a JSONL or CSV file; one result line each, then a summary.
+    Batch(population_cmd::BatchArgs),
 }
 
 fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -194,6 +199,8 @@ pub fn run(cli: Cli) -> u8 {
             git,
             git_args,
         } => review_cmd::diff(&old, &new, format, git, &git_args, fmt),
+        Command::Sample(args) => population_cmd::sample(&args, fmt),
+        Command::Batch(args) => population_cmd::batch(&args, fmt),
     }
 }
 
@@ -213,10 +220,14 @@ pub fn report(sources: &SourceMap, diags: &[Diagnostic], fmt: ErrorFormat) {
             };
             let handler = miette::GraphicalReportHandler::new_themed(theme);
             let mut out = String::new();
+            // control characters shown as `?`/`�`, so that none reaches the terminal
+            let shown = diagnostic::for_terminal(sources);
             for d in diags {
-                let w = WithSource::new(sources, d);
-                if handler.render_report(&mut out, &w).is_err() {
-                    out.push_str(&diagnostic::render_plain(sources, std::slice::from_ref(d)));
+                let w = WithSource::new(&shown, d);
+                if diagnostic::on_a_long_line(&shown, d)
+                    || handler.render_report(&mut out, &w).is_err()
+                {
+                    out.push_str(&diagnostic::render_plain(&shown, std::slice::from_ref(d)));
                 }
                 out.push('\n');
             }

@@ -50,14 +50,20 @@ impl Facts {
     }
 
     /// Reads facts from JSON text, reporting every problem with its JSON path.
+    ///
+    /// A leading byte-order mark (as editors and spreadsheet exports on Windows
+    /// write) is ignored.
     pub fn from_json(policy: &Policy, text: &str) -> Result<Facts, Vec<FactsError>> {
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let json: Json = serde_json::from_str(text).map_err(|e| {
             vec![FactsError {
                 path: "$".into(),
                 message: format!("not valid JSON: {e}"),
-                help: Some(
-                    "the facts file is one JSON object: {\"entity\": \"…\", \"facts\": {…}}".into(),
-                ),
+                help: Some(if text.contains("//") || text.contains("/*") {
+                    "JSON has no comments: remove the `//` and `/* */` parts".into()
+                } else {
+                    "the facts file is one JSON object: {\"entity\": \"…\", \"facts\": {…}}".into()
+                }),
             }]
         })?;
         Facts::from_json_value(policy, &json)
@@ -227,7 +233,9 @@ pub(crate) fn cell_value(policy: &Policy, ty: &Type, text: &str) -> FactResult {
             "false" => Ok(Some(Value::Bool(false))),
             _ => Err((
                 format!("expected true or false, found `{text}`"),
-                Some("write booleans as `true` or `false`; leave the cell empty when unknown".into()),
+                Some(
+                    "write booleans as `true` or `false`; leave the cell empty when unknown".into(),
+                ),
             )),
         },
         _ => scalar_value(policy, ty, Scalar::Str(text)),
@@ -243,6 +251,10 @@ pub(crate) fn scalar_value(policy: &Policy, ty: &Type, v: Scalar<'_>) -> FactRes
     match ty {
         Type::Bool => match v {
             Scalar::Bool(b) => Ok(Some(Value::Bool(b))),
+            Scalar::Str(s) if matches!(s.trim(), "true" | "false") => Err((
+                format!("expected true or false, found the string \"{s}\""),
+                Some(format!("write {} without quotes", s.trim())),
+            )),
             _ => Err((format!("expected true or false, found {found}"), None)),
         },
         Type::Date => match v {
@@ -310,7 +322,7 @@ pub(crate) fn scalar_value(policy: &Policy, ty: &Type, v: Scalar<'_>) -> FactRes
             let unit_bearing = !unit.is_none();
             if n.is_sign_negative() && !n.is_zero() && (unit_bearing || *kind == NumKind::Percent) {
                 return Err((
-                    format!("{} must not be negative", n.normalize()),
+                    format!("{} must not be negative", crate::ir::number_text(n, ty)),
                     Some(format!("{ty} counts or amounts cannot be below zero")),
                 ));
             }
@@ -331,17 +343,25 @@ fn json_kind(v: &Json) -> &'static str {
 }
 
 fn number_help(ty: &Type) -> String {
+    let unit = unit_text(ty);
     match ty {
         Type::Number {
             kind: NumKind::Percent,
             ..
         } => "write a percentage as \"5.5%\" or as a fraction 0.055".into(),
-        t if t.dim().is_some_and(|d| d.exp(Unit::Yuan) == 1) => {
-            "write money as a number of 元, e.g. 48000 or \"4.8 万元\"".into()
-        }
+        t if t.is_money() => "write money as a number of 元, e.g. 48000 or \"4.8 万元\"".into(),
+        _ if !unit.is_empty() => format!("write a number of {unit}, e.g. 12 or \"12 {unit}\""),
         _ => "write a number, e.g. 12".into(),
     }
 }
+
+/// Whether `s` has full-width digits, signs or letters (`４８０００`, `５％`).
+fn full_width(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}'))
+}
+
+const FULL_WIDTH_HELP: &str = "write ASCII digits, `.` and `%` (not full-width ４８０００ or ５％)";
 
 /// Parses a JSON number's digits exactly (`1e3` is allowed; `1e400` is out of range).
 fn parse_number(s: &str) -> Result<Decimal, (String, Option<String>)> {
@@ -350,11 +370,24 @@ fn parse_number(s: &str) -> Result<Decimal, (String, Option<String>)> {
     } else {
         Decimal::from_str_exact(s)
     };
-    r.map_err(|_| {
-        (
-            format!("{s} is out of range"),
-            Some("numeric facts must be smaller than 10^15 in magnitude".into()),
-        )
+    r.map_err(|e| {
+        let precision = matches!(
+            e,
+            rust_decimal::Error::Underflow | rust_decimal::Error::ScaleExceedsMaximumPrecision(_)
+        ) && !s.contains(['e', 'E'])
+            || s.contains("e-")
+            || s.contains("E-");
+        if precision {
+            (
+                format!("{s} has too many decimals"),
+                Some("numeric facts keep at most 28 decimals exactly".into()),
+            )
+        } else {
+            (
+                format!("{s} is out of range"),
+                Some("numeric facts must be smaller than 10^15 in magnitude".into()),
+            )
+        }
     })
 }
 
@@ -363,7 +396,11 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
     let bad = || {
         (
             format!("`{s}` is not {}", article(ty)),
-            Some(number_help(ty)),
+            Some(if full_width(s) {
+                FULL_WIDTH_HELP.to_string()
+            } else {
+                number_help(ty)
+            }),
         )
     };
     let t = s.trim();
@@ -394,6 +431,18 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
     if !rest.is_empty() {
         let expected = unit_text(ty);
         let normalized = rest.replace("个月", "月");
+        if rest.starts_with(',') && rest.chars().nth(1).is_some_and(|c| c.is_ascii_digit()) {
+            return Err((
+                format!("`{s}` has a thousands separator"),
+                Some(format!(
+                    "write the digits without `,`, e.g. \"{}\"",
+                    t.replace(',', "")
+                )),
+            ));
+        }
+        if expected.is_empty() || full_width(rest) {
+            return Err(bad());
+        }
         if normalized != expected {
             return Err((
                 format!("`{s}` has unit `{rest}`, expected `{expected}`"),

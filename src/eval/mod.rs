@@ -26,8 +26,8 @@ use serde::Serialize;
 
 pub use error::{EvalError, FactsError};
 pub use explain::{render_text, Explanation, Step};
-pub use facts::{Facts, MAX_MAGNITUDE};
 pub(crate) use facts::{cell_value, scalar_value, Scalar};
+pub use facts::{Facts, MAX_MAGNITUDE};
 
 use crate::ir::{
     Expr, LocalityDef, Measure, MeasureKind, ParamValue, Policy, RuleDef, Status, Value,
@@ -554,8 +554,33 @@ pub(crate) fn shift_date(d: NaiveDate, n: Decimal, ty: &crate::ir::Type) -> Opti
     ops::shift(d, n, ty).ok()
 }
 
-/// The value of a parameter on the context's date and locality, and where it came from.
-pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), EvalError> {
+/// Where a parameter's value comes from on a date in a locality.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Origin<'a> {
+    Constant,
+    Version(NaiveDate),
+    Locality(&'a str),
+    Default(Option<&'a str>),
+}
+
+impl std::fmt::Display for Origin<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Constant => write!(f, "constant"),
+            Origin::Version(d) => write!(f, "in force from {d}"),
+            Origin::Locality(l) => write!(f, "set by {l}"),
+            Origin::Default(Some(l)) => write!(f, "default; {l} sets none"),
+            Origin::Default(None) => write!(f, "default; no locality given"),
+        }
+    }
+}
+
+/// The value of a parameter on the context's date and locality, and where it
+/// came from; allocation-free, for the hot path.
+pub(crate) fn param_lookup<'a>(
+    ctx: &Ctx<'a>,
+    index: u32,
+) -> Result<(&'a Value, Origin<'a>), EvalError> {
     let p = ctx
         .policy
         .parameters
@@ -564,11 +589,10 @@ pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), 
             what: format!("parameter {index} does not exist"),
         })?;
     match &p.value {
-        ParamValue::Constant { value } => Ok((value.clone(), "constant".into())),
+        ParamValue::Constant { value } => Ok((value, Origin::Constant)),
         ParamValue::Versioned { versions } => {
-            let v = versions.iter().rev().find(|v| v.from <= ctx.date);
-            match v {
-                Some(v) => Ok((v.value.clone(), format!("in force from {}", v.from))),
+            match versions.iter().rev().find(|v| v.from <= ctx.date) {
+                Some(v) => Ok((&v.value, Origin::Version(v.from))),
                 None => Err(EvalError::NoValueOnDate {
                     param: p.name.clone(),
                     date: ctx.date.to_string(),
@@ -582,17 +606,11 @@ pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), 
         ParamValue::Locality { default, .. } => {
             if let Some(l) = ctx.locality {
                 if let Some(v) = l.values.iter().find(|v| v.param == index) {
-                    return Ok((v.value.clone(), format!("set by {}", l.name)));
+                    return Ok((&v.value, Origin::Locality(&l.name)));
                 }
             }
             match default {
-                Some(d) => Ok((
-                    d.clone(),
-                    match ctx.locality {
-                        Some(l) => format!("default; {} sets none", l.name),
-                        None => "default; no locality given".into(),
-                    },
-                )),
+                Some(d) => Ok((d, Origin::Default(ctx.locality.map(|l| l.name.as_str())))),
                 None => Err(EvalError::NeedsLocality {
                     param: p.name.clone(),
                     locality: ctx.locality.map(|l| l.name.clone()),
@@ -600,4 +618,9 @@ pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), 
             }
         }
     }
+}
+
+/// The value of a parameter and where it came from, as text (for explanations).
+pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), EvalError> {
+    param_lookup(ctx, index).map(|(v, o)| (v.clone(), o.to_string()))
 }

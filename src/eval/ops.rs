@@ -10,7 +10,7 @@ use chrono::{Days, Months, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use super::{param_value, Ctx, Ev, EvalError};
+use super::{param_lookup, Ctx, Ev, EvalError};
 use crate::ir::{BinaryOp, Expr, Func, Node, RuleDef, Type, Unit, Value};
 
 /// What can go wrong inside an expression, before the rule is known.
@@ -71,7 +71,7 @@ pub(crate) fn eval(ctx: &Ctx<'_>, e: &Expr) -> Result<Ev, OpError> {
             Some(None) => Ev::Unknown(BTreeSet::from([*slot])),
             None => return Err(inconsistent("a field slot beyond the entity's fields")),
         },
-        Node::Param { index, .. } => Ev::Known(param_value(ctx, *index)?.0),
+        Node::Param { index, .. } => Ev::Known(param_lookup(ctx, *index)?.0.clone()),
         Node::Not { arg } => match eval(ctx, arg)? {
             Ev::Known(Value::Bool(b)) => Ev::Known(Value::Bool(!b)),
             Ev::Known(_) => return Err(inconsistent("`not` of a value that is not a condition")),
@@ -198,8 +198,40 @@ fn logic(ctx: &Ctx<'_>, lhs: &Expr, rhs: &Expr, is_or: bool) -> Result<Ev, OpErr
     })
 }
 
-fn num_op(r: Option<Decimal>) -> Result<Value, OpError> {
-    r.map(Value::Number).ok_or(OpError::Overflow)
+/// Decimals at or beyond this place may be rounded away silently: an amount
+/// is rounded to the fen in the end, and 10 places stay exact however the
+/// result is used later (a larger value would need more than 28 digits).
+pub(crate) const EXACT_PLACES: u32 = 10;
+
+/// `rust_decimal` keeps 28 significant digits and rounds what does not fit. A
+/// result rounded before [`EXACT_PLACES`] decimals would be a wrong amount, so
+/// it is an overflow instead. `x` and `y` are the operands.
+fn exact(op: BinaryOp, r: Option<Decimal>, x: &Decimal, y: &Decimal) -> Result<Value, OpError> {
+    let r = r.ok_or(OpError::Overflow)?;
+    // zero is exact at any scale (rust_decimal may return it with scale 0)
+    if r.scale() >= EXACT_PLACES || r.is_zero() {
+        return Ok(Value::Number(r));
+    }
+    // the number of decimals of the exact result (unknown for a quotient)
+    let exact_scale = match op {
+        BinaryOp::Add | BinaryOp::Sub => Some(x.scale().max(y.scale())),
+        BinaryOp::Mul => Some((x.scale() + y.scale()).min(28)),
+        _ => None,
+    };
+    let kept = match exact_scale {
+        Some(s) => r.scale() >= s,
+        // rust_decimal extends a quotient digit by digit while its remainder is
+        // not zero and another digit fits: a quotient that was cut short has a
+        // mantissa with no room for one more digit
+        None => {
+            r.mantissa().unsigned_abs().saturating_mul(10) <= Decimal::MAX.mantissa().unsigned_abs()
+        }
+    };
+    if kept {
+        Ok(Value::Number(r))
+    } else {
+        Err(OpError::Overflow)
+    }
 }
 
 /// A binary operation on known values.
@@ -216,14 +248,14 @@ pub(crate) fn binary(
         (Ne, x, y) => Value::Bool(x != y),
         (Lt | Le | Gt | Ge, Value::Number(x), Value::Number(y)) => Value::Bool(order(op, x.cmp(y))),
         (Lt | Le | Gt | Ge, Value::Date(x), Value::Date(y)) => Value::Bool(order(op, x.cmp(y))),
-        (Add, Value::Number(x), Value::Number(y)) => num_op(x.checked_add(*y))?,
-        (Sub, Value::Number(x), Value::Number(y)) => num_op(x.checked_sub(*y))?,
-        (Mul, Value::Number(x), Value::Number(y)) => num_op(x.checked_mul(*y))?,
+        (Add, Value::Number(x), Value::Number(y)) => exact(op, x.checked_add(*y), x, y)?,
+        (Sub, Value::Number(x), Value::Number(y)) => exact(op, x.checked_sub(*y), x, y)?,
+        (Mul, Value::Number(x), Value::Number(y)) => exact(op, x.checked_mul(*y), x, y)?,
         (Div, Value::Number(x), Value::Number(y)) => {
             if y.is_zero() {
                 return Err(OpError::DivisionByZero);
             }
-            num_op(x.checked_div(*y))?
+            exact(op, x.checked_div(*y), x, y)?
         }
         (Add, Value::Date(d), Value::Number(n)) => Value::Date(shift(*d, *n, bty)?),
         (Add, Value::Number(n), Value::Date(d)) => Value::Date(shift(*d, *n, aty)?),
@@ -333,5 +365,45 @@ mod tests {
             &months(),
         );
         assert!(matches!(r, Err(OpError::DivisionByZero)));
+    }
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap_or_default()
+    }
+
+    fn op(o: BinaryOp, a: &str, b: &str) -> Result<Value, OpError> {
+        binary(
+            o,
+            &Value::Number(d(a)),
+            &Value::Number(d(b)),
+            &months(),
+            &months(),
+        )
+    }
+
+    #[test]
+    fn rounding_that_could_change_an_amount_is_an_overflow() {
+        // 28 digits do not hold the exact product: rounding at 10^-7 is refused
+        assert!(matches!(
+            op(BinaryOp::Mul, "999999999999999.99", "99999999999.99999"),
+            Err(OpError::Overflow)
+        ));
+        // rounding at the 25th decimal is harmless
+        assert!(op(BinaryOp::Mul, "0.1234567890123456789012345678", "48000").is_ok());
+        // a quotient that cannot be exact is rounded far below the fen …
+        assert!(op(BinaryOp::Div, "100", "3").is_ok());
+        // … unless it is huge
+        assert!(matches!(
+            op(BinaryOp::Div, "100000000000000000000", "3"),
+            Err(OpError::Overflow)
+        ));
+        assert_eq!(
+            op(BinaryOp::Div, "48000", "2").ok(),
+            Some(Value::Number(d("24000")))
+        );
+        assert!(matches!(
+            op(BinaryOp::Add, "79228162514264337593543950335", "0.5"),
+            Err(OpError::Overflow)
+        ));
     }
 }

@@ -214,7 +214,9 @@ impl Policy {
     /// Checks that a value has the shape of its type (a variant index in range, …).
     fn validate_value(&self, v: &Value, t: &Type, at: &str) -> Result<(), IrError> {
         let ok = match (v, t) {
-            (Value::Bool(_), Type::Bool) | (Value::Number(_), Type::Number { .. }) | (Value::Date(_), Type::Date) => true,
+            (Value::Bool(_), Type::Bool)
+            | (Value::Number(_), Type::Number { .. })
+            | (Value::Date(_), Type::Date) => true,
             (Value::Variant(i), Type::Enum { id, .. }) => self
                 .enums
                 .get(*id as usize)

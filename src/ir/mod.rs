@@ -634,7 +634,9 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) ->
                     None => return Some(format!("{path}.{k}")),
                 }
             }
-            y.keys().find(|k| !x.contains_key(*k)).map(|k| format!("{path}.{k}"))
+            y.keys()
+                .find(|k| !x.contains_key(*k))
+                .map(|k| format!("{path}.{k}"))
         }
         (J::Array(x), J::Array(y)) => {
             if x.len() != y.len() {

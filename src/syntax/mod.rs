@@ -26,8 +26,13 @@ use crate::source::{FileId, Span};
 
 /// The largest file accepted, in bytes (8 MiB).
 pub const MAX_FILE_SIZE: usize = 8 * 1024 * 1024;
-/// The deepest nesting of `(`, `{` and `[` accepted.
-pub const MAX_DEPTH: usize = 128;
+/// The deepest nesting accepted: of `(`, `{` and `[`, of expressions inside
+/// expressions (`1 + 1 + … + 1` nests too), and the most `if`s in one expression.
+///
+/// Every stage recurses over expressions; this bound keeps the recursion far
+/// from the end of any thread's stack, and keeps the exported JSON within
+/// [`crate::ir::MAX_JSON_DEPTH`].
+pub const MAX_DEPTH: usize = 64;
 
 /// Parses one file. On failure, returns all syntax errors found in it.
 pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
@@ -46,6 +51,12 @@ pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
         return Err(wrap(vec![SyntaxError::TooDeep {
             limit: MAX_DEPTH,
             span: Span::new(file, at, at + 1),
+        }]));
+    }
+    if let Some(at) = scan::too_many_ifs(text, MAX_DEPTH) {
+        return Err(wrap(vec![SyntaxError::TooDeep {
+            limit: MAX_DEPTH,
+            span: Span::new(file, at, at + 2),
         }]));
     }
     parser::parse(file, text).map_err(wrap)

@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 
 use super::ast::*;
 use super::error::SyntaxError;
+use super::MAX_DEPTH;
 use crate::source::{FileId, Span};
 use crate::types::Unit;
 
@@ -45,6 +46,7 @@ pub(crate) fn parse(file: FileId, text: &str) -> Result<File, Vec<SyntaxError>> 
     let mut b = Builder {
         file,
         errors: Vec::new(),
+        nesting: 0,
     };
     let result = b.file(pairs, text.len());
     match result {
@@ -60,6 +62,9 @@ pub(crate) fn parse(file: FileId, text: &str) -> Result<File, Vec<SyntaxError>> 
 struct Builder {
     file: FileId,
     errors: Vec<SyntaxError>,
+    /// How many expressions enclose the one being converted: conversion stops
+    /// at [`MAX_DEPTH`] instead of recursing further.
+    nesting: usize,
 }
 
 fn pratt() -> &'static PrattParser<Rule> {
@@ -143,6 +148,24 @@ impl Builder {
     fn ident(&self, p: Pair<'_, Rule>) -> R<Ident> {
         if p.as_rule() != Rule::ident {
             return Err(self.internal("expected a name", &p));
+        }
+        // U+200C and U+200D may continue a Unicode name, but two names that
+        // look the same must be the same name
+        if let Some((i, c)) = p
+            .as_str()
+            .char_indices()
+            .find(|(_, c)| matches!(c, '\u{200C}' | '\u{200D}'))
+        {
+            let at = p.as_span().start() + i;
+            return Err(SyntaxError::InvalidLiteral {
+                what: "name",
+                text: p.as_str().escape_debug().to_string(),
+                span: Span::new(self.file, at, at + c.len_utf8()),
+                reason: format!("invisible character U+{:04X} in a name", u32::from(c)),
+                help: Some(
+                    "remove the invisible character (zero-width joiner or non-joiner)".into(),
+                ),
+            });
         }
         Ok(Ident {
             name: p.as_str().to_string(),
@@ -859,6 +882,16 @@ impl Builder {
     }
 
     fn expr(&mut self, p: Pair<'_, Rule>) -> R<Expr> {
+        self.expr_depth(p).map(|(e, _)| e)
+    }
+
+    /// Converts an expression and returns it with its depth (a name is 1,
+    /// `a + b` is 2). Neither the depth of the tree nor the recursion that builds
+    /// it may pass [`MAX_DEPTH`]: operator chains (`1 + 1 + … + 1`), runs of
+    /// `not`/`-` and `if … else if …` chains nest without brackets, so the
+    /// bracket count of `scan` does not bound them. Every later stage (checker,
+    /// evaluator, JSON export, destructors) recurses over this tree.
+    fn expr_depth(&mut self, p: Pair<'_, Rule>) -> R<(Expr, usize)> {
         if p.as_rule() != Rule::expr {
             return Err(self.internal("expected an expression", &p));
         }
@@ -867,30 +900,63 @@ impl Builder {
             let s = p.as_span();
             Span::new(file, s.start(), s.end())
         };
+        let too_deep = |span: Span| SyntaxError::TooDeep {
+            limit: MAX_DEPTH,
+            span,
+        };
+        if self.nesting >= MAX_DEPTH {
+            return Err(too_deep(sp(&p)));
+        }
+        // pest's Pratt parser recurses once per prefix operator, before any
+        // closure below runs: refuse long runs of `not`/`-` first.
+        let mut run = 0usize;
+        for x in p.clone().into_inner() {
+            if matches!(x.as_rule(), Rule::op_not | Rule::op_neg) {
+                run += 1;
+                if self.nesting + run >= MAX_DEPTH {
+                    return Err(too_deep(sp(&x)));
+                }
+            } else {
+                run = 0;
+            }
+        }
+        // `at` is the operator that makes the tree too deep
+        let checked = |e: Expr, depth: usize, at: Span| -> R<(Expr, usize)> {
+            if depth > MAX_DEPTH {
+                Err(too_deep(at))
+            } else {
+                Ok((e, depth))
+            }
+        };
         // The Pratt closures cannot borrow `self` mutably at once; collect literal
         // errors through a RefCell-free side channel instead.
         let mut side = Builder {
             file,
             errors: Vec::new(),
+            nesting: self.nesting + 1,
         };
         let cell = std::cell::RefCell::new(&mut side);
         let result = pratt()
             .map_primary(|prim| cell.borrow_mut().primary(prim))
             .map_prefix(|op, rhs| {
-                let rhs = rhs?;
+                let (rhs, d) = rhs?;
                 let span = sp(&op).to(rhs.span);
                 let o = if op.as_rule() == Rule::op_not {
                     UnaryOp::Not
                 } else {
                     UnaryOp::Neg
                 };
-                Ok(Expr {
-                    kind: ExprKind::Unary(o, Box::new(rhs)),
-                    span,
-                })
+                checked(
+                    Expr {
+                        kind: ExprKind::Unary(o, Box::new(rhs)),
+                        span,
+                    },
+                    d + 1,
+                    sp(&op),
+                )
             })
             .map_postfix(|lhs, op| {
-                let lhs = lhs?;
+                let (lhs, d) = lhs?;
                 let span = lhs.span.to(sp(&op));
                 let b = cell.borrow();
                 let list = op
@@ -899,13 +965,17 @@ impl Builder {
                     .find(|x| x.as_rule() == Rule::ident_list)
                     .ok_or_else(|| b.internal("missing set", &op))?;
                 let set = b.ident_list(list)?;
-                Ok(Expr {
-                    kind: ExprKind::In(Box::new(lhs), set),
-                    span,
-                })
+                checked(
+                    Expr {
+                        kind: ExprKind::In(Box::new(lhs), set),
+                        span,
+                    },
+                    d + 1,
+                    sp(&op),
+                )
             })
             .map_infix(|lhs, op, rhs| {
-                let (lhs, rhs) = (lhs?, rhs?);
+                let ((lhs, dl), (rhs, dr)) = (lhs?, rhs?);
                 let o = match op.as_rule() {
                     Rule::op_or => BinaryOp::Or,
                     Rule::op_and => BinaryOp::And,
@@ -921,18 +991,24 @@ impl Builder {
                     _ => BinaryOp::Div,
                 };
                 let span = lhs.span.to(rhs.span);
-                Ok(Expr {
-                    kind: ExprKind::Binary(o, Box::new(lhs), Box::new(rhs)),
-                    span,
-                })
+                checked(
+                    Expr {
+                        kind: ExprKind::Binary(o, Box::new(lhs), Box::new(rhs)),
+                        span,
+                    },
+                    dl.max(dr) + 1,
+                    sp(&op),
+                )
             })
             .parse(p.into_inner());
         self.errors.append(&mut side.errors);
         result
     }
 
-    fn primary(&mut self, p: Pair<'_, Rule>) -> R<Expr> {
+    /// A primary expression and its depth.
+    fn primary(&mut self, p: Pair<'_, Rule>) -> R<(Expr, usize)> {
         let span = self.span(&p);
+        let mut depth = 0usize;
         let kind = match p.as_rule() {
             Rule::date_lit => ExprKind::Date(self.date(p)?.value),
             Rule::quantity => ExprKind::Quantity(self.quantity(p)?),
@@ -946,25 +1022,32 @@ impl Builder {
             }
             Rule::paren => {
                 let inner = self.next(&mut p.clone().into_inner(), &p, "expression")?;
-                ExprKind::Paren(Box::new(self.expr(inner)?))
+                let (e, d) = self.expr_depth(inner)?;
+                depth = d;
+                ExprKind::Paren(Box::new(e))
             }
             Rule::call => {
                 let mut it = p.clone().into_inner();
                 let f = self.ident(self.next(&mut it, &p, "function")?)?;
                 let mut args = Vec::new();
                 for a in it {
-                    args.push(self.expr(a)?);
+                    let (e, d) = self.expr_depth(a)?;
+                    depth = depth.max(d);
+                    args.push(e);
                 }
                 ExprKind::Call(f, args)
             }
             Rule::if_expr => {
                 let mut it = p.clone().into_inner().filter(|x| x.as_rule() == Rule::expr);
-                let c = self.expr(
+                let (c, dc) = self.expr_depth(
                     it.next()
                         .ok_or_else(|| self.internal("missing condition", &p))?,
                 )?;
-                let t = self.expr(it.next().ok_or_else(|| self.internal("missing then", &p))?)?;
-                let e = self.expr(it.next().ok_or_else(|| self.internal("missing else", &p))?)?;
+                let (t, dt) =
+                    self.expr_depth(it.next().ok_or_else(|| self.internal("missing then", &p))?)?;
+                let (e, de) =
+                    self.expr_depth(it.next().ok_or_else(|| self.internal("missing else", &p))?)?;
+                depth = dc.max(dt).max(de);
                 ExprKind::If(Box::new(c), Box::new(t), Box::new(e))
             }
             Rule::match_expr => {
@@ -975,19 +1058,29 @@ impl Builder {
                 } else {
                     MatchKeyword::Match
                 };
-                let scrutinee = self.expr(self.next(&mut it, &p, "matched expression")?)?;
+                let (scrutinee, ds) =
+                    self.expr_depth(self.next(&mut it, &p, "matched expression")?)?;
+                depth = ds;
                 let mut arms = Vec::new();
                 for a in it {
                     let mut ai = a.clone().into_inner();
                     let variant = self.ident(self.next(&mut ai, &a, "variant")?)?;
-                    let value = self.expr(self.next(&mut ai, &a, "arm value")?)?;
+                    let (value, d) = self.expr_depth(self.next(&mut ai, &a, "arm value")?)?;
+                    depth = depth.max(d);
                     arms.push(MatchArm { variant, value });
                 }
                 ExprKind::Match(Box::new(scrutinee), arms, keyword)
             }
             _ => return Err(self.internal("unexpected expression", &p)),
         };
-        Ok(Expr { kind, span })
+        let depth = depth + 1;
+        if depth > MAX_DEPTH {
+            return Err(SyntaxError::TooDeep {
+                limit: MAX_DEPTH,
+                span,
+            });
+        }
+        Ok((Expr { kind, span }, depth))
     }
 }
 
@@ -1071,20 +1164,149 @@ fn describe(r: Rule) -> Option<&'static str> {
     })
 }
 
+/// The words of the language, which cannot be names (as in the grammar's `keyword`).
+const KEYWORDS: &[&str] = &[
+    "document",
+    "department",
+    "enum",
+    "entity",
+    "parameter",
+    "section",
+    "measure",
+    "locality",
+    "kind",
+    "to",
+    "effective",
+    "until",
+    "applications",
+    "lead",
+    "cooperating",
+    "joint",
+    "text",
+    "rule",
+    "part",
+    "exception",
+    "when",
+    "amount",
+    "floor",
+    "cap",
+    "example",
+    "expect",
+    "by",
+    "default",
+    "from",
+    "and",
+    "or",
+    "not",
+    "in",
+    "if",
+    "then",
+    "else",
+    "match",
+    "true",
+    "false",
+    "choice",
+];
+
+/// What may start an expression: listed one by one, they only hide "an expression".
+const EXPRESSION_STARTS: &[&str] = &[
+    "a name",
+    "a number",
+    "a date (YYYY-MM-DD)",
+    "`(`",
+    "`-`",
+    "`not`",
+    "`if`",
+    "`match`",
+    "`by`",
+    "`true`",
+    "`false`",
+    "`true` or `false`",
+    "`not` or `-`",
+];
+
+/// Operators, said as "an operator".
+const OPERATORS: &[&str] = &[
+    "`!=`", "`==`", "`<=`", "`>=`", "`<`", "`>`", "`+`", "`-`", "`*`", "`/`", "`and`", "`or`",
+];
+
+/// Units, said as "a unit".
+const UNITS: &[&str] = &["`万`", "`元`", "`人`", "`天`", "`个月`", "`月`", "`年`"];
+
+/// What most often ends a construct: shown first.
+const CLOSERS: &[&str] = &["`}`", "`)`", "`]`", "`else`", "`then`", "`=>`", "`,`"];
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The words for what pest expected at the error, shortest first: expression
+/// starts, operators and units folded into one phrase each, closers first.
+fn expected_words(mut expected: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    expected.retain(|x| seen.insert(x.clone()));
+    let has = |xs: &[String], w: &str| xs.iter().any(|x| x == w);
+    if has(&expected, "an expression") {
+        expected.retain(|x| !EXPRESSION_STARTS.contains(&x.as_str()));
+    }
+    // one `-` alone is the sign of a number or the dash of a date
+    if expected
+        .iter()
+        .filter(|x| OPERATORS.contains(&x.as_str()))
+        .count()
+        > 1
+    {
+        expected.retain(|x| !OPERATORS.contains(&x.as_str()));
+        if !has(&expected, "an operator") {
+            expected.push("an operator".into());
+        }
+    }
+    if expected.iter().any(|x| UNITS.contains(&x.as_str())) {
+        expected.retain(|x| !UNITS.contains(&x.as_str()));
+        if !has(&expected, "a unit") {
+            expected.push("a unit".into());
+        }
+    }
+    // only the end of the file fits where an item could start: say which items
+    if expected == ["end of file"] {
+        expected = [
+            "`department`",
+            "`document`",
+            "`entity`",
+            "`enum`",
+            "`locality`",
+            "`measure`",
+            "`parameter`",
+            "`section`",
+            "end of file",
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+    }
+    // closers first, then punctuation, then words
+    expected.sort_by_key(|x| {
+        let closer = CLOSERS.iter().position(|c| c == x).unwrap_or(CLOSERS.len());
+        (closer, x.chars().nth(1).is_some_and(char::is_alphanumeric))
+    });
+    expected
+}
+
 fn convert_pest_error(file: FileId, text: &str, e: &pest::error::Error<Rule>) -> SyntaxError {
-    let pos = match e.location {
+    let loc = match e.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
-    let mut expected: Vec<String> = Vec::new();
-    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &e.variant {
-        for r in positives {
+    let mut positives: Vec<String> = Vec::new();
+    if let pest::error::ErrorVariant::ParsingError { positives: ps, .. } = &e.variant {
+        for r in ps {
             if let Some(d) = describe(*r) {
-                expected.push(d.to_string());
+                positives.push(d.to_string());
             }
         }
     }
-    let mut pos = pos;
+    let mut expected = positives.clone();
+    let mut pos = loc;
     if let Some(att) = e.parse_attempts() {
         for t in att.expected_tokens() {
             let token = t.to_string();
@@ -1097,35 +1319,72 @@ fn convert_pest_error(file: FileId, text: &str, e: &pest::error::Error<Rule>) ->
         }
         pos = pos.max(att.max_position);
     }
-    let mut seen = std::collections::BTreeSet::new();
-    expected.retain(|x| seen.insert(x.clone()));
-    // punctuation first: a missing `}` or `=` is the likeliest fix
-    expected.sort_by_key(|x| x.chars().nth(1).is_some_and(char::is_alphanumeric));
-    let pos = pos.min(text.len());
+    let mut pos = pos.min(text.len());
+    while !text.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    // pest reads ahead: `rule when {` fails after the keyword `when`, and
+    // `measures` fails at its `s`. Point at the whole word instead.
+    let before = text.get(..pos).unwrap_or("");
+    let word_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_name_char(*c))
+        .last()
+        .map_or(pos, |(i, _)| i);
+    let word_before = text.get(word_start..pos).unwrap_or("");
+    let next = text.get(pos..).and_then(|r| r.chars().next());
+    let next_is_name = next.is_some_and(is_name_char);
+    // after skipping spaces pest never stops on one: a failure at a space (or
+    // at the end) comes from looking past a keyword in a name's place
+    let at_space = next.map_or(true, |c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+    let mut keyword = None;
+    if !word_before.is_empty() {
+        if at_space && KEYWORDS.contains(&word_before) {
+            keyword = Some(word_before.to_string());
+            pos = word_start;
+        } else if next_is_name {
+            pos = word_start;
+            if loc == word_start {
+                expected = positives;
+            } else {
+                expected.clear();
+            }
+        }
+    }
+    let raw_expected = expected.clone();
+    let expected = expected_words(expected);
     let rest = text.get(pos..).unwrap_or("");
     let token: String = {
         let first = rest.chars().next();
         match first {
             None => String::new(),
-            Some(c) if c.is_alphanumeric() || c == '_' => rest
+            Some(c) if is_name_char(c) => rest
                 .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .take_while(|c| is_name_char(*c))
                 .take(24)
                 .collect(),
             Some(c) => c.to_string(),
         }
     };
-    let (found, span) = if token.is_empty() {
-        (
-            "unexpected end of file".to_string(),
-            Span::new(file, pos, pos),
-        )
-    } else {
-        (
-            format!("unexpected `{}`", token.escape_debug()),
-            Span::new(file, pos, pos + token.len()),
-        )
+    let expects = |w: &str| expected.iter().any(|x| x == w);
+    let expects_raw = |w: &str| raw_expected.iter().any(|x| x == w);
+    if token.is_empty() {
+        if let Some(open) = super::scan::unclosed_text_block(text) {
+            return SyntaxError::Unexpected {
+                found: "a text block is never closed".into(),
+                span: Span::new(file, open, open + 3),
+                expected: "this `\"\"\"` has no closing `\"\"\"`".into(),
+                help: Some("end the text with `\"\"\"`".into()),
+            };
+        }
+    }
+    let found = match token.as_str() {
+        "" => "unexpected end of file".to_string(),
+        "\n" | "\r" => "unexpected end of line".to_string(),
+        t => format!("unexpected `{}`", t.escape_debug()),
     };
+    let span = Span::new(file, pos, pos + token.len());
     let expected_text = match expected.len() {
         0 => "not expected here".to_string(),
         1 => format!("expected {}", expected.join("")),
@@ -1145,28 +1404,63 @@ fn convert_pest_error(file: FileId, text: &str, e: &pest::error::Error<Rule>) ->
                 .join(", ")
         ),
     };
+    let first = token.chars().next();
     let help = if token.is_empty() {
-        Some("the file ends too early: is a `}` or a closing `\"\"\"` missing?".to_string())
+        "the file ends too early: is a `}` or a closing `\"\"\"` missing?".to_string()
+    } else if let Some(k) = &keyword {
+        if expected.len() == 1 && expects("a name") {
+            format!("`{k}` is a word of the language and cannot be a name; choose another name")
+        } else {
+            format!("`{k}` begins another clause: is something missing before it?")
+        }
+    } else if matches!(token.as_str(), "\n" | "\r") && expects_raw("`\"`") {
+        "close the string with `\"` on the same line; text over several lines goes between `\"\"\"` and `\"\"\"`".to_string()
+    } else if token == "=" && (expects_raw("`==`") || expects("an operator")) {
+        "to compare, write `==`; `=` only gives a parameter its value".to_string()
     } else if token.chars().any(|c| {
         matches!(
             c,
-            '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{3001}' | '\u{3002}'
+            '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{00A0}'
+        ) || c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+    }) {
+        format!(
+            "remove the invisible character U+{:04X} (a zero-width, non-breaking, direction or control character)",
+            first.map_or(0, u32::from)
+        )
+    } else if token.chars().any(|c| {
+        matches!(
+            c,
+            '\u{FF01}'..='\u{FF5E}' | '\u{3000}'..='\u{303F}' | '\u{2018}'..='\u{201F}'
         )
     }) {
-        Some("full-width punctuation and digits belong inside strings; write ASCII `:`, `,`, `(`, digits and spaces in code".to_string())
-    } else if token
+        "full-width punctuation and digits belong inside strings; write ASCII `:`, `,`, `(`, `\"`, digits and spaces in code".to_string()
+    } else if let Some(c) = token
         .chars()
-        .any(|c| matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{00A0}'))
+        .find(|c| matches!(c, '\u{0370}'..='\u{03FF}' | '\u{0400}'..='\u{04FF}'))
+        .filter(|_| token.chars().any(|c| c.is_ascii_alphabetic()))
     {
-        Some("remove the invisible character (zero-width or non-breaking space)".to_string())
+        format!(
+            "`{token}` mixes Latin letters with `{c}` (U+{:04X}), a Greek or Cyrillic letter that looks Latin; type the word again",
+            u32::from(c)
+        )
+    } else if expects("a unit") && first.is_some_and(|c| !c.is_ascii()) {
+        "the units are 元, 人, 天, 个月 (or 月) and 年, with 万 before them for ten thousand; a rate is written like `元/人/月`".to_string()
+    } else if expects("a date (YYYY-MM-DD)") {
+        "dates are written YYYY-MM-DD, e.g. 2020-07-01".to_string()
+    } else if expected.len() == 1 && expects("a name") {
+        "a name is made of letters, digits and `_`, and does not start with a digit".to_string()
     } else {
-        Some("see docs/language.md for the syntax of this construct".to_string())
+        "see docs/language.md for the syntax of this construct".to_string()
     };
     SyntaxError::Unexpected {
         found,
         span,
         expected: expected_text,
-        help,
+        help: Some(help),
     }
 }
 

@@ -22,14 +22,16 @@ enum State {
 }
 
 /// Walks the text and calls `on_code(offset, byte)` for bytes outside strings and
-/// comments, and `on_comment` for each comment.
+/// comments, and `on_comment` for each comment. Returns the offset of the
+/// opening `"""` when the text ends inside a text block.
 fn walk(
     text: &str,
     mut on_code: impl FnMut(usize, u8) -> bool,
     mut on_comment: impl FnMut(Comment),
-) {
+) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = 0;
+    let mut opened = 0;
     let mut state = State::Code;
     let mut line_has_code = false;
     while let Some(&b) = bytes.get(i) {
@@ -55,18 +57,20 @@ fn walk(
                 if b == b'"' {
                     if bytes.get(i + 1) == Some(&b'"') && bytes.get(i + 2) == Some(&b'"') {
                         state = State::Block;
+                        opened = i;
                         i += 3;
                         line_has_code = true;
                         continue;
                     }
                     state = State::Str;
+                    line_has_code = true;
                 } else if b == b'\n' {
                     line_has_code = false;
                 } else if !b.is_ascii_whitespace() {
                     line_has_code = true;
                 }
                 if !on_code(i, b) {
-                    return;
+                    return None;
                 }
             }
             State::Str => {
@@ -92,6 +96,12 @@ fn walk(
         }
         i += 1;
     }
+    (state == State::Block).then_some(opened)
+}
+
+/// The offset of the `"""` that opens a text block never closed, if any.
+pub(crate) fn unclosed_text_block(text: &str) -> Option<usize> {
+    walk(text, |_, _| true, |_| {})
 }
 
 /// The offset of the first bracket that opens nesting level `limit + 1`, if any.
@@ -218,14 +228,17 @@ mod tests {
     fn if_chains_are_counted_per_expression() {
         let chain = |n: usize| format!("when {}true{}", "if a then 1 else ".repeat(n), "");
         assert_eq!(too_many_ifs(&chain(3), 3), None);
-        assert_eq!(too_many_ifs(&chain(4), 3), Some(53));
+        assert_eq!(too_many_ifs(&chain(4), 3), Some(56));
         // a new expression starts the count again
         let two = format!("{} amount {}", chain(3), chain(3));
         assert_eq!(too_many_ifs(&two, 3), None);
         // not words of their own, not code
-        assert_eq!(too_many_ifs("when elif motif \"if if if if\" // if if", 1), None);
-        assert_eq!(too_many_ifs("when 企业when if if", 1), Some(16));
-        assert_eq!(too_many_ifs("when \"\"\"x\"\"\"if if", 1), Some(18));
+        assert_eq!(
+            too_many_ifs("when elif motif \"if if if if\" // if if", 1),
+            None
+        );
+        assert_eq!(too_many_ifs("when 企业when if if", 1), Some(19));
+        assert_eq!(too_many_ifs("when \"\"\"x\"\"\"if if", 1), Some(15));
     }
 
     #[test]

@@ -1,0 +1,200 @@
+//! One test per crash or wrong result found while hardening policyc (issue 6),
+//! by reading the code, by the property tests or by the fuzzers. Each test
+//! names the input that failed, what happened, and where the fix is.
+//!
+//! Inputs that used to overflow the stack run through the `policyc` binary:
+//! a stack overflow aborts the whole process, and a test binary that aborts
+//! would hide which test did it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation should stop the test loudly"
+)]
+
+use std::process::Command;
+
+use policyc::eval::{self, Facts, Request};
+use policyc::ir::{Policy, Status};
+use policyc::source::SourceMap;
+
+/// Runs `policyc check` on `text` and returns the exit code and stderr.
+fn check(name: &str, text: &str) -> (Option<i32>, String) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("regressions");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.policy"));
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .args(["--error-format", "plain", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn rule(body: &str) -> String {
+    format!("enum E {{ x }}\nentity 企业 {{ a: money  b: bool  e: E }}\nmeasure 1 \"x\" {{ kind benefit to 企业 rule r {{ {body} }} }}\n")
+}
+
+fn assert_too_deep(name: &str, text: &str) {
+    let (code, stderr) = check(name, text);
+    assert_eq!(code, Some(1), "{name}: {stderr}");
+    assert!(
+        stderr.contains("policy::syntax::too_deep"),
+        "{name}: {stderr}"
+    );
+}
+
+/// `when not not … not b` (100 000 times) aborted with a stack overflow: pest's
+/// Pratt parser recurses once per prefix operator.
+/// Fix: `src/syntax/parser.rs`, `Builder::expr_depth` refuses runs of `not`/`-`
+/// longer than `MAX_DEPTH` before the Pratt parser sees them.
+#[test]
+fn a_long_run_of_not_or_minus_is_too_deep_not_a_stack_overflow() {
+    assert_too_deep("not", &rule(&format!("when {}b", "not ".repeat(100_000))));
+    assert_too_deep("minus", &rule(&format!("amount {}a", "- ".repeat(100_000))));
+}
+
+/// `amount a + a + … + a` (100 000 terms) parsed, then aborted with a stack
+/// overflow in the checker (and would have in the evaluator, the exporter and
+/// the destructor): a left-associative chain is a tree as deep as it is long,
+/// and the bracket count of the pre-scan does not see it.
+/// Fix: `src/syntax/parser.rs`, `Builder::expr_depth` builds the tree with its
+/// depth and stops at `MAX_DEPTH`.
+#[test]
+fn long_operator_chains_are_too_deep_not_a_stack_overflow() {
+    assert_too_deep(
+        "plus",
+        &rule(&format!("amount {}a", "a + ".repeat(100_000))),
+    );
+    assert_too_deep("and", &rule(&format!("when {}b", "b and ".repeat(100_000))));
+    assert_too_deep("in", &rule(&format!("when e{}", " in {x}".repeat(100_000))));
+}
+
+/// `amount if b then a else if b then a else …` (100 000 times): `if` nests
+/// without brackets. pest's stack guard turned it into a misleading
+/// "unexpected `a`"; 1 000 levels parsed and then recursed through every stage.
+/// Fix: `src/syntax/scan.rs`, `too_many_ifs`, called from `syntax::parse`.
+#[test]
+fn if_chains_are_too_deep() {
+    assert_too_deep(
+        "if",
+        &rule(&format!("amount {}a", "if b then a else ".repeat(100_000))),
+    );
+    assert_too_deep(
+        "if-1000",
+        &rule(&format!("amount {}a", "if b then a else ".repeat(1_000))),
+    );
+}
+
+/// `// comment\r((((…` — a comment ended by a lone carriage return (old Mac
+/// line breaks). The grammar ends the comment at `\r`, the pre-scan only at
+/// `\n`, so the brackets after it were invisible to the nesting limit.
+/// Fix: `src/syntax/scan.rs`, `walk` ends a comment at `\n` or `\r`.
+#[test]
+fn brackets_after_a_carriage_return_comment_are_counted() {
+    let n = 1_000;
+    assert_too_deep(
+        "cr",
+        &format!(
+            "// x\r{}",
+            rule(&format!("when {}b{}", "(".repeat(n), ")".repeat(n)))
+        ),
+    );
+}
+
+/// A policy with a `match` nested 60 deep compiled and exported, but the export
+/// did not load: serde_json stops at 128 levels of JSON and a `match` takes
+/// three per level. Export → import must round-trip for every policy that
+/// compiles.
+/// Fix: `src/ir/mod.rs`, `Policy::from_json` checks the depth itself
+/// (`MAX_JSON_DEPTH`, derived from `syntax::MAX_DEPTH`) and lifts serde_json's
+/// limit; `syntax::MAX_DEPTH` went from 128 to 64.
+#[test]
+fn the_export_of_a_deeply_nested_match_loads_again() {
+    let n = 60;
+    let text = rule(&format!(
+        "amount {}a{}",
+        "match e { x => ".repeat(n),
+        " }".repeat(n)
+    ));
+    let mut map = SourceMap::new();
+    map.add("deep.policy", text);
+    let p = policyc::compile(&map).unwrap();
+    let back = Policy::from_json(&p.to_json()).unwrap();
+    assert!(back == p);
+}
+
+/// `a * k` with a = 999999999999999.99 元 and k = 12345678901234.567: the exact
+/// product, 12345678901234566876543210987.65433 元, needs 34 digits; rust_decimal
+/// keeps 29 and rounded it to 12345678901234566876543210988 元 — 0.35 元 off, a
+/// wrong amount given as if it were right.
+/// Fix: `src/eval/ops.rs`, `exact`: a result rounded before the 10th decimal is
+/// an overflow error naming the rule.
+#[test]
+fn a_product_rounded_before_the_fen_is_an_error_not_a_wrong_amount() {
+    let text = "entity 企业 { a: money  k: decimal }\nmeasure 1 \"x\" { kind benefit to 企业 rule 乘积 { amount a * k } }\n";
+    let mut map = SourceMap::new();
+    map.add("mul.policy", text);
+    let p = policyc::compile(&map).unwrap();
+    let facts = Facts::from_json(
+        &p,
+        r#"{"entity": "企业", "facts": {"a": "999999999999999.99", "k": "12345678901234.567"}}"#,
+    )
+    .unwrap();
+    let req = Request {
+        date: policyc::syntax::parse_date("2020-07-01").unwrap(),
+        locality: None,
+        explain: false,
+    };
+    let r = eval::evaluate(&p, &facts, &req).unwrap();
+    assert_eq!(r.measures[0].status, Status::Error);
+    assert!(
+        r.measures[0].reason.contains("乘积"),
+        "{}",
+        r.measures[0].reason
+    );
+}
+
+/// `entity 企\u{200D}业` declared a name that prints exactly like `企业` but is
+/// another name (U+200D may continue a Unicode identifier).
+/// Fix: `src/syntax/parser.rs`, `Builder::ident` refuses U+200C and U+200D.
+#[test]
+fn an_invisible_joiner_in_a_name_is_an_error() {
+    let (code, stderr) = check("zwj", "entity 企\u{200D}业 { a: money }\n");
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("U+200D"), "{stderr}");
+}
+
+/// `kind\u{0}refund`, `amount \u{202E}100%`: the default (human) diagnostics
+/// copied the line as it is to the terminal, so a right-to-left override in a
+/// policy reordered the diagnostic printed around it.
+/// Fix: `src/diagnostic.rs`, `for_terminal`, used by `cli::report`.
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    for (name, text) in [
+        ("nul", rule("when b and\u{0}b")),
+        ("rlo", rule("amount \u{202E}a")),
+    ] {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("regressions");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.policy"));
+        std::fs::write(&path, &text).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_policyc"))
+            .arg("check")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stderr.contains(['\u{0}', '\u{202E}']),
+            "{name}: {stderr:?}"
+        );
+    }
+}
