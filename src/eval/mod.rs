@@ -126,26 +126,33 @@ pub(crate) struct Ctx<'a> {
     pub locality: Option<&'a LocalityDef>,
 }
 
+impl<'a> Ctx<'a> {
+    /// The context of one request: the locality is looked up once here.
+    fn new(policy: &'a Policy, facts: &'a Facts, req: &Request<'a>) -> Result<Self, EvalError> {
+        let locality = match req.locality {
+            None => None,
+            Some(name) => Some(
+                policy
+                    .locality(name)
+                    .ok_or_else(|| unknown_locality(policy, name))?,
+            ),
+        };
+        Ok(Ctx {
+            policy,
+            facts,
+            date: req.date,
+            locality,
+        })
+    }
+}
+
 /// Evaluates every measure of `policy` for `facts`.
 pub fn evaluate(
     policy: &Policy,
     facts: &Facts,
     req: &Request<'_>,
 ) -> Result<Evaluation, EvalError> {
-    let locality = match req.locality {
-        None => None,
-        Some(name) => Some(
-            policy
-                .locality(name)
-                .ok_or_else(|| unknown_locality(policy, name))?,
-        ),
-    };
-    let ctx = Ctx {
-        policy,
-        facts,
-        date: req.date,
-        locality,
-    };
+    let ctx = Ctx::new(policy, facts, req)?;
     let mut measures = Vec::with_capacity(policy.measures.len());
     let mut total = Decimal::new(0, 2);
     for m in &policy.measures {
@@ -181,20 +188,7 @@ pub fn evaluate_one(
     facts: &Facts,
     req: &Request<'_>,
 ) -> Result<MeasureResult, EvalError> {
-    let locality = match req.locality {
-        None => None,
-        Some(name) => Some(
-            policy
-                .locality(name)
-                .ok_or_else(|| unknown_locality(policy, name))?,
-        ),
-    };
-    let ctx = Ctx {
-        policy,
-        facts,
-        date: req.date,
-        locality,
-    };
+    let ctx = Ctx::new(policy, facts, req)?;
     Ok(evaluate_measure(&ctx, measure, req.explain))
 }
 
