@@ -6,8 +6,9 @@
 //! formatted in-process (a panic is caught and fails the test), and 100 of
 //! them also go through the `policyc` binary: `policyc check` on the whole
 //! folder with the mutated file in place and `policyc fmt --check` on the file.
-//! (1000 runs of the debug binary would take minutes; `cargo test` should not.) Each run must exit with 0 or 1 (never a
-//! signal or the 101 of a panic) and take less than 2 seconds.
+//! (1000 runs of the debug binary would take minutes; `cargo test` should
+//! not.) Each run must exit with 0 or 1 (never a signal or the 101 of a panic)
+//! and take less than 2 seconds.
 //!
 //! The random generator is a seeded xorshift, so every run tries the same
 //! mutations; set `POLICYC_MUTATION_SEED` to try others.

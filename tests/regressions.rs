@@ -198,3 +198,23 @@ fn control_characters_never_reach_the_terminal() {
         );
     }
 }
+
+/// Found by the `fmt_roundtrip` fuzz target: a file starting with two byte-order
+/// marks. `policyc check` rejects it (one mark is allowed), but `fmt` dropped
+/// one mark before parsing, accepted the file and rewrote it into one that
+/// checks: formatting changed whether the policy is valid.
+/// Fix: `src/fmt/mod.rs`, `format_source` parses the text as written first.
+#[test]
+fn two_byte_order_marks_are_refused_by_fmt_as_by_check() {
+    let text = "\u{FEFF}\u{FEFF}department a = \"x\"\n";
+    let mut map = SourceMap::new();
+    map.add("bom.policy", text);
+    assert!(policyc::compile(&map).is_err());
+    assert!(policyc::fmt::format_source(text).is_err());
+    // one mark is fine for both
+    let one = "\u{FEFF}department a = \"x\"\n";
+    let mut map = SourceMap::new();
+    map.add("bom.policy", one);
+    assert!(policyc::compile(&map).is_ok());
+    assert!(policyc::fmt::format_source(one).is_ok());
+}

@@ -1,12 +1,11 @@
 //! Any bytes → `fmt::format_source`. A file that formats must format to itself
-//! again (idempotence) and be accepted by the checker exactly when the text
-//! the formatter reads (one leading BOM dropped, CRLF as LF) is. The
-//! formatter's own safety checks (`WouldChangeMeaning`, `LostComment`,
+//! again (idempotence) and be accepted by the checker exactly when the original
+//! is. The formatter's own safety checks (`WouldChangeMeaning`, `LostComment`,
 //! `InvalidOutput`) are formatter bugs and fail the target.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use policyc::fmt::{format_source, normalize_line_breaks, FmtError};
+use policyc::fmt::{format_source, FmtError};
 use policyc::source::SourceMap;
 
 fn compiles(text: &str) -> bool {
@@ -23,10 +22,8 @@ fuzz_target!(|data: &[u8]| {
                 Ok(again) => assert!(again == out, "formatting is not idempotent"),
                 Err(e) => panic!("formatted output does not format again: {e}"),
             }
-            // the formatter reads the text with one leading BOM dropped and CRLF
-            // as LF (`fmt::normalize_line_breaks`); from there nothing may change
             assert_eq!(
-                compiles(&normalize_line_breaks(&text)),
+                compiles(&text),
                 compiles(&out),
                 "formatting changed whether the policy checks"
             );
