@@ -3,6 +3,9 @@
 //! the `sample` module into `target/bench-data/` (the same files as
 //! `policyc sample policies --entity 企业 --count 1000000 --seed 12
 //! --missing 0.05`). `POLICYC_BENCH_RECORDS` changes the size.
+//! The kernel alone: measure （十二） over 1 000 000 complete records already
+//! in memory as columns ([`batch::Table`]), to compare with plain numpy on the
+//! same rule (`bench/openfisca_model.py` prints numpy's time).
 //! Run with `cargo bench --bench batch`; see docs/performance.md.
 
 #![allow(
@@ -89,11 +92,38 @@ fn batch_1m(c: &mut Criterion) {
     g.finish();
 }
 
+fn kernel_1m(c: &mut Criterion) {
+    let policy = seed();
+    let date = chrono::NaiveDate::from_ymd_opt(2020, 7, 1).unwrap();
+    let s = Sampler::new(&policy, "企业", 12, 0.0).unwrap();
+    let table = batch::Table::new(&policy, "企业", (0..records()).map(|i| s.record(i))).unwrap();
+    let mut g = c.benchmark_group(format!("in memory, {} records", records()));
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(records()));
+    g.bench_function("measure 12, columns", |b| {
+        b.iter(|| {
+            let r = table
+                .evaluate(12, black_box(date), Some("呼和浩特市"))
+                .unwrap();
+            black_box(r.len())
+        })
+    });
+    g.bench_function("measure 12, columns and total", |b| {
+        b.iter(|| {
+            let r = table
+                .evaluate(12, black_box(date), Some("呼和浩特市"))
+                .unwrap();
+            black_box(r.total())
+        })
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = batch_1m
+    targets = batch_1m, kernel_1m
 }
 criterion_main!(benches);

@@ -69,12 +69,12 @@ struct Figures {
     total: Decimal,
 }
 
-fn reference(
-    p: &Policy,
+fn reference<'p>(
+    p: &'p Policy,
     jsonl: &str,
     date: &str,
     locality: Option<&str>,
-) -> (BTreeMap<u32, Figures>, Vec<eval::Evaluation>) {
+) -> (BTreeMap<u32, Figures>, Vec<eval::Evaluation<'p>>) {
     let req = Request {
         date: day(date),
         locality,
@@ -415,6 +415,84 @@ fn a_percentage_of_zero_is_zero_in_both_evaluators() {
     o.measures = Some(vec![6]);
     let (out, _) = batch::run_text(seed(), line, &o).unwrap();
     assert!(out.contains(r#""6":{"status":"eligible"}"#), "{out}");
+}
+
+#[test]
+fn an_in_memory_table_agrees_with_evaluating_each_record_alone() {
+    let p = seed();
+    let s = Sampler::new(p, "企业", 31, 0.2).unwrap();
+    // more rows than one block of the column program (2048)
+    let n = 2100;
+    let mut recs: Vec<Facts> = (0..n as u64).map(|i| s.record(i)).collect();
+    // a value that does not fit a column exactly: its row goes to the row evaluator
+    let (slot, _) = p
+        .entity("企业")
+        .map(|(_, d)| d)
+        .and_then(|d| {
+            d.fields
+                .iter()
+                .enumerate()
+                .find(|(_, f)| f.name == "上年度失业保险费")
+        })
+        .unwrap();
+    recs[0].values[slot] = Some(policyc::ir::Value::Number("12345.678".parse().unwrap()));
+    // values that fit their columns but whose products do not: those rows are
+    // rebuilt from the columns and evaluated one by one
+    for r in [1, 2, 2047, 2048] {
+        recs[r].values[slot] = Some(policyc::ir::Value::Number(
+            "92000000000000000".parse().unwrap(),
+        ));
+    }
+    let table = batch::Table::new(p, "企业", recs.clone()).unwrap();
+    assert_eq!(table.len(), n);
+    let (ei, _) = p.entity("企业").unwrap();
+    let mut eligible = 0;
+    for date in ["2020-07-01", "2021-01-05"] {
+        for locality in [None, Some("呼和浩特市")] {
+            let req = Request {
+                date: day(date),
+                locality,
+                explain: false,
+            };
+            for m in p.measures.iter().filter(|m| m.addressee == Some(ei)) {
+                let res = table.evaluate(m.number, day(date), locality).unwrap();
+                let mut total = Decimal::ZERO;
+                for (row, f) in recs.iter().enumerate() {
+                    let r = eval::evaluate_one(p, m, f, &req).unwrap();
+                    let at = format!("measure {} on {date} in {locality:?}, row {row}", m.number);
+                    assert_eq!(res.status(row), Some(r.status), "{at}: {}", r.reason);
+                    assert_eq!(res.amount(row), r.total, "{at}");
+                    assert_eq!(res.needs(row), r.needs, "{at}");
+                    if r.status == Status::Eligible {
+                        total += r.total.unwrap_or_default();
+                        eligible += 1;
+                    }
+                }
+                assert_eq!(res.total(), Some(total), "measure {}", m.number);
+                assert_eq!(res.status(n), None);
+            }
+        }
+    }
+    assert!(eligible > 100, "the sample should make records eligible");
+    // wrong uses are errors, not panics
+    let person = Sampler::new(p, "个人", 1, 0.0).unwrap().record(0);
+    assert!(matches!(
+        batch::Table::new(p, "企业", vec![person]),
+        Err(batch::BatchError::OtherEntity { record: 0, .. })
+    ));
+    let for_persons = p
+        .measures
+        .iter()
+        .find(|m| m.addressee != Some(ei) && m.addressee.is_some())
+        .unwrap();
+    assert!(matches!(
+        table.evaluate(for_persons.number, day("2020-07-01"), None),
+        Err(batch::BatchError::NotAddressed { .. })
+    ));
+    assert!(matches!(
+        table.evaluate(999, day("2020-07-01"), None),
+        Err(batch::BatchError::UnknownMeasure { .. })
+    ));
 }
 
 // ---------------------------------------------------------------------------

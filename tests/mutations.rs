@@ -219,7 +219,7 @@ fn one_case(
         "case {case}: {name} after {what}: {slowest:?} in process"
     );
     let mut codes = Vec::new();
-    if case % (IN_PROCESS / through_binary()) != 0 {
+    if !case.is_multiple_of(IN_PROCESS / through_binary()) {
         return (codes, slowest);
     }
     // the whole folder, with the mutated file in place of the original

@@ -184,7 +184,7 @@ struct Rec {
 }
 
 /// The results of one measure over one entity's rows.
-enum Res {
+pub(super) enum Res {
     Constant,
     Dense {
         cells: Vec<Cell>,
@@ -192,6 +192,23 @@ enum Res {
         over: Vec<(usize, Outcome)>,
     },
     Rows(Vec<Outcome>),
+}
+
+impl Res {
+    /// The outcome of row `row`, given how the measure was evaluated.
+    pub(super) fn view<'a>(&'a self, mode: &'a Mode, row: usize) -> Option<View<'a>> {
+        match (self, mode) {
+            (Res::Constant, Mode::Constant(o)) => Some(View::Out(o)),
+            (Res::Dense { cells, over }, Mode::Columnar(prog)) => {
+                match over.binary_search_by_key(&row, |(r, _)| *r) {
+                    Ok(k) => over.get(k).map(|(_, o)| View::Out(o)),
+                    Err(_) => cells.get(row).map(|c| View::Cell(*c, prog)),
+                }
+            }
+            (Res::Rows(list), _) => list.get(row).map(View::Out),
+            _ => None,
+        }
+    }
 }
 
 /// Offset of `part` inside `whole`, when it is a slice of it.
@@ -275,25 +292,8 @@ pub(crate) fn process(
                 };
                 views.clear();
                 for (mp, rs) in ep.measures.iter().zip(res) {
-                    let v = match (rs, &mp.mode) {
-                        (Res::Constant, Mode::Constant(o)) => View::Out(o),
-                        (Res::Dense { cells, over }, Mode::Columnar(prog)) => {
-                            match over.binary_search_by_key(row, |(r, _)| *r) {
-                                Ok(k) => match over.get(k) {
-                                    Some((_, o)) => View::Out(o),
-                                    None => continue,
-                                },
-                                Err(_) => match cells.get(*row) {
-                                    Some(c) => View::Cell(*c, prog),
-                                    None => continue,
-                                },
-                            }
-                        }
-                        (Res::Rows(list), _) => match list.get(*row) {
-                            Some(o) => View::Out(o),
-                            None => continue,
-                        },
-                        _ => continue,
+                    let Some(v) = rs.view(&mp.mode, *row) else {
+                        continue;
                     };
                     if let Some(t) = tally.measures.get_mut(mp.index) {
                         t.add(v.status(), v.amount());
@@ -316,17 +316,27 @@ fn read_records(
     cols: &mut [Option<Columns>],
     recs: &mut Vec<Rec>,
 ) {
-    let mut toks: Vec<(&str, Scalar<'_>)> = Vec::new();
+    let mut json = JsonScan::new(r);
     let mut cells: Vec<Cow<'_, str>> = Vec::new();
     let mut pos = 0;
     let mut line = first_line;
     while pos < chunk.len() {
-        let (end, next) = match r.format {
-            InputFormat::Jsonl => match memchr::memchr(b'\n', chunk.get(pos..).unwrap_or(&[])) {
+        // a JSONL record of the usual shape is scanned first: that finds
+        // where its line ends
+        let rest = chunk.get(pos..).unwrap_or(&[]);
+        let found = match r.format {
+            InputFormat::Jsonl if rest.first() == Some(&b'{') => json.scan(r, rest),
+            _ => None,
+        };
+        let (end, next) = match (found, r.format) {
+            (Some((_, _, len)), _) => (pos + len, (pos + len + 1).min(chunk.len())),
+            (None, InputFormat::Jsonl) => match memchr::memchr(b'\n', rest) {
                 Some(k) => (pos + k, pos + k + 1),
                 None => (chunk.len(), chunk.len()),
             },
-            InputFormat::Csv => csv::record_end(chunk, pos).unwrap_or((chunk.len(), chunk.len())),
+            (None, InputFormat::Csv) => {
+                csv::record_end(chunk, pos).unwrap_or((chunk.len(), chunk.len()))
+            }
         };
         let mut e = end;
         if e > pos && chunk.get(e - 1) == Some(&b'\r') {
@@ -334,7 +344,11 @@ fn read_records(
         }
         let raw = chunk.get(pos..e).unwrap_or(&[]);
         let this_line = line;
-        line += 1 + memchr::memchr_iter(b'\n', raw).count() as u64;
+        line += 1;
+        if r.format == InputFormat::Csv {
+            // a JSONL line ends at its first line break; a CSV record may hold some
+            line += memchr::memchr_iter(b'\n', raw).count() as u64;
+        }
         let start = pos;
         pos = next.max(pos + 1);
         if raw.iter().all(u8::is_ascii_whitespace) {
@@ -348,17 +362,16 @@ fn read_records(
             id: Id::None,
             state: State::Rejected(String::new()),
         };
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) => t,
-            Err(err) => {
-                rec.state = State::Rejected(format!("the record is not valid UTF-8: {err}"));
-                recs.push(rec);
-                continue;
-            }
-        };
         rec.state = match r.format {
-            InputFormat::Jsonl => read_json(r, text, idx, rows, cols, &mut toks, &mut rec, chunk),
-            InputFormat::Csv => read_csv(r, text, idx, rows, cols, &mut cells, &mut rec, chunk),
+            // checked as UTF-8 by the scanner, or else as a whole by the general path
+            InputFormat::Jsonl => {
+                let found = found.map(|(ei, id, _)| (ei, id));
+                read_json(r, raw, idx, rows, cols, &json, found, &mut rec, chunk)
+            }
+            InputFormat::Csv => match std::str::from_utf8(raw) {
+                Ok(text) => read_csv(r, text, idx, rows, cols, &mut cells, &mut rec, chunk),
+                Err(err) => State::Rejected(format!("the record is not valid UTF-8: {err}")),
+            },
         };
         recs.push(rec);
     }
@@ -439,7 +452,7 @@ fn read_csv_plain(
                 // a line break (or the end) comes first
             }
             let k = seps.next().unwrap_or(chunk.len());
-            let is_last = chunk.get(k).map_or(true, |b| *b == b'\n');
+            let is_last = chunk.get(k).is_none_or(|b| *b == b'\n');
             let e = if is_last && k > cell_start && chunk.get(k - 1) == Some(&b'\r') {
                 k - 1
             } else {
@@ -552,7 +565,7 @@ fn read_csv_plain(
 }
 
 /// Evaluates every measure of one entity over its rows.
-fn evaluate(
+pub(super) fn evaluate(
     plan: &Plan<'_>,
     ep: &EntityPlan,
     cols: &Columns,
@@ -614,65 +627,118 @@ fn evaluate(
         .collect()
 }
 
-/// Reads a JSONL record into the columns; the fast scanner first, the general
-/// path (the reference) for anything it does not take.
+/// What the JSONL scanner keeps from one record to the next of a chunk.
+struct JsonScan<'r, 'c> {
+    /// Per entity: its fields as the scanner matches keys, made on first use.
+    fields: Vec<Option<jsonl::Fields<'r>>>,
+    /// The entity the next record probably describes (the last one's).
+    hint: u32,
+    facts: Vec<(usize, Scalar<'c>)>,
+    seen: Vec<u64>,
+}
+
+impl<'r, 'c> JsonScan<'r, 'c> {
+    fn new(r: &'r Reader<'_>) -> Self {
+        JsonScan {
+            fields: (0..r.plan.policy.entities.len()).map(|_| None).collect(),
+            hint: r.plan.only.unwrap_or(0),
+            facts: Vec::new(),
+            seen: Vec::new(),
+        }
+    }
+
+    /// Scans the record at the start of `text` if it has the usual shape:
+    /// its entity, id and line length (to the line break or the end of the
+    /// text), its facts in `self.facts`; `None` for the general path.
+    fn scan(
+        &mut self,
+        r: &'r Reader<'_>,
+        text: &'c [u8],
+    ) -> Option<(u32, Option<jsonl::IdTok<'c>>, usize)> {
+        let mut ei = self.hint;
+        // a second time when the record names another entity than expected
+        for _ in 0..2 {
+            let fields = fields_of(&mut self.fields, r, ei)?;
+            match jsonl::scan(text, fields, &mut self.facts, &mut self.seen) {
+                jsonl::Scan::Done(id, len) => {
+                    self.hint = ei;
+                    return Some((ei, id, len));
+                }
+                jsonl::Scan::Other(name) => ei = r.plan.policy.entity(name)?.0,
+                jsonl::Scan::No => return None,
+            }
+        }
+        None
+    }
+}
+
+/// Entity `ei`'s fields for the scanner, made on first use.
+fn fields_of<'a, 'r>(
+    list: &'a mut [Option<jsonl::Fields<'r>>],
+    r: &'r Reader<'_>,
+    ei: u32,
+) -> Option<&'a jsonl::Fields<'r>> {
+    let slot = list.get_mut(ei as usize)?;
+    if slot.is_none() {
+        let def = r.plan.policy.entities.get(ei as usize)?;
+        let lookup = r.lookup.get(ei as usize)?;
+        *slot = Some(jsonl::Fields::new(
+            &def.name,
+            def.fields.iter().map(|f| f.name.as_str()),
+            r.plan.checked(ei),
+            lookup,
+        ));
+    }
+    slot.as_ref()
+}
+
+/// Reads a JSONL record (line `raw`) into the columns: as the scanner `found`
+/// it (its entity and id; its facts in `json`), else — or if a fact does not
+/// convert — by the general path (the reference).
 #[allow(clippy::too_many_arguments)]
 fn read_json<'c>(
     r: &Reader<'_>,
-    text: &'c str,
+    raw: &'c [u8],
     idx: u32,
     rows: usize,
     cols: &mut [Option<Columns>],
-    toks: &mut Vec<(&'c str, Scalar<'c>)>,
+    json: &JsonScan<'_, 'c>,
+    found: Option<(u32, Option<jsonl::IdTok<'c>>)>,
     rec: &mut Rec,
     chunk: &[u8],
 ) -> State {
     let policy = r.plan.policy;
-    if let Some(top) = jsonl::scan(text, toks) {
-        let entity = top.entity.and_then(|n| policy.entity(n)).map(|(i, _)| i);
-        let allowed = r.plan.only.map_or(true, |o| Some(o) == entity);
-        if let (Some(ei), true) = (entity, allowed) {
-            let slot = cols.get_mut(ei as usize);
-            let def = policy.entities.get(ei as usize);
-            let lookup = r.lookup.get(ei as usize);
-            if let (Some(slot), Some(def), Some(lookup)) = (slot, def, lookup) {
-                let c = slot.get_or_insert_with(|| {
-                    Columns::new(policy, def, rows, r.plan.used(ei), r.plan.checked(ei))
-                });
-                c.begin_row(idx);
-                // facts usually come in the schema's order: try the field after
-                // the last one before hashing the key
-                let mut next = 0usize;
-                let ok = toks.iter().all(|(k, sc)| {
-                    let slot = match def.fields.get(next) {
-                        Some(f) if f.name == *k => Some(next),
-                        _ => def
-                            .fields
-                            .get(next..)
-                            .and_then(|rest| rest.iter().take(4).position(|f| f.name == *k))
-                            .map(|i| next + i)
-                            .or_else(|| lookup.get(k).copied()),
-                    };
-                    slot.is_some_and(|slot| {
-                        next = slot + 1;
-                        c.set(policy, slot, *sc).is_ok()
-                    })
-                });
-                if ok {
-                    rec.id = match top.id {
-                        None => Id::None,
-                        Some(jsonl::IdTok::Str(s) | jsonl::IdTok::Num(s)) => span_of(chunk, s)
-                            .map_or_else(|| Id::Own(s.to_string()), |(a, b)| Id::Span(a, b)),
-                    };
-                    return State::Row {
-                        entity: ei,
-                        row: c.len - 1,
-                    };
-                }
-                c.abort_row();
+    if let Some((ei, id)) = found {
+        let allowed = r.plan.only.is_none_or(|o| o == ei);
+        let slot = cols.get_mut(ei as usize);
+        let def = policy.entities.get(ei as usize);
+        if let (true, Some(slot), Some(def)) = (allowed, slot, def) {
+            let c = slot.get_or_insert_with(|| {
+                Columns::new(policy, def, rows, r.plan.used(ei), r.plan.checked(ei))
+            });
+            c.begin_row(idx);
+            let ok = json
+                .facts
+                .iter()
+                .all(|(slot, sc)| c.set(policy, *slot, *sc).is_ok());
+            if ok {
+                rec.id = match id {
+                    None => Id::None,
+                    Some(jsonl::IdTok::Str(s) | jsonl::IdTok::Num(s)) => span_of(chunk, s)
+                        .map_or_else(|| Id::Own(s.to_string()), |(a, b)| Id::Span(a, b)),
+                };
+                return State::Row {
+                    entity: ei,
+                    row: c.len - 1,
+                };
             }
+            c.abort_row();
         }
     }
+    let text = match std::str::from_utf8(raw) {
+        Ok(t) => t,
+        Err(err) => return State::Rejected(format!("the record is not valid UTF-8: {err}")),
+    };
     // the general path
     let mut json: serde_json::Value = match serde_json::from_str(text) {
         Ok(j) => j,

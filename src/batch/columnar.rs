@@ -266,40 +266,49 @@ impl Program {
     /// evaluator instead, and their cells are meaningless.
     pub(crate) fn run(&self, cols: &Columns, fallback: &mut [bool]) -> Vec<Cell> {
         let n = cols.len;
-        let mut ex = Exec {
-            cols,
-            n,
-            bad: fallback,
-        };
-        let rules: Vec<[Option<Val>; 4]> = self
-            .rules
-            .iter()
-            .map(|r| {
-                [
-                    r.cond.as_ref().map(|c| ex.eval(c)),
-                    r.amount.as_ref().map(|c| ex.eval(c)),
-                    r.floor.as_ref().map(|c| ex.eval(c)),
-                    r.cap.as_ref().map(|c| ex.eval(c)),
-                ]
-            })
-            .collect();
         let mut out = Vec::with_capacity(n);
         let mut winners = Vec::with_capacity(self.parts.len());
-        for row in 0..n {
-            let cell = self.decide_row(&rules, row, &mut winners);
-            match cell {
-                Some(c) => out.push(c),
-                None => {
-                    if let Some(b) = ex.bad.get_mut(row) {
-                        *b = true;
+        // a block of rows at a time, so that the intermediate columns stay in
+        // the cache (a batch chunk is about one block)
+        let mut start = 0;
+        while start < n {
+            let end = (start + BLOCK).min(n);
+            let Some(bad) = fallback.get_mut(start..end) else {
+                break;
+            };
+            let mut ex = Exec {
+                cols,
+                start,
+                n: end - start,
+                bad,
+            };
+            let rules: Vec<[Option<Val>; 4]> = self
+                .rules
+                .iter()
+                .map(|r| {
+                    [
+                        r.cond.as_ref().map(|c| ex.eval(c)),
+                        r.amount.as_ref().map(|c| ex.eval(c)),
+                        r.floor.as_ref().map(|c| ex.eval(c)),
+                        r.cap.as_ref().map(|c| ex.eval(c)),
+                    ]
+                })
+                .collect();
+            for row in 0..ex.n {
+                let cell = self.decide_row(&rules, row, &mut winners);
+                match cell {
+                    Some(c) => out.push(c),
+                    None => {
+                        ex.mark(row);
+                        out.push(Cell {
+                            status: Status::Error,
+                            amount: None,
+                            needs: 0,
+                        });
                     }
-                    out.push(Cell {
-                        status: Status::Error,
-                        amount: None,
-                        needs: 0,
-                    });
                 }
             }
+            start = end;
         }
         out
     }
@@ -789,8 +798,13 @@ impl Val {
     }
 }
 
+/// Rows per block of [`Program::run`].
+const BLOCK: usize = 2048;
+
+/// One block of rows being evaluated: rows `start..start + n` of the columns.
 struct Exec<'a> {
     cols: &'a Columns,
+    start: usize,
     n: usize,
     /// Rows the program cannot do exactly.
     bad: &'a mut [bool],
@@ -890,18 +904,93 @@ impl Exec<'_> {
         Val::Col(v, u)
     }
 
-    fn field(&self, slot: usize, bit: u64) -> Val {
-        let Some(col) = self.cols.cols.get(slot) else {
-            return Val::Col(vec![0; self.n], vec![bit; self.n]);
+    /// [`Exec::map2`] for an operation that can only fail by overflowing, as
+    /// plain passes over slices that the compiler vectorizes: `f` gives the
+    /// value and whether it overflowed, and runs on every row — the values of
+    /// rows with unknown facts are never read. Only when some row overflowed
+    /// does a second pass mark the rows with known facts that did.
+    fn map2_plain(&mut self, a: &Val, b: &Val, f: impl Fn(i64, i64) -> (i64, bool)) -> Val {
+        let mut over = false;
+        let (v, u): (Vec<i64>, Vec<u64>) = match (a, b) {
+            (Val::K(x), Val::K(y)) => {
+                let (z, o) = f(*x, *y);
+                if o {
+                    self.mark_all();
+                    return Val::K(0);
+                }
+                return Val::K(z);
+            }
+            (Val::Col(va, ua), Val::K(y)) => {
+                let v = va
+                    .iter()
+                    .map(|x| {
+                        let (z, o) = f(*x, *y);
+                        over |= o;
+                        z
+                    })
+                    .collect();
+                (v, ua.clone())
+            }
+            (Val::K(x), Val::Col(vb, ub)) => {
+                let v = vb
+                    .iter()
+                    .map(|y| {
+                        let (z, o) = f(*x, *y);
+                        over |= o;
+                        z
+                    })
+                    .collect();
+                (v, ub.clone())
+            }
+            (Val::Col(va, ua), Val::Col(vb, ub)) => {
+                let v = va
+                    .iter()
+                    .zip(vb)
+                    .map(|(x, y)| {
+                        let (z, o) = f(*x, *y);
+                        over |= o;
+                        z
+                    })
+                    .collect();
+                (v, ua.iter().zip(ub).map(|(p, q)| p | q).collect())
+            }
         };
-        let u: Vec<u64> = col.known.iter().map(|k| if *k { 0 } else { bit }).collect();
-        let v: Vec<i64> = match &col.data {
-            Data::Bool(x) => x.iter().map(|b| i64::from(*b)).collect(),
-            Data::Num(x) => x.clone(),
-            Data::Date(x) => x.iter().map(|d| i64::from(*d)).collect(),
-            Data::Enum(x) => x.iter().map(|e| i64::from(*e)).collect(),
-        };
+        if over {
+            for (i, m) in u.iter().enumerate() {
+                if *m == 0 && f(a.at(i).0, b.at(i).0).1 {
+                    self.mark(i);
+                }
+            }
+        }
         Val::Col(v, u)
+    }
+
+    fn field(&self, slot: usize, bit: u64) -> Val {
+        let rows = self.start..self.start + self.n;
+        let unknown = || Val::Col(vec![0; self.n], vec![bit; self.n]);
+        let Some(col) = self.cols.cols.get(slot) else {
+            return unknown();
+        };
+        let Some(known) = col.known.get(rows.clone()) else {
+            return unknown();
+        };
+        let u: Vec<u64> = known.iter().map(|k| if *k { 0 } else { bit }).collect();
+        let v: Option<Vec<i64>> = match &col.data {
+            Data::Bool(x) => x
+                .get(rows)
+                .map(|x| x.iter().map(|b| i64::from(*b)).collect()),
+            Data::Num(x) => x.get(rows).map(<[i64]>::to_vec),
+            Data::Date(x) => x
+                .get(rows)
+                .map(|x| x.iter().map(|d| i64::from(*d)).collect()),
+            Data::Enum(x) => x
+                .get(rows)
+                .map(|x| x.iter().map(|e| i64::from(*e)).collect()),
+        };
+        match v {
+            Some(v) => Val::Col(v, u),
+            None => unknown(),
+        }
     }
 
     fn eval(&mut self, c: &C) -> Val {
@@ -942,30 +1031,31 @@ impl Exec<'_> {
                 let a = self.eval(a);
                 let b = self.eval(b);
                 let op = *op;
-                self.map2(&a, &b, move |x, y| {
-                    Some(i64::from(match op {
+                self.map2_plain(&a, &b, move |x, y| {
+                    let z = match op {
                         Eq => x == y,
                         Ne => x != y,
                         Lt => x < y,
                         Le => x <= y,
                         Gt => x > y,
                         _ => x >= y,
-                    }))
+                    };
+                    (i64::from(z), false)
                 })
             }
             C::Arith { op, a, b } => {
                 let a = self.eval(a);
                 let b = self.eval(b);
                 match op {
-                    Add => self.map2(&a, &b, i64::checked_add),
-                    Sub => self.map2(&a, &b, i64::checked_sub),
-                    _ => self.map2(&a, &b, i64::checked_mul),
+                    Add => self.map2_plain(&a, &b, i64::overflowing_add),
+                    Sub => self.map2_plain(&a, &b, i64::overflowing_sub),
+                    _ => self.map2_plain(&a, &b, i64::overflowing_mul),
                 }
             }
             C::DateDiff { a, b } => {
                 let a = self.eval(a);
                 let b = self.eval(b);
-                self.map2(&a, &b, i64::checked_sub)
+                self.map2_plain(&a, &b, i64::overflowing_sub)
             }
             C::Shift {
                 date,

@@ -13,7 +13,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::eval::{scalar_value, Scalar};
+use crate::eval::{scalar_value, Facts, Scalar};
 use crate::ir::{EntityDef, NumKind, Policy, Type, Unit, Value};
 
 /// The column values of one field.
@@ -447,6 +447,35 @@ impl Columns {
                 }
             }
         }
+    }
+}
+
+impl Columns {
+    /// The facts of row `row`, rebuilt from the columns: `None` unless every
+    /// field is stored and the row's values all fit (not misfit). Numbers come
+    /// back with the fewest decimals that hold them.
+    pub(crate) fn row_facts(&self, entity: u32, row: usize) -> Option<Facts> {
+        if row >= self.len || self.misfit.get(row).copied().unwrap_or(true) {
+            return None;
+        }
+        let mut values = Vec::with_capacity(self.cols.len());
+        for (col, used) in self.cols.iter().zip(&self.used) {
+            if !used {
+                return None;
+            }
+            if !col.known.get(row).copied()? {
+                values.push(None);
+                continue;
+            }
+            let v = match &col.data {
+                Data::Bool(c) => Value::Bool(*c.get(row)?),
+                Data::Num(c) => Value::Number(Decimal::new(*c.get(row)?, col.scale).normalize()),
+                Data::Date(c) => Value::Date(NaiveDate::from_num_days_from_ce_opt(*c.get(row)?)?),
+                Data::Enum(c) => Value::Variant(*c.get(row)?),
+            };
+            values.push(Some(v));
+        }
+        Some(Facts { entity, values })
     }
 }
 

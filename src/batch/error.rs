@@ -72,6 +72,32 @@ pub enum BatchError {
         #[help]
         help: Option<String>,
     },
+    /// A record given to a [`crate::batch::Table`] describes another entity.
+    #[error("record {record} describes `{found}`, not `{entity}`")]
+    #[diagnostic(
+        code(policy::batch::other_entity),
+        help("a table holds the records of one entity")
+    )]
+    OtherEntity {
+        /// The record's position (from 0).
+        record: usize,
+        /// The entity the record describes.
+        found: String,
+        /// The table's entity.
+        entity: String,
+    },
+    /// The measure asked for is not addressed to the table's entity.
+    #[error("measure {number} is not addressed to `{entity}`")]
+    #[diagnostic(
+        code(policy::batch::not_addressed),
+        help("evaluate it over a table of the entity it is addressed to")
+    )]
+    NotAddressed {
+        /// The measure's number.
+        number: u32,
+        /// The table's entity.
+        entity: String,
+    },
     /// The locality named does not exist.
     #[error("unknown locality `{name}`")]
     #[diagnostic(code(policy::batch::unknown_locality))]

@@ -27,6 +27,7 @@ mod output;
 mod pipeline;
 mod plan;
 mod summary;
+mod table;
 
 use std::io::{Read, Write};
 
@@ -34,6 +35,7 @@ use chrono::NaiveDate;
 
 pub use error::BatchError;
 pub use summary::{MeasureSummary, Rejection, Summary};
+pub use table::{Table, TableResults};
 
 use crate::ir::Policy;
 

@@ -88,6 +88,7 @@ impl<'a> Source<'a> {
         &mut self,
         size: usize,
         format: InputFormat,
+        spare: Option<Vec<u8>>,
     ) -> Result<Option<Vec<u8>>, BatchError> {
         let mut want = size.max(1);
         loop {
@@ -108,7 +109,12 @@ impl<'a> Source<'a> {
                 want = self.buf.len().saturating_mul(2);
                 continue;
             }
-            let rest = self.buf.split_off(cut);
+            // the rest goes into a buffer a worker is done with, if there is
+            // one: reusing buffers spares the kernel mapping fresh pages
+            let mut rest = spare.unwrap_or_default();
+            rest.clear();
+            rest.extend_from_slice(self.buf.get(cut..).unwrap_or(&[]));
+            self.buf.truncate(cut);
             return Ok(Some(std::mem::replace(&mut self.buf, rest)));
         }
     }
@@ -140,6 +146,8 @@ pub(crate) fn run(
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = sync_channel::<Done>(tickets);
     let (ticket_tx, ticket_rx) = sync_channel::<()>(tickets);
+    // input buffers the workers are done with, back to the reader
+    let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(tickets + workers);
     for _ in 0..tickets {
         let _ = ticket_tx.try_send(());
     }
@@ -147,6 +155,7 @@ pub(crate) fn run(
         let mut handles = Vec::new();
         for _ in 0..workers {
             let done_tx = done_tx.clone();
+            let spare_tx = spare_tx.clone();
             let work_rx = &work_rx;
             handles.push(s.spawn(move || loop {
                 let job = match work_rx.lock() {
@@ -157,12 +166,15 @@ pub(crate) fn run(
                     break;
                 };
                 let (buf, tally) = chunk::process(reader, out, &bytes, line, lines, limit);
-                if done_tx.send((seq, buf, tally, bytes.len() as u64)).is_err() {
+                let n = bytes.len() as u64;
+                let _ = spare_tx.try_send(bytes);
+                if done_tx.send((seq, buf, tally, n)).is_err() {
                     break;
                 }
             }));
         }
         drop(done_tx);
+        drop(spare_tx);
         let writer = s.spawn(move || -> Result<Tally, BatchError> {
             let write_error = |e: std::io::Error| BatchError::Write {
                 broken_pipe: e.kind() == ErrorKind::BrokenPipe,
@@ -195,7 +207,7 @@ pub(crate) fn run(
         let mut line = first_line;
         let mut read_result = Ok(());
         loop {
-            match src.next_chunk(opts.chunk_bytes, reader.format) {
+            match src.next_chunk(opts.chunk_bytes, reader.format, spare_rx.try_recv().ok()) {
                 Ok(Some(bytes)) => {
                     if ticket_rx.recv().is_err() {
                         break; // the writer stopped

@@ -121,11 +121,7 @@ impl<'p> Plan<'p> {
                 }
             }
         }
-        let selected = |m: &Measure| {
-            opts.measures
-                .as_ref()
-                .map_or(true, |l| l.contains(&m.number))
-        };
+        let selected = |m: &Measure| opts.measures.as_ref().is_none_or(|l| l.contains(&m.number));
         let reported: Vec<usize> = policy
             .measures
             .iter()

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::ops::{self, OpError};
+use super::slots::Slots;
 use super::{param_value, Ctx, Ev, Evaluation, CURRENCY, ROUNDING};
 use crate::ir::{BinaryOp, Expr, Measure, Node, Status, Type, Value};
 use crate::source::SourceRef;
@@ -103,11 +104,11 @@ fn describe(e: &OpError) -> String {
     }
 }
 
-fn names(ctx: &Ctx<'_>, s: &BTreeSet<u32>) -> Vec<String> {
+fn names(ctx: &Ctx<'_>, s: &Slots) -> Vec<String> {
     let ent = ctx.policy.entities.get(ctx.facts.entity as usize);
     s.iter()
         .filter_map(|i| {
-            ent.and_then(|e| e.fields.get(*i as usize))
+            ent.and_then(|e| e.fields.get(i as usize))
                 .map(|f| f.name.clone())
         })
         .collect()

@@ -17,8 +17,7 @@ mod error;
 mod explain;
 mod facts;
 mod ops;
-
-use std::collections::BTreeSet;
+mod slots;
 
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -28,6 +27,7 @@ pub use error::{EvalError, FactsError};
 pub use explain::{render_text, Explanation, Step};
 pub(crate) use facts::{cell_value, scalar_value, Scalar};
 pub use facts::{Facts, MAX_MAGNITUDE};
+use slots::Slots;
 
 use crate::ir::{
     Expr, LocalityDef, Measure, MeasureKind, ParamValue, Policy, RuleDef, Status, Value,
@@ -51,8 +51,11 @@ pub struct Request<'a> {
 }
 
 /// The outcome for one entity: every measure's result and the total.
+///
+/// The names and titles it holds are borrowed from the policy (`'p`), so that
+/// evaluating does not copy them.
 #[derive(Clone, Debug, Serialize)]
-pub struct Evaluation {
+pub struct Evaluation<'p> {
     /// The entity's name.
     pub entity: String,
     /// The application date.
@@ -60,22 +63,23 @@ pub struct Evaluation {
     /// The locality.
     pub locality: Option<String>,
     /// One result per measure, in measure order.
-    pub measures: Vec<MeasureResult>,
+    pub measures: Vec<MeasureResult<'p>>,
     /// The sum of the eligible measures' totals.
     pub total: Decimal,
     /// Always `CNY`.
     pub currency: &'static str,
 }
 
-/// The outcome of one measure.
+/// The outcome of one measure; its label, title and rule names are borrowed
+/// from the policy (`'p`).
 #[derive(Clone, Debug, Serialize)]
-pub struct MeasureResult {
+pub struct MeasureResult<'p> {
     /// The measure's number.
     pub number: u32,
     /// （三）
-    pub label: String,
+    pub label: &'p str,
     /// Its title.
-    pub title: String,
+    pub title: &'p str,
     /// Its kind.
     pub kind: MeasureKind,
     /// The status.
@@ -83,25 +87,27 @@ pub struct MeasureResult {
     /// Why, in one line.
     pub reason: String,
     /// The amount of each rule that applies.
-    pub amounts: Vec<RuleAmount>,
+    pub amounts: Vec<RuleAmount<'p>>,
     /// The sum of the amounts, if any rule gives one.
     pub total: Option<Decimal>,
     /// For `needs_facts`: the facts to ask for, sorted.
     pub needs: Vec<String>,
-    /// For `error`: what went wrong.
-    pub error: Option<EvalError>,
+    /// For `error`: what went wrong (boxed: errors are rare, and a small
+    /// result is cheaper to build and move).
+    pub error: Option<Box<EvalError>>,
     /// The explanation, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
 }
 
-/// The amount one rule gives.
+/// The amount one rule gives; the rule's name, part and source are borrowed
+/// from the policy (`'p`).
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct RuleAmount {
+pub struct RuleAmount<'p> {
     /// The rule.
-    pub rule: String,
+    pub rule: &'p str,
     /// Its part, if named.
-    pub part: Option<String>,
+    pub part: Option<&'p str>,
     /// The amount, rounded to the fen.
     pub amount: Decimal,
     /// The amount before floor, cap and rounding.
@@ -109,14 +115,14 @@ pub struct RuleAmount {
     /// `floor` or `cap` if one changed the amount.
     pub bounded_by: Option<&'static str>,
     /// Where the rule is written.
-    pub source: SourceRef,
+    pub source: &'p SourceRef,
 }
 
 /// A value, or the facts it is waiting for.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Ev {
     Known(Value),
-    Unknown(BTreeSet<u32>),
+    Unknown(Slots),
 }
 
 pub(crate) struct Ctx<'a> {
@@ -147,11 +153,11 @@ impl<'a> Ctx<'a> {
 }
 
 /// Evaluates every measure of `policy` for `facts`.
-pub fn evaluate(
-    policy: &Policy,
+pub fn evaluate<'p>(
+    policy: &'p Policy,
     facts: &Facts,
     req: &Request<'_>,
-) -> Result<Evaluation, EvalError> {
+) -> Result<Evaluation<'p>, EvalError> {
     let ctx = Ctx::new(policy, facts, req)?;
     let mut measures = Vec::with_capacity(policy.measures.len());
     let mut total = Decimal::new(0, 2);
@@ -182,12 +188,12 @@ pub fn evaluate(
 }
 
 /// Evaluates one measure (used by `policyc test` for examples).
-pub fn evaluate_one(
+pub fn evaluate_one<'p>(
     policy: &Policy,
-    measure: &Measure,
+    measure: &'p Measure,
     facts: &Facts,
     req: &Request<'_>,
-) -> Result<MeasureResult, EvalError> {
+) -> Result<MeasureResult<'p>, EvalError> {
     let ctx = Ctx::new(policy, facts, req)?;
     Ok(evaluate_measure(&ctx, measure, req.explain))
 }
@@ -211,14 +217,23 @@ fn unknown_locality(policy: &Policy, name: &str) -> EvalError {
 enum Resolved {
     Applies(usize),
     None,
-    Unknown(BTreeSet<u32>),
+    Unknown(Slots),
 }
 
-fn evaluate_measure(ctx: &Ctx<'_>, m: &Measure, explain: bool) -> MeasureResult {
+/// `parts` joined into one string, allocated once at its final size.
+fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> MeasureResult<'p> {
     let mut r = MeasureResult {
         number: m.number,
-        label: m.label.clone(),
-        title: m.title.clone(),
+        label: &m.label,
+        title: &m.title,
         kind: m.kind,
         status: Status::NotEligible,
         reason: String::new(),
@@ -237,11 +252,12 @@ fn evaluate_measure(ctx: &Ctx<'_>, m: &Measure, explain: bool) -> MeasureResult 
     if m.addressee != Some(ctx.facts.entity) {
         r.status = Status::NotAddressed;
         r.reason = match m.addressee {
-            Some(a) => format!(
-                "addressed to {}, not {}",
+            Some(a) => concat(&[
+                "addressed to ",
                 entity_name(a),
-                entity_name(ctx.facts.entity)
-            ),
+                ", not ",
+                entity_name(ctx.facts.entity),
+            ]),
             None => "addressed to administrations, not to an entity".into(),
         };
         return r;
@@ -279,12 +295,12 @@ fn evaluate_measure(ctx: &Ctx<'_>, m: &Measure, explain: bool) -> MeasureResult 
         Err(e) => {
             r.status = Status::Error;
             r.reason = e.to_string();
-            r.error = Some(e);
+            r.error = Some(Box::new(e));
         }
         Ok(Decision::Needs(missing)) => {
             r.status = Status::NeedsFacts;
             r.needs = fact_names(ctx, &missing);
-            r.reason = format!("depends on facts not given: {}", r.needs.join(", "));
+            r.reason = needs_reason("depends on facts not given: ", &r.needs);
         }
         Ok(Decision::Winners(winners)) if winners.is_empty() => {
             r.status = Status::NotEligible;
@@ -294,23 +310,16 @@ fn evaluate_measure(ctx: &Ctx<'_>, m: &Measure, explain: bool) -> MeasureResult 
             Err(e) => {
                 r.status = Status::Error;
                 r.reason = e.to_string();
-                r.error = Some(e);
+                r.error = Some(Box::new(e));
             }
             Ok(Err(missing)) => {
                 r.status = Status::NeedsFacts;
                 r.needs = fact_names(ctx, &missing);
-                r.reason = format!(
-                    "the amount depends on facts not given: {}",
-                    r.needs.join(", ")
-                );
+                r.reason = needs_reason("the amount depends on facts not given: ", &r.needs);
             }
             Ok(Ok(list)) => {
                 r.status = Status::Eligible;
-                let names: Vec<String> = winners
-                    .iter()
-                    .filter_map(|w| m.rules.get(*w).map(|x| format!("`{}`", x.name)))
-                    .collect();
-                r.reason = format!("rule {} applies", names.join(", "));
+                r.reason = applies_reason(m, &winners);
                 if !list.is_empty() {
                     let mut t = Decimal::ZERO;
                     for a in &list {
@@ -319,11 +328,11 @@ fn evaluate_measure(ctx: &Ctx<'_>, m: &Measure, explain: bool) -> MeasureResult 
                             None => {
                                 r.status = Status::Error;
                                 let e = EvalError::Overflow {
-                                    rule: a.rule.clone(),
+                                    rule: a.rule.to_string(),
                                     source_ref: a.source.clone(),
                                 };
                                 r.reason = e.to_string();
-                                r.error = Some(e);
+                                r.error = Some(Box::new(e));
                                 return r;
                             }
                         }
@@ -337,49 +346,85 @@ fn evaluate_measure(ctx: &Ctx<'_>, m: &Measure, explain: bool) -> MeasureResult 
     r
 }
 
-fn fact_names(ctx: &Ctx<'_>, slots: &BTreeSet<u32>) -> Vec<String> {
-    let mut v: Vec<String> = slots
+/// `rule `a`, `b` applies`, naming the winning rules.
+fn applies_reason(m: &Measure, winners: &[usize]) -> String {
+    let names = || {
+        winners
+            .iter()
+            .filter_map(|w| m.rules.get(*w))
+            .map(|x| x.name.as_str())
+    };
+    let len = names().map(|n| n.len() + 4).sum::<usize>() + "rule  applies".len();
+    let mut s = String::with_capacity(len);
+    s.push_str("rule ");
+    for (i, n) in names().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push('`');
+        s.push_str(n);
+        s.push('`');
+    }
+    s.push_str(" applies");
+    s
+}
+
+/// `head` followed by the names of the facts, separated by commas.
+fn needs_reason(head: &str, needs: &[String]) -> String {
+    let mut s =
+        String::with_capacity(head.len() + needs.iter().map(|n| n.len() + 2).sum::<usize>());
+    s.push_str(head);
+    for (i, n) in needs.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(n);
+    }
+    s
+}
+
+/// The names of the facts in `slots`, sorted.
+fn fact_names(ctx: &Ctx<'_>, slots: &Slots) -> Vec<String> {
+    let fields = ctx
+        .policy
+        .entities
+        .get(ctx.facts.entity as usize)
+        .map_or(&[][..], |e| e.fields.as_slice());
+    let mut v: Vec<&str> = slots
         .iter()
-        .filter_map(|s| {
-            ctx.policy
-                .entities
-                .get(ctx.facts.entity as usize)
-                .and_then(|e| e.fields.get(*s as usize))
-                .map(|f| f.name.clone())
-        })
+        .filter_map(|s| fields.get(s as usize).map(|f| f.name.as_str()))
         .collect();
-    v.sort();
-    v
+    v.sort_unstable();
+    v.into_iter().map(str::to_string).collect()
 }
 
 enum Decision {
     /// The rules that apply, one per part at most.
     Winners(Vec<usize>),
     /// The outcome depends on these facts.
-    Needs(BTreeSet<u32>),
+    Needs(Slots),
 }
 
 /// Default logic: in each part, the base rules are alternatives; an exception
 /// that applies replaces its base; two applicable rules of one part conflict.
 fn decide(ctx: &Ctx<'_>, m: &Measure) -> Result<Decision, EvalError> {
-    let mut parts: Vec<Option<&str>> = Vec::new();
-    for r in &m.rules {
-        if !parts.contains(&r.part.as_deref()) {
-            parts.push(r.part.as_deref());
-        }
-    }
     let mut winners = Vec::new();
-    let mut missing = BTreeSet::new();
-    for part in parts {
-        let bases: Vec<usize> = m
+    let mut missing = Slots::default();
+    for (i, rule) in m.rules.iter().enumerate() {
+        let part = rule.part.as_deref();
+        // each part once, in the order of its first rule
+        if m.rules.iter().take(i).any(|r| r.part.as_deref() == part) {
+            continue;
+        }
+        let bases = m
             .rules
             .iter()
             .enumerate()
+            .skip(i)
             .filter(|(_, r)| r.part.as_deref() == part && r.exception_to.is_none())
-            .map(|(i, _)| i)
-            .collect();
-        match combine(ctx, m, &bases, 0)? {
-            Resolved::Applies(i) => winners.push(i),
+            .map(|(j, _)| j);
+        match combine(ctx, m, bases, 0)? {
+            Resolved::Applies(w) => winners.push(w),
             Resolved::None => {}
             Resolved::Unknown(s) => missing.extend(s),
         }
@@ -395,12 +440,12 @@ fn decide(ctx: &Ctx<'_>, m: &Measure) -> Result<Decision, EvalError> {
 fn combine(
     ctx: &Ctx<'_>,
     m: &Measure,
-    rules: &[usize],
+    rules: impl Iterator<Item = usize>,
     depth: usize,
 ) -> Result<Resolved, EvalError> {
     let mut applying: Option<usize> = None;
-    let mut missing = BTreeSet::new();
-    for &i in rules {
+    let mut missing = Slots::default();
+    for i in rules {
         match resolve(ctx, m, i, depth)? {
             Resolved::Applies(w) => {
                 if let Some(prev) = applying {
@@ -438,14 +483,13 @@ fn resolve(ctx: &Ctx<'_>, m: &Measure, i: usize, depth: usize) -> Result<Resolve
             what: format!("rule {i} of measure {} does not exist", m.number),
         });
     };
-    let children: Vec<usize> = m
+    let children = m
         .rules
         .iter()
         .enumerate()
         .filter(|(_, r)| r.exception_to == Some(i as u32))
-        .map(|(j, _)| j)
-        .collect();
-    match combine(ctx, m, &children, depth + 1)? {
+        .map(|(j, _)| j);
+    match combine(ctx, m, children, depth + 1)? {
         Resolved::Applies(w) => return Ok(Resolved::Applies(w)),
         Resolved::Unknown(s) => return Ok(Resolved::Unknown(s)),
         Resolved::None => {}
@@ -465,17 +509,17 @@ fn condition(ctx: &Ctx<'_>, rule: &RuleDef) -> Result<Ev, EvalError> {
 }
 
 /// The amount of each winning rule, or the facts the amounts need.
-fn amounts(
+fn amounts<'p>(
     ctx: &Ctx<'_>,
-    m: &Measure,
+    m: &'p Measure,
     winners: &[usize],
-) -> Result<Result<Vec<RuleAmount>, BTreeSet<u32>>, EvalError> {
+) -> Result<Result<Vec<RuleAmount<'p>>, Slots>, EvalError> {
     let mut out = Vec::new();
-    let mut missing = BTreeSet::new();
+    let mut missing = Slots::default();
     for &w in winners {
         let Some(rule) = m.rules.get(w) else { continue };
         let Some(amount) = &rule.amount else { continue };
-        let num = |e: &Expr| -> Result<Result<Decimal, BTreeSet<u32>>, EvalError> {
+        let num = |e: &Expr| -> Result<Result<Decimal, Slots>, EvalError> {
             match ops::eval(ctx, e).map_err(|x| x.for_rule(rule))? {
                 Ev::Known(Value::Number(n)) => Ok(Ok(n)),
                 Ev::Known(_) => Err(EvalError::Inconsistent {
@@ -518,12 +562,12 @@ fn amounts(
             source_ref: rule.source.clone(),
         })?;
         out.push(RuleAmount {
-            rule: rule.name.clone(),
-            part: rule.part.clone(),
+            rule: &rule.name,
+            part: rule.part.as_deref(),
             amount,
             computed,
             bounded_by,
-            source: rule.source.clone(),
+            source: &rule.source,
         });
     }
     Ok(if missing.is_empty() {

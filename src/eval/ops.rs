@@ -4,12 +4,11 @@
 //! 2020-01-31 + 1 个月 = 2020-02-29; 2020-03-31 − 1 个月 = 2020-02-29. A year is
 //! 12 months, so 2020-02-29 + 1 年 = 2021-02-28.
 
-use std::collections::BTreeSet;
-
 use chrono::{Days, Months, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use super::slots::Slots;
 use super::{param_lookup, Ctx, Ev, EvalError};
 use crate::ir::{BinaryOp, Expr, Func, Node, RuleDef, Type, Unit, Value};
 
@@ -19,7 +18,8 @@ pub(crate) enum OpError {
     Overflow,
     DivisionByZero,
     DateOutOfRange,
-    Eval(EvalError),
+    /// Boxed: an error is rare, and a small `Result` is cheap to return.
+    Eval(Box<EvalError>),
 }
 
 impl OpError {
@@ -39,24 +39,24 @@ impl OpError {
                 rule: r,
                 source_ref: s,
             },
-            OpError::Eval(e) => e,
+            OpError::Eval(e) => *e,
         }
     }
 }
 
 impl From<EvalError> for OpError {
     fn from(e: EvalError) -> Self {
-        OpError::Eval(e)
+        OpError::Eval(Box::new(e))
     }
 }
 
 fn inconsistent(what: &str) -> OpError {
-    OpError::Eval(EvalError::Inconsistent {
+    OpError::Eval(Box::new(EvalError::Inconsistent {
         what: what.to_string(),
-    })
+    }))
 }
 
-fn union(a: BTreeSet<u32>, b: BTreeSet<u32>) -> Ev {
+fn union(a: Slots, b: Slots) -> Ev {
     let mut a = a;
     a.extend(b);
     Ev::Unknown(a)
@@ -68,7 +68,7 @@ pub(crate) fn eval(ctx: &Ctx<'_>, e: &Expr) -> Result<Ev, OpError> {
         Node::Literal { value } => Ev::Known(value.clone()),
         Node::Field { slot, .. } => match ctx.facts.values.get(*slot as usize) {
             Some(Some(v)) => Ev::Known(v.clone()),
-            Some(None) => Ev::Unknown(BTreeSet::from([*slot])),
+            Some(None) => Ev::Unknown(Slots::one(*slot)),
             None => return Err(inconsistent("a field slot beyond the entity's fields")),
         },
         Node::Param { index, .. } => Ev::Known(param_lookup(ctx, *index)?.0.clone()),
@@ -135,7 +135,7 @@ pub(crate) fn eval(ctx: &Ctx<'_>, e: &Expr) -> Result<Ev, OpError> {
         },
         Node::Call { func, args } => {
             let mut best: Option<Value> = None;
-            let mut missing = BTreeSet::new();
+            let mut missing = Slots::default();
             for a in args {
                 match eval(ctx, a)? {
                     Ev::Known(v) => {
@@ -180,13 +180,12 @@ pub(crate) fn eval(ctx: &Ctx<'_>, e: &Expr) -> Result<Ev, OpError> {
 
 /// `and` / `or` with Kleene's rules: a decisive side decides, whatever the other.
 fn logic(ctx: &Ctx<'_>, lhs: &Expr, rhs: &Expr, is_or: bool) -> Result<Ev, OpError> {
-    let decisive = Value::Bool(is_or);
     let a = eval(ctx, lhs)?;
-    if a == Ev::Known(decisive.clone()) {
+    if matches!(a, Ev::Known(Value::Bool(b)) if b == is_or) {
         return Ok(a);
     }
     let b = eval(ctx, rhs)?;
-    if b == Ev::Known(decisive.clone()) {
+    if matches!(b, Ev::Known(Value::Bool(v)) if v == is_or) {
         return Ok(b);
     }
     Ok(match (a, b) {

@@ -702,11 +702,11 @@ pub fn chinese_number(n: u32) -> String {
     let d = |i: u32| DIGITS.get(i as usize).copied().unwrap_or("");
     match n {
         0..=9 => d(n).to_string(),
-        10..=19 => format!("十{}", if n % 10 == 0 { "" } else { d(n % 10) }),
+        10..=19 => format!("十{}", if n.is_multiple_of(10) { "" } else { d(n % 10) }),
         20..=99 => format!(
             "{}十{}",
             d(n / 10),
-            if n % 10 == 0 { "" } else { d(n % 10) }
+            if n.is_multiple_of(10) { "" } else { d(n % 10) }
         ),
         _ => n.to_string(),
     }

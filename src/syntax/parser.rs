@@ -1337,7 +1337,7 @@ fn convert_pest_error(file: FileId, text: &str, e: &pest::error::Error<Rule>) ->
     let next_is_name = next.is_some_and(is_name_char);
     // after skipping spaces pest never stops on one: a failure at a space (or
     // at the end) comes from looking past a keyword in a name's place
-    let at_space = next.map_or(true, |c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+    let at_space = next.is_none_or(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
     let mut keyword = None;
     if !word_before.is_empty() {
         if at_space && KEYWORDS.contains(&word_before) {
