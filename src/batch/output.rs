@@ -12,7 +12,7 @@
 use super::columnar::{Cell, Program};
 use super::plan::{Outcome, Plan};
 use super::OutputFormat;
-use crate::ir::Status;
+use crate::ir::{Policy, Status};
 
 /// One measure's outcome for one record, from whichever path computed it.
 #[derive(Clone, Copy, Debug)]
@@ -33,6 +33,27 @@ impl View<'_> {
         match self {
             View::Cell(c, _) => c.amount.map(i128::from),
             View::Out(o) => o.amount,
+        }
+    }
+
+    /// For `needs_facts`: the names of the facts needed (fields of entity
+    /// `entity`), sorted; empty for any other status.
+    pub(crate) fn needs(&self, policy: &Policy, entity: usize) -> Vec<String> {
+        if self.status() != Status::NeedsFacts {
+            return Vec::new();
+        }
+        match self {
+            View::Cell(c, prog) => {
+                let fields = policy
+                    .entities
+                    .get(entity)
+                    .map(|x| x.fields.as_slice())
+                    .unwrap_or(&[]);
+                prog.needs_slots(c.needs)
+                    .filter_map(|s| fields.get(s as usize).map(|f| f.name.clone()))
+                    .collect()
+            }
+            View::Out(o) => o.needs.clone(),
         }
     }
 }
@@ -267,24 +288,7 @@ impl<'p> Out<'p> {
     }
 
     fn needs_names(&self, e: usize, v: &View<'_>) -> Vec<String> {
-        if v.status() != Status::NeedsFacts {
-            return Vec::new();
-        }
-        match v {
-            View::Cell(c, prog) => {
-                let fields = self
-                    .plan
-                    .policy
-                    .entities
-                    .get(e)
-                    .map(|x| x.fields.as_slice())
-                    .unwrap_or(&[]);
-                prog.needs_slots(c.needs)
-                    .filter_map(|s| fields.get(s as usize).map(|f| f.name.clone()))
-                    .collect()
-            }
-            View::Out(o) => o.needs.clone(),
-        }
+        v.needs(self.plan.policy, e)
     }
 }
 

@@ -174,20 +174,9 @@ impl TableResults<'_> {
 
     /// For a record that needs facts: the facts whose values would decide.
     pub fn needs(&self, row: usize) -> Vec<String> {
-        let fields = self
-            .policy
-            .entities
-            .get(self.entity as usize)
-            .map(|e| e.fields.as_slice())
-            .unwrap_or_default();
-        match self.view(row) {
-            Some(View::Out(o)) => o.needs.clone(),
-            Some(View::Cell(c, prog)) => prog
-                .needs_slots(c.needs)
-                .filter_map(|s| fields.get(s as usize).map(|f| f.name.clone()))
-                .collect(),
-            None => Vec::new(),
-        }
+        self.view(row)
+            .map(|v| v.needs(self.policy, self.entity as usize))
+            .unwrap_or_default()
     }
 
     /// How many records have `status`.
