@@ -105,17 +105,65 @@ pub const MAX_LINE_SHOWN: usize = 100;
 /// (a 10 000-character name is shortened in the middle).
 pub const MAX_MESSAGE_SHOWN: usize = 240;
 
-/// How a character of a source line is shown: tabs as a space; control
-/// characters, bidirectional controls and zero-width characters — which a
-/// terminal would hide or obey — as `�`, so that the caret under them is seen.
+/// Whether a terminal would obey or hide `c` rather than show it: control
+/// characters (C0 with tab, line feed and carriage return, DEL, C1 — which
+/// start ANSI escape sequences), bidirectional controls (U+061C, U+200E/F,
+/// U+202A–U+202E, U+2066–U+2069), zero-width characters and the line and
+/// paragraph separators. The one list of such characters: [`escape`] and the
+/// source excerpts of diagnostics both use it.
+pub fn hidden_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// `s` as it may be printed in text for people: every character that
+/// [`hidden_on_terminal`] names is written as a Rust escape (`\u{1b}`,
+/// `\u{202e}`, `\u{a}` for a line break inside a value), so that a name, a
+/// title or a file name taken from the input cannot move the cursor, change
+/// colours, reorder the line or start a fake line. Every input-derived string
+/// in the CLI's text output and in diagnostics passes through it (or through
+/// [`escape_lines`]).
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    escape_except(s, None)
+}
+
+/// [`escape`] for text of several lines: line feeds are kept (every other
+/// character that [`hidden_on_terminal`] names, carriage returns included,
+/// is escaped).
+pub fn escape_lines(s: &str) -> std::borrow::Cow<'_, str> {
+    escape_except(s, Some('\n'))
+}
+
+fn escape_except(s: &str, keep: Option<char>) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| hidden_on_terminal(c) && Some(c) != keep;
+    if !s.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// How a character of a source line is shown: tabs as a space; characters
+/// that a terminal would hide or obey ([`hidden_on_terminal`]) as `�`, so
+/// that the caret under them is seen and keeps its column.
 fn visible(c: char) -> char {
     match c {
         '\t' => ' ',
-        '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2069}'
-        | '\u{FEFF}' => '\u{FFFD}',
-        c if c.is_control() => '\u{FFFD}',
+        c if hidden_on_terminal(c) => '\u{FFFD}',
         c => c,
     }
 }
@@ -197,7 +245,7 @@ fn excerpt(line: &str, at: usize, len: usize) -> (String, usize, usize) {
 
 fn render_one_plain(out: &mut String, sources: &SourceMap, d: &Diagnostic) {
     let code = d.code();
-    let message = shorten(&d.message());
+    let message = shorten(&escape(&d.message()));
     if code.is_empty() {
         let _ = writeln!(out, "{}: {}", d.severity_word(), message);
     } else {
@@ -216,7 +264,7 @@ fn render_one_plain(out: &mut String, sources: &SourceMap, d: &Diagnostic) {
             .to_string()
             .len();
         let pad = " ".repeat(gutter);
-        let _ = writeln!(out, "{pad}--> {}:{}:{}", file.name, line, col);
+        let _ = writeln!(out, "{pad}--> {}:{}:{}", escape(&file.name), line, col);
         if !labels.is_empty() {
             let _ = writeln!(out, "{pad} |");
         }
@@ -234,7 +282,7 @@ fn render_one_plain(out: &mut String, sources: &SourceMap, d: &Diagnostic) {
                 span_text.chars().count(),
             );
             let _ = writeln!(out, "{:>gutter$} | {}", lline, shown);
-            let msg = shorten(l.label().unwrap_or(""));
+            let msg = shorten(&escape(l.label().unwrap_or("")));
             let _ = writeln!(
                 out,
                 "{pad} | {}{}{}{}",
@@ -246,10 +294,10 @@ fn render_one_plain(out: &mut String, sources: &SourceMap, d: &Diagnostic) {
         }
         if let Some(help) = d.help() {
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{pad} = help: {}", shorten(&help));
+            let _ = writeln!(out, "{pad} = help: {}", shorten(&escape(&help)));
         }
     } else if let Some(help) = d.help() {
-        let _ = writeln!(out, "  = help: {}", shorten(&help));
+        let _ = writeln!(out, "  = help: {}", shorten(&escape(&help)));
     }
 }
 
@@ -356,7 +404,7 @@ pub fn for_terminal(sources: &SourceMap) -> SourceMap {
             .chars()
             .all(|c| visible(c) == c || c == '\t' || c == '\n' || c == '\r')
         {
-            out.add(f.name.clone(), f.text.clone());
+            out.add(escape(&f.name), f.text.clone());
             continue;
         }
         let text: String = f
@@ -373,7 +421,7 @@ pub fn for_terminal(sources: &SourceMap) -> SourceMap {
                 },
             })
             .collect();
-        out.add(f.name.clone(), text);
+        out.add(escape(&f.name), text);
     }
     out
 }
@@ -396,9 +444,10 @@ impl std::fmt::Debug for WithSource<'_> {
     }
 }
 
+/// The message as a terminal may show it ([`escape`]).
 impl std::fmt::Display for WithSource<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.diag.error, f)
+        f.write_str(&escape(&self.diag.error.to_string()))
     }
 }
 
@@ -412,10 +461,19 @@ impl miette::Diagnostic for WithSource<'_> {
         self.diag.error.severity()
     }
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.diag.error.help()
+        let help = self.diag.error.help()?.to_string();
+        Some(Box::new(escape(&help).into_owned()))
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.diag.error.labels()
+        let labels = self.diag.error.labels()?.map(|l| {
+            let text = l.label().map(|t| escape(t).into_owned());
+            if l.primary() {
+                LabeledSpan::new_primary_with_span(text, *l.inner())
+            } else {
+                LabeledSpan::new_with_span(text, *l.inner())
+            }
+        });
+        Some(Box::new(labels))
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)

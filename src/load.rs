@@ -23,6 +23,17 @@ pub enum LoadError {
         /// The system's message.
         message: String,
     },
+    /// A path that is neither a folder nor a regular file (a FIFO, a device,
+    /// a socket): it is not opened, since reading it could block or never end.
+    #[error("`{path}` is not a regular file")]
+    #[diagnostic(
+        code(policy::io::not_regular_file),
+        help("policy files are regular files ending in `.policy`")
+    )]
+    NotRegular {
+        /// The path.
+        path: String,
+    },
     /// A folder holds no policy file.
     #[error("no `.policy` file in `{path}`")]
     #[diagnostic(code(policy::io::empty), help("policy files end in `.policy`"))]
@@ -46,10 +57,18 @@ pub struct InvalidUtf8 {
 }
 
 /// Every `.policy` file under `path` (a file, or a folder searched recursively), sorted.
+///
+/// Only regular files are read: `path` itself, and every `.policy` entry of a
+/// folder (a symbolic link is followed to see what it points to), must be a
+/// regular file, or it is [`LoadError::NotRegular`] — a FIFO or a device is
+/// never opened. Symbolic links to folders are not followed.
 pub fn policy_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let meta = std::fs::metadata(path).map_err(|e| read_err(path, &e))?;
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
+    }
+    if !meta.is_dir() {
+        return Err(not_regular(path));
     }
     let mut out = Vec::new();
     let mut stack = vec![path.to_path_buf()];
@@ -62,6 +81,11 @@ pub fn policy_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
             if ft.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == EXTENSION) {
+                let regular = ft.is_file()
+                    || (ft.is_symlink() && std::fs::metadata(&p).is_ok_and(|m| m.is_file()));
+                if !regular {
+                    return Err(not_regular(&p));
+                }
                 out.push(p);
             }
         }
@@ -73,6 +97,50 @@ pub fn policy_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     }
     out.sort();
     Ok(out)
+}
+
+fn not_regular(path: &Path) -> LoadError {
+    LoadError::NotRegular {
+        path: path.display().to_string(),
+    }
+}
+
+/// The bytes of one policy file, or its size when it is over
+/// [`crate::syntax::MAX_FILE_SIZE`] (then it is not read).
+#[derive(Debug)]
+pub enum SourceBytes {
+    /// The whole file.
+    Read(Vec<u8>),
+    /// The file is this large: too large to read.
+    TooLarge(u64),
+}
+
+/// Reads one policy file: only a regular file (checked before it is opened,
+/// and again on the opened file), and at most
+/// [`crate::syntax::MAX_FILE_SIZE`] bytes of it even if it grows meanwhile.
+pub fn read_source(path: &Path) -> Result<SourceBytes, LoadError> {
+    use std::io::Read as _;
+    let limit = crate::syntax::MAX_FILE_SIZE as u64;
+    let meta = std::fs::metadata(path).map_err(|e| read_err(path, &e))?;
+    if !meta.is_file() {
+        return Err(not_regular(path));
+    }
+    let file = std::fs::File::open(path).map_err(|e| read_err(path, &e))?;
+    let meta = file.metadata().map_err(|e| read_err(path, &e))?;
+    if !meta.is_file() {
+        return Err(not_regular(path));
+    }
+    if meta.len() > limit {
+        return Ok(SourceBytes::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_err(path, &e))?;
+    if bytes.len() as u64 > limit {
+        return Ok(SourceBytes::TooLarge(bytes.len() as u64));
+    }
+    Ok(SourceBytes::Read(bytes))
 }
 
 fn read_err(path: &Path, e: &std::io::Error) -> LoadError {
@@ -95,19 +163,20 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), LoadError
             }
             let name = f.display().to_string();
             // a file over the limit is not read at all (it could be gigabytes)
-            let size = std::fs::metadata(&f).map_or(0, |m| m.len());
-            if size > crate::syntax::MAX_FILE_SIZE as u64 {
-                let id = map.add(name, String::new());
-                diags.push(Diagnostic::new(
-                    id,
-                    crate::syntax::SyntaxError::TooLarge {
-                        size: usize::try_from(size).unwrap_or(usize::MAX),
-                        limit: crate::syntax::MAX_FILE_SIZE,
-                    },
-                ));
-                continue;
-            }
-            let bytes = std::fs::read(&f).map_err(|e| read_err(&f, &e))?;
+            let bytes = match read_source(&f)? {
+                SourceBytes::Read(b) => b,
+                SourceBytes::TooLarge(size) => {
+                    let id = map.add(name, String::new());
+                    diags.push(Diagnostic::new(
+                        id,
+                        crate::syntax::SyntaxError::TooLarge {
+                            size: usize::try_from(size).unwrap_or(usize::MAX),
+                            limit: crate::syntax::MAX_FILE_SIZE,
+                        },
+                    ));
+                    continue;
+                }
+            };
             match String::from_utf8(bytes) {
                 Ok(text) => {
                     map.add(name, text);
@@ -126,55 +195,4 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), LoadError
         }
     }
     Ok((map, diags))
-}
-
-/// Replaces the file at `path` with `bytes` so that it is never left half
-/// written: the bytes go to a temporary file next to it, which is flushed to
-/// disk and then renamed over the original (an atomic step on one file system).
-/// The original's permissions are kept. If anything fails, the original is
-/// untouched and the temporary file is removed.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.policyc-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn atomic_writes_replace_the_file_and_leave_nothing_behind() {
-        let dir = std::env::temp_dir().join(format!("policyc-atomic-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join("a.policy");
-        std::fs::write(&p, "old").unwrap();
-        write_atomically(&p, "新的内容".as_bytes()).unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "新的内容");
-        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
-        assert_eq!(left.len(), 1);
-        // a file that cannot be written leaves the original as it was
-        assert!(write_atomically(&dir.join("no/such/dir/x.policy"), b"x").is_err());
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
 }

@@ -251,8 +251,9 @@ fn malformed_facts_name_the_json_path() {
 fn bad_cli_arguments_are_usage_errors() {
     let o = eval(SMALL, "2020-13-01", &[]);
     assert_eq!(code(&o), 2);
+    // an unknown locality is a usage error, like an unknown entity or measure (docs/cli.md)
     let o = eval(SMALL, "2020-07-01", &["--locality", "呼和浩特"]);
-    assert_eq!(code(&o), 1);
+    assert_eq!(code(&o), 2);
     assert!(
         stderr(&o).contains("unknown locality `呼和浩特`"),
         "{}",

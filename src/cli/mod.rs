@@ -1,7 +1,7 @@
 //! The `policyc` command line. Exit codes: 0 success, 1 the policy, facts or
 //! tests are wrong (diagnostics say how), 2 usage or I/O error.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -10,9 +10,18 @@ use crate::diagnostic::{self, Diagnostic, WithSource};
 use crate::load;
 use crate::source::SourceMap;
 
+mod error;
+mod files;
+mod out;
 mod population_cmd;
 mod review_cmd;
 mod run_cmd;
+
+pub use error::CliError;
+pub use files::{MAX_FACTS_SIZE, MAX_POLICY_JSON_SIZE};
+
+/// The most worker threads `batch --threads` accepts.
+pub const MAX_THREADS: u64 = 256;
 
 /// Success.
 pub const EXIT_OK: u8 = 0;
@@ -147,23 +156,65 @@ fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
 
 /// Runs the CLI with the process's arguments and returns the exit code.
 pub fn main() -> u8 {
+    out::reset(false);
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
-            return match e.kind() {
+            let code = match e.kind() {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
                     EXIT_OK
                 }
                 _ => EXIT_USAGE,
             };
+            let rendered = e.render();
+            if e.use_stderr() {
+                let colour = std::io::stderr().is_terminal();
+                out::err(&styled(&rendered, colour));
+            } else {
+                let colour = std::io::stdout().is_terminal();
+                out::out(&styled(&rendered, colour));
+            }
+            return out::finish(code, ErrorFormat::Human);
         }
     };
-    run(cli)
+    let fmt = cli.error_format;
+    let code = dispatch(cli);
+    out::finish(code, fmt)
 }
 
-/// Runs one parsed command line.
+fn styled(s: &clap::builder::StyledStr, colour: bool) -> String {
+    if colour {
+        s.ansi().to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Runs one parsed command line, writing to the process's stdout and stderr;
+/// returns the exit code (a write error other than a closed pipe gives 2).
 pub fn run(cli: Cli) -> u8 {
+    out::reset(false);
+    let fmt = cli.error_format;
+    let code = dispatch(cli);
+    out::finish(code, fmt)
+}
+
+/// Runs one parsed command line with its output captured instead of written:
+/// the exit code, stdout and stderr. Runs in one process are serialized.
+pub fn run_captured(cli: Cli) -> (u8, Vec<u8>, Vec<u8>) {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    out::reset(true);
+    let fmt = cli.error_format;
+    let code = dispatch(cli);
+    let code = out::finish(code, fmt);
+    let (stdout, stderr) = out::take_capture();
+    (code, stdout, stderr)
+}
+
+fn dispatch(cli: Cli) -> u8 {
     let fmt = cli.error_format;
     match cli.command {
         Command::Check { paths, format } => cmd_check(&paths, format, fmt),
@@ -234,12 +285,26 @@ pub fn report(sources: &SourceMap, diags: &[Diagnostic], fmt: ErrorFormat) {
             out
         }
     };
-    let _ = std::io::stderr().write_all(text.as_bytes());
+    out::err(&text);
 }
 
-/// Prints an I/O or usage problem and returns [`EXIT_USAGE`].
+/// Prints one error that has no source, in the chosen format.
+fn report_one(e: impl miette::Diagnostic + Send + Sync + 'static, fmt: ErrorFormat) {
+    report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
+}
+
+/// Prints a usage or I/O error and returns [`EXIT_USAGE`].
+fn cli_error(e: impl miette::Diagnostic + Send + Sync + 'static, fmt: ErrorFormat) -> u8 {
+    report_one(e, fmt);
+    EXIT_USAGE
+}
+
+/// Prints a usage problem that has no code and returns [`EXIT_USAGE`].
 pub fn usage_error(e: &dyn std::fmt::Display) -> u8 {
-    eprintln!("error: {e}");
+    out::err(&format!(
+        "error: {}\n",
+        diagnostic::escape_lines(&e.to_string())
+    ));
     EXIT_USAGE
 }
 
@@ -250,7 +315,7 @@ pub fn compile_paths(
 ) -> Result<(SourceMap, crate::ir::Policy), u8> {
     let (sources, load_diags) = match load::load(paths) {
         Ok(x) => x,
-        Err(e) => return Err(usage_error(&e)),
+        Err(e) => return Err(cli_error(e, fmt)),
     };
     if !load_diags.is_empty() {
         report(&sources, &load_diags, fmt);
@@ -269,8 +334,13 @@ pub fn compile_paths(
 pub fn load_policy(paths: &[PathBuf], fmt: ErrorFormat) -> Result<crate::ir::Policy, u8> {
     if let [one] = paths {
         if one.extension().is_some_and(|x| x == "json") {
-            let text = std::fs::read_to_string(one)
-                .map_err(|e| usage_error(&format!("cannot read `{}`: {e}", one.display())))?;
+            let bytes = files::read_bounded(
+                one,
+                MAX_POLICY_JSON_SIZE,
+                "an exported policy is at most 128 MiB",
+            )
+            .map_err(|e| cli_error(e, fmt))?;
+            let text = String::from_utf8_lossy(&bytes);
             return crate::ir::Policy::from_json(&text).map_err(|e| {
                 report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
                 EXIT_INPUT
@@ -288,14 +358,14 @@ fn cmd_check(paths: &[PathBuf], format: OutputFormat, fmt: ErrorFormat) -> u8 {
     let files = sources.iter().count();
     let rules: usize = policy.measures.iter().map(|m| m.rules.len()).sum();
     let examples: usize = policy.measures.iter().map(|m| m.examples.len()).sum();
-    match format {
-        OutputFormat::Text => println!(
-            "ok: {files} files, {} measures, {rules} rules, {examples} examples, {} parameters",
+    let text = match format {
+        OutputFormat::Text => format!(
+            "ok: {files} files, {} measures, {rules} rules, {examples} examples, {} parameters\n",
             policy.measures.len(),
             policy.parameters.len()
         ),
-        OutputFormat::Json => println!(
-            "{}",
+        OutputFormat::Json => format!(
+            "{}\n",
             serde_json::json!({
                 "ok": true,
                 "files": files,
@@ -305,28 +375,30 @@ fn cmd_check(paths: &[PathBuf], format: OutputFormat, fmt: ErrorFormat) -> u8 {
                 "parameters": policy.parameters.len(),
             })
         ),
-    }
+    };
+    out::out(&text);
     EXIT_OK
 }
 
 fn cmd_export(paths: &[PathBuf], output: Option<PathBuf>, fmt: ErrorFormat) -> u8 {
+    if let Some(o) = &output {
+        if let Err(e) = files::check_output(o, &files::policy_inputs(paths)) {
+            return cli_error(e, fmt);
+        }
+    }
     let (_, policy) = match compile_paths(paths, fmt) {
         Ok(x) => x,
         Err(code) => return code,
     };
     let json = policy.to_json();
     match output {
-        Some(path) => match std::fs::write(&path, json) {
+        Some(path) => match files::write_file(&path, json.as_bytes()) {
             Ok(()) => EXIT_OK,
-            Err(e) => usage_error(&format!("cannot write `{}`: {e}", path.display())),
+            Err(e) => cli_error(e, fmt),
         },
         None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(json.as_bytes()) {
-                Ok(()) => EXIT_OK,
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-                Err(e) => usage_error(&e),
-            }
+            out::out(&json);
+            EXIT_OK
         }
     }
 }

@@ -1,13 +1,14 @@
 //! `policyc sample` and `policyc batch`: populations of records, generated and
 //! evaluated.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{load_policy, report, usage_error, ErrorFormat, EXIT_INPUT, EXIT_OK, EXIT_USAGE};
+use super::error::{check_entity, check_locality, check_measures, CliError};
+use super::files::{self, OutputFile};
+use super::{cli_error, load_policy, out, report, ErrorFormat, EXIT_INPUT, EXIT_OK, EXIT_USAGE};
 use crate::batch::{self, BatchError, BatchOptions, Engine, InputFormat, OutputFormat};
 use crate::diagnostic::Diagnostic;
 use crate::sample::{self, SampleFormat, Sampler};
@@ -108,8 +109,9 @@ pub struct BatchArgs {
     /// evaluated measures read.
     #[arg(long, value_enum, default_value_t = CheckArg::All)]
     pub check: CheckArg,
-    /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads, at most 256 (0: one per core).
+    #[arg(long, default_value_t = 0,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=super::MAX_THREADS))]
     pub threads: usize,
     /// How many rejected records the summary lists (all are counted).
     #[arg(long, default_value_t = 100)]
@@ -117,53 +119,133 @@ pub struct BatchArgs {
     /// Print no summary and no progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Size of the chunks of input given to the workers, in KiB (tuning).
-    #[arg(long, default_value_t = 256, hide = true)]
+    /// Size of the chunks of input given to the workers, in KiB (tuning; 1 to 65536).
+    #[arg(long, default_value_t = 256, hide = true,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=65536))]
     pub chunk_kib: usize,
 }
 
-/// The output, buffered; a batch writes whole chunks, which pass the 64 KiB
+/// Where records or results go: stdout, or a file written atomically. The
+/// output is buffered; a batch writes whole chunks, which pass the 64 KiB
 /// buffer without being copied into it.
-fn open_output(path: Option<&Path>) -> Result<Box<dyn Write + Send>, u8> {
-    Ok(match path {
-        Some(p) => Box::new(BufWriter::with_capacity(
-            1 << 16,
-            File::create(p)
-                .map_err(|e| usage_error(&format!("cannot write `{}`: {e}", p.display())))?,
-        )),
-        None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout())),
-    })
+enum Sink {
+    Stdout(BufWriter<out::Writer>),
+    File(OutputFile),
+}
+
+impl Sink {
+    fn open(path: Option<&Path>) -> Result<Sink, CliError> {
+        Ok(match path {
+            Some(p) => Sink::File(OutputFile::create(p)?),
+            None => Sink::Stdout(BufWriter::with_capacity(
+                1 << 16,
+                out::Writer(out::Stream::Stdout),
+            )),
+        })
+    }
+
+    /// Ends a run that succeeded: the file replaces its target. (A sink
+    /// dropped without this leaves the target untouched.) Stdout's errors are
+    /// left to `out::finish`.
+    fn finish(self) -> Result<(), CliError> {
+        match self {
+            Sink::Stdout(mut w) => {
+                let _ = w.flush();
+                Ok(())
+            }
+            Sink::File(f) => f.commit(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Stdout(w) => w.write(buf),
+            Sink::File(f) => f.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(w) => w.flush(),
+            Sink::File(f) => f.flush(),
+        }
+    }
+}
+
+/// Refuses outputs that are inputs, or the same file twice.
+fn check_outputs(outputs: &[&Path], inputs: &[PathBuf]) -> Result<(), CliError> {
+    for (i, o) in outputs.iter().enumerate() {
+        files::check_output(o, inputs)?;
+        for other in outputs.iter().skip(i + 1) {
+            let same = match (std::path::absolute(o), std::path::absolute(other)) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => o == other,
+            };
+            if same {
+                return Err(CliError::OutputIsInput {
+                    output: other.display().to_string(),
+                    input: o.display().to_string(),
+                });
+            }
+            files::check_output(other, &[o.to_path_buf()])?;
+        }
+    }
+    Ok(())
 }
 
 /// `policyc sample`.
 pub(super) fn sample(a: &SampleArgs, fmt: ErrorFormat) -> u8 {
+    if let Some(o) = &a.output {
+        if let Err(e) = check_outputs(&[o], &files::policy_inputs(&a.paths)) {
+            return cli_error(e, fmt);
+        }
+    }
     let policy = match load_policy(&a.paths, fmt) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    if let Err(e) = check_entity(&policy, Some(&a.entity)) {
+        return cli_error(e, fmt);
+    }
     let sampler = match Sampler::new(&policy, &a.entity, a.seed, a.missing) {
         Ok(s) => s,
         Err(e) => {
             let code = match e {
-                sample::SampleError::BadRate { .. } => EXIT_USAGE,
+                sample::SampleError::BadRate { .. } | sample::SampleError::UnknownEntity { .. } => {
+                    EXIT_USAGE
+                }
                 _ => EXIT_INPUT,
             };
             report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
             return code;
         }
     };
-    let mut out = match open_output(a.output.as_deref()) {
+    let mut sink = match Sink::open(a.output.as_deref()) {
         Ok(o) => o,
-        Err(code) => return code,
+        Err(e) => return cli_error(e, fmt),
     };
     let format = match a.format {
         RecordFormat::Jsonl => SampleFormat::Jsonl,
         RecordFormat::Csv => SampleFormat::Csv,
     };
-    match sample::write_sample(&sampler, a.count, format, &mut out) {
-        Ok(_) => EXIT_OK,
-        Err(sample::SampleError::Io { message }) if message.contains("Broken pipe") => EXIT_OK,
-        Err(e) => usage_error(&e),
+    match sample::write_sample(&sampler, a.count, format, &mut sink) {
+        Ok(_) => match sink.finish() {
+            Ok(()) => EXIT_OK,
+            Err(e) => cli_error(e, fmt),
+        },
+        // stdout stopped: `out::finish` knows whether it was a closed pipe
+        Err(_) if a.output.is_none() && out::stdout_failed() => EXIT_OK,
+        Err(e) => {
+            let path = a.output.as_deref().unwrap_or(Path::new("-"));
+            cli_error(
+                CliError::Write {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                },
+                fmt,
+            )
+        }
     }
 }
 
@@ -197,20 +279,28 @@ fn input_format(
 
 /// `policyc batch`.
 pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
+    let mut inputs = files::policy_inputs(&a.paths);
+    inputs.push(a.input.clone());
+    let outputs: Vec<&Path> = [a.output.as_deref(), a.summary.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if let Err(e) = check_outputs(&outputs, &inputs) {
+        return cli_error(e, fmt);
+    }
     let policy = match load_policy(&a.paths, fmt) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let (raw, total_bytes): (Box<dyn Read + Send>, Option<u64>) = if a.input.as_os_str() == "-" {
-        (Box::new(std::io::stdin()), None)
-    } else {
-        match File::open(&a.input) {
-            Ok(f) => {
-                let len = f.metadata().ok().map(|m| m.len());
-                (Box::new(f), len)
-            }
-            Err(e) => return usage_error(&format!("cannot read `{}`: {e}", a.input.display())),
-        }
+    let checked = check_locality(&policy, a.locality.as_deref())
+        .and_then(|()| check_entity(&policy, a.entity.as_deref()))
+        .and_then(|()| check_measures(&policy, &a.measures));
+    if let Err(e) = checked {
+        return cli_error(e, fmt);
+    }
+    let (raw, total_bytes) = match files::open_input(&a.input) {
+        Ok(x) => x,
+        Err(e) => return cli_error(e, fmt),
     };
     let mut reader = BufReader::with_capacity(1 << 16, raw);
     let mut opts = BatchOptions::new(a.date);
@@ -232,14 +322,14 @@ pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
     };
     opts.threads = a.threads;
     opts.max_rejections = a.max_rejections;
-    opts.chunk_bytes = a.chunk_kib.max(1) * 1024;
-    let mut out = match open_output(a.output.as_deref()) {
+    opts.chunk_bytes = a.chunk_kib.clamp(1, 65536) * 1024;
+    let mut sink = match Sink::open(a.output.as_deref()) {
         Ok(o) => o,
-        Err(code) => return code,
+        Err(e) => return cli_error(e, fmt),
     };
     let bar =
         (!a.quiet && std::io::stderr().is_terminal()).then(|| progress::Bar::new(total_bytes));
-    let result = batch::run(&policy, &mut reader, &mut out, &opts, &|p| {
+    let result = batch::run(&policy, &mut reader, &mut sink, &opts, &|p| {
         if let Some(b) = &bar {
             b.update(p);
         }
@@ -249,28 +339,35 @@ pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
     }
     let summary = match result {
         Ok(s) => s,
-        Err(BatchError::Write {
-            broken_pipe: true, ..
-        }) => return EXIT_OK,
+        // stdout stopped: `out::finish` knows whether it was a closed pipe
+        Err(BatchError::Write { .. }) if a.output.is_none() && out::stdout_failed() => {
+            return EXIT_OK
+        }
+        // the sink is dropped: an output file is left as it was
         Err(e) => {
             let code = match e {
                 BatchError::Read { .. }
                 | BatchError::Write { .. }
-                | BatchError::UnknownMeasure { .. } => EXIT_USAGE,
+                | BatchError::UnknownMeasure { .. }
+                | BatchError::UnknownLocality { .. }
+                | BatchError::UnknownEntity { .. } => EXIT_USAGE,
                 _ => EXIT_INPUT,
             };
             report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
             return code;
         }
     };
+    if let Err(e) = sink.finish() {
+        return cli_error(e, fmt);
+    }
     if let Some(path) = &a.summary {
         let json = serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n";
-        if let Err(e) = std::fs::write(path, json) {
-            return usage_error(&format!("cannot write `{}`: {e}", path.display()));
+        if let Err(e) = files::write_file(path, json.as_bytes()) {
+            return cli_error(e, fmt);
         }
     }
     if !a.quiet {
-        let _ = std::io::stderr().write_all(summary.render_text().as_bytes());
+        out::err(&summary.render_text());
     }
     let errors: u64 = summary.measures.iter().map(|m| m.error).sum();
     if summary.rejected > 0 || errors > 0 {

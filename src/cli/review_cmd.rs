@@ -1,12 +1,12 @@
 //! `policyc fmt` and `policyc diff`: the reviewer's commands.
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::{
-    load_policy, report, usage_error, ErrorFormat, OutputFormat, EXIT_INPUT, EXIT_OK, EXIT_USAGE,
+    cli_error, files, load_policy, out, report, usage_error, ErrorFormat, OutputFormat, EXIT_INPUT,
+    EXIT_OK, EXIT_USAGE,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{escape, escape_lines, Diagnostic};
 use crate::diff::{self, DiffError};
 use crate::fmt::{self, FmtError};
 use crate::ir::Policy;
@@ -46,7 +46,7 @@ fn format_one(name: &str, text: &str, errfmt: ErrorFormat) -> (Outcome, Option<S
             (Outcome::Failed, None)
         }
         Err(e) => {
-            eprintln!("error: `{name}`:");
+            out::err(&format!("error: `{}`:\n", escape(name)));
             report(&SourceMap::new(), &[Diagnostic::without_file(e)], errfmt);
             (Outcome::Failed, None)
         }
@@ -59,26 +59,24 @@ pub(super) fn fmt(paths: &[PathBuf], check: bool, errfmt: ErrorFormat) -> u8 {
         if paths.len() > 1 {
             return usage_error(&"`-` (stdin) cannot be combined with other paths");
         }
-        let mut text = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-            return usage_error(&format!("cannot read stdin: {e}"));
-        }
+        let limit = crate::syntax::MAX_FILE_SIZE as u64;
+        let text =
+            match files::read_bounded(Path::new("-"), limit, "a policy file is at most 8 MiB") {
+                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                Err(e) => return cli_error(e, errfmt),
+            };
         return match format_one("<stdin>", &text, errfmt) {
             (Outcome::Failed, _) => EXIT_INPUT,
-            (outcome, Some(out)) => {
+            (outcome, Some(formatted)) => {
                 if check {
                     if matches!(outcome, Outcome::Changed) {
-                        println!("<stdin>");
+                        out::out("<stdin>\n");
                         return EXIT_INPUT;
                     }
                     return EXIT_OK;
                 }
-                let mut stdout = std::io::stdout().lock();
-                match stdout.write_all(out.as_bytes()) {
-                    Ok(()) => EXIT_OK,
-                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-                    Err(e) => usage_error(&e),
-                }
+                out::out(&formatted);
+                EXIT_OK
             }
             (_, None) => EXIT_INPUT,
         };
@@ -87,7 +85,7 @@ pub(super) fn fmt(paths: &[PathBuf], check: bool, errfmt: ErrorFormat) -> u8 {
     for p in paths {
         match load::policy_files(p) {
             Ok(mut f) => files.append(&mut f),
-            Err(e) => return usage_error(&e),
+            Err(e) => return cli_error(e, errfmt),
         }
     }
     files.sort();
@@ -96,34 +94,49 @@ pub(super) fn fmt(paths: &[PathBuf], check: bool, errfmt: ErrorFormat) -> u8 {
     let mut would_change = 0usize;
     for f in &files {
         let name = f.display().to_string();
-        let bytes = match std::fs::read(f) {
-            Ok(b) => b,
-            Err(e) => return usage_error(&format!("cannot read `{name}`: {e}")),
+        let bytes = match load::read_source(f) {
+            Ok(load::SourceBytes::Read(b)) => b,
+            Ok(load::SourceBytes::TooLarge(size)) => {
+                let mut sources = SourceMap::new();
+                let id = sources.add(name.clone(), String::new());
+                let e = crate::syntax::SyntaxError::TooLarge {
+                    size: usize::try_from(size).unwrap_or(usize::MAX),
+                    limit: crate::syntax::MAX_FILE_SIZE,
+                };
+                report(&sources, &[Diagnostic::new(id, e)], errfmt);
+                failed = true;
+                continue;
+            }
+            Err(e) => return cli_error(e, errfmt),
         };
         let Ok(text) = String::from_utf8(bytes) else {
-            eprintln!("error: `{name}` is not valid UTF-8; save it as UTF-8");
+            out::err(&format!(
+                "error: `{}` is not valid UTF-8; save it as UTF-8\n",
+                escape(&name)
+            ));
             failed = true;
             continue;
         };
         match format_one(&name, &text, errfmt) {
             (Outcome::Failed, _) | (_, None) => failed = true,
             (Outcome::Unchanged, _) => {}
-            (Outcome::Changed, Some(out)) => {
+            (Outcome::Changed, Some(formatted)) => {
                 if check {
-                    println!("{name}");
+                    out::out(&format!("{}\n", escape(&name)));
                     would_change += 1;
-                } else if let Err(e) = std::fs::write(f, out) {
-                    return usage_error(&format!("cannot write `{name}`: {e}"));
+                } else if let Err(e) = files::write_file(f, formatted.as_bytes()) {
+                    // written atomically: the file is as it was
+                    return cli_error(e, errfmt);
                 }
             }
         }
     }
     if check && would_change > 0 {
-        eprintln!(
-            "{would_change} of {} file{} would be reformatted",
+        out::err(&format!(
+            "{would_change} of {} file{} would be reformatted\n",
             files.len(),
             if files.len() == 1 { "" } else { "s" }
-        );
+        ));
     }
     if failed || would_change > 0 {
         EXIT_INPUT
@@ -171,15 +184,9 @@ pub(super) fn diff(
         Err(code) => return code,
     };
     let changes = diff::diff(&o, &n);
-    let text = match format {
-        OutputFormat::Text => diff::render_text(&changes),
-        OutputFormat::Json => diff::render_json(&changes),
-    };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(text.as_bytes()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return usage_error(&e);
-        }
+    match format {
+        OutputFormat::Text => out::out(&escape_lines(&diff::render_text(&changes))),
+        OutputFormat::Json => out::out(&diff::render_json(&changes)),
     }
     if changes.is_empty() {
         EXIT_OK
@@ -252,7 +259,8 @@ fn diff_git(
     };
     let new_file = Path::new(new_file);
     let name = path.display().to_string();
-    let mut out = format!("policy diff a/{name} b/{name}\n");
+    let name = escape(&name);
+    let mut text = format!("policy diff a/{name} b/{name}\n");
     let versions = compile_in_context(path, old_file)
         .and_then(|o| compile_in_context(path, new_file).map(|n| (o, n)));
     match versions {
@@ -260,7 +268,7 @@ fn diff_git(
             return usage_error(&format!("cannot read `{path}`: {message}"))
         }
         Err(e) => {
-            out.push_str(&format!(
+            text.push_str(&format!(
                 "semantic diff unavailable: {e}\n(run `policyc check` on the folder, or `git diff --no-ext-diff` for the text diff)\n"
             ));
         }
@@ -280,19 +288,18 @@ fn diff_git(
             let n = n.unwrap_or(empty);
             let changes = diff::diff(&o, &n);
             match format {
-                OutputFormat::Json => out = diff::render_json(&changes),
+                OutputFormat::Json => text = diff::render_json(&changes),
                 OutputFormat::Text if changes.is_empty() => {
-                    out.push_str("no semantic change (only formatting, comments or order)\n");
+                    text.push_str("no semantic change (only formatting, comments or order)\n");
                 }
-                OutputFormat::Text => out.push_str(&diff::render_text(&changes)),
+                OutputFormat::Text => text.push_str(&diff::render_text(&changes)),
             }
         }
     }
     let _ = errfmt;
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(out.as_bytes()) {
-        Ok(()) => EXIT_OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(e) => usage_error(&e),
+    match format {
+        OutputFormat::Json => out::out(&text),
+        OutputFormat::Text => out::out(&escape_lines(&text)),
     }
+    EXIT_OK
 }

@@ -1,28 +1,28 @@
 //! `policyc eval` and `policyc test`.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{load_policy, report, usage_error, ErrorFormat, OutputFormat, EXIT_INPUT, EXIT_OK};
-use crate::diagnostic::Diagnostic;
+use super::error::{check_locality, check_measures};
+use super::files::{self, MAX_FACTS_SIZE};
+use super::{cli_error, load_policy, out, report, ErrorFormat, OutputFormat, EXIT_INPUT, EXIT_OK};
+use crate::diagnostic::{escape, escape_lines, Diagnostic};
 use crate::eval::{self, Facts, Request};
 use crate::ir::{number_text, Status, Type};
 use crate::source::SourceMap;
 
-fn read_input(path: &Path) -> Result<String, u8> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        return std::io::stdin()
-            .read_to_string(&mut s)
-            .map(|_| s)
-            .map_err(|e| usage_error(&format!("cannot read stdin: {e}")));
-    }
-    std::fs::read(path)
-        .map_err(|e| usage_error(&format!("cannot read `{}`: {e}", path.display())))
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
+/// The facts file: `-` (stdin), a regular file or a pipe, of at most
+/// [`MAX_FACTS_SIZE`] bytes.
+fn read_facts(path: &Path, fmt: ErrorFormat) -> Result<String, u8> {
+    files::read_bounded(
+        path,
+        MAX_FACTS_SIZE,
+        "a facts file holds one entity's facts; evaluate many records with `policyc batch`",
+    )
+    .map(|b| String::from_utf8_lossy(&b).into_owned())
+    .map_err(|e| cli_error(e, fmt))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -40,13 +40,15 @@ pub(super) fn eval(
         Ok(p) => p,
         Err(code) => return code,
     };
+    let checked =
+        check_locality(&policy, locality).and_then(|()| check_measures(&policy, only.as_slice()));
+    if let Err(e) = checked {
+        return cli_error(e, fmt);
+    }
     if let Some(n) = only {
         policy.measures.retain(|m| m.number == n);
-        if policy.measures.is_empty() {
-            return usage_error(&format!("the policy has no measure {n}"));
-        }
     }
-    let text = match read_input(facts_path) {
+    let text = match read_facts(facts_path, fmt) {
         Ok(t) => t,
         Err(code) => return code,
     };
@@ -71,8 +73,11 @@ pub(super) fn eval(
         }
     };
     match format {
-        OutputFormat::Text => print!("{}", eval::render_text(&ev)),
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&ev).unwrap_or_default()),
+        // names, titles and reasons come from the policy and the facts
+        OutputFormat::Text => out::out(&escape_lines(&eval::render_text(&ev))),
+        OutputFormat::Json => {
+            out::out(&(serde_json::to_string_pretty(&ev).unwrap_or_default() + "\n"));
+        }
     }
     if ev.measures.iter().any(|m| m.status == Status::Error) {
         EXIT_INPUT
@@ -114,20 +119,31 @@ pub(super) fn test(paths: &[PathBuf], verbose: bool, format: OutputFormat, fmt: 
     match format {
         OutputFormat::Json => {
             let v = serde_json::json!({ "passed": passed, "failed": failed, "examples": outcomes });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            out::out(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"));
         }
         OutputFormat::Text => {
             for o in &outcomes {
+                if out::stdout_failed() {
+                    break;
+                }
                 if !o.passed {
-                    println!(
-                        "FAIL {} example \"{}\" ({})\n     expected {}\n     got      {}",
-                        o.measure, o.example, o.source, o.expected, o.actual
-                    );
+                    out::out(&format!(
+                        "FAIL {} example \"{}\" ({})\n     expected {}\n     got      {}\n",
+                        escape(&o.measure),
+                        escape(&o.example),
+                        escape(&o.source),
+                        escape(&o.expected),
+                        escape(&o.actual)
+                    ));
                 } else if verbose {
-                    println!("ok   {} example \"{}\"", o.measure, o.example);
+                    out::out(&format!(
+                        "ok   {} example \"{}\"\n",
+                        escape(&o.measure),
+                        escape(&o.example)
+                    ));
                 }
             }
-            println!("{passed} passed, {failed} failed");
+            out::out(&format!("{passed} passed, {failed} failed\n"));
         }
     }
     if failed == 0 {

@@ -2,7 +2,6 @@
 //! per second and, when the input's size is known, the share done and the time
 //! left. Drawn only on a terminal, at most ten times a second.
 
-use std::io::Write;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -54,14 +53,14 @@ impl Bar {
             ));
         }
         line.push_str("\x1b[K");
-        let _ = std::io::stderr().write_all(line.as_bytes());
+        crate::cli::out::err(&line);
     }
 
     /// Clears the line.
     pub(super) fn finish(&self) {
         let drawn = self.last.lock().map(|l| l.is_some()).unwrap_or(false);
         if drawn {
-            let _ = std::io::stderr().write_all(b"\r\x1b[K");
+            crate::cli::out::err("\r\x1b[K");
         }
     }
 }

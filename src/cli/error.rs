@@ -1,0 +1,181 @@
+//! Errors of the command line itself: arguments that name nothing in the
+//! policy, and files that cannot be read or written. All are usage or I/O
+//! errors (exit 2); `docs/cli.md` lists them.
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+/// A usage or I/O error of the command line (exit 2).
+#[derive(Debug, Error, Diagnostic)]
+pub enum CliError {
+    /// `--locality` names no locality of the policy.
+    #[error("unknown locality `{name}`")]
+    #[diagnostic(code(policy::cli::unknown_locality))]
+    UnknownLocality {
+        /// The name given.
+        name: String,
+        /// The closest name, or the list.
+        #[help]
+        help: Option<String>,
+    },
+    /// `--entity` names no entity of the policy.
+    #[error("unknown entity `{name}`")]
+    #[diagnostic(code(policy::cli::unknown_entity))]
+    UnknownEntity {
+        /// The name given.
+        name: String,
+        /// The closest name, or the list.
+        #[help]
+        help: Option<String>,
+    },
+    /// `--measure` gives a number the policy has no measure of.
+    #[error("the policy has no measure {number}")]
+    #[diagnostic(code(policy::cli::unknown_measure))]
+    UnknownMeasure {
+        /// The number given.
+        number: u32,
+        /// The numbers there are.
+        #[help]
+        help: Option<String>,
+    },
+    /// An output file is one of the inputs: writing it would destroy the input.
+    #[error("`{output}` is also an input{}: writing it would destroy the input", as_named(.output, .input))]
+    #[diagnostic(
+        code(policy::cli::output_is_input),
+        help("write the output to another file")
+    )]
+    OutputIsInput {
+        /// The output as given.
+        output: String,
+        /// The input it is the same file as.
+        input: String,
+    },
+    /// An input that cannot be read.
+    #[error("cannot read `{path}`: {message}")]
+    #[diagnostic(code(policy::io::read))]
+    Read {
+        /// The path (`-` for stdin).
+        path: String,
+        /// The system's message.
+        message: String,
+    },
+    /// An input that is neither a regular file nor a pipe (a folder, a device).
+    #[error("`{path}` is not a regular file or a pipe")]
+    #[diagnostic(
+        code(policy::io::not_regular_file),
+        help("give a file, a pipe, or `-` for stdin")
+    )]
+    NotReadable {
+        /// The path.
+        path: String,
+    },
+    /// An input larger than its limit.
+    #[error("`{path}` is larger than {limit} MiB")]
+    #[diagnostic(code(policy::io::too_large), help("{help}"))]
+    TooLarge {
+        /// The path (`-` for stdin).
+        path: String,
+        /// The limit in MiB.
+        limit: u64,
+        /// What such a file holds.
+        help: &'static str,
+    },
+    /// An output file that cannot be written; the file is left as it was.
+    #[error("cannot write `{path}`: {message}")]
+    #[diagnostic(
+        code(policy::io::write),
+        help("nothing was written: the file, if it existed, is unchanged")
+    )]
+    Write {
+        /// The path.
+        path: String,
+        /// The system's message.
+        message: String,
+    },
+    /// Standard output or standard error cannot be written (not a closed pipe).
+    #[error("cannot write to {stream}: {message}")]
+    #[diagnostic(code(policy::io::write))]
+    WriteStream {
+        /// `stdout` or `stderr`.
+        stream: &'static str,
+        /// The system's message.
+        message: String,
+    },
+}
+
+/// Refuses a `--locality` the policy does not declare.
+pub(super) fn check_locality(
+    policy: &crate::ir::Policy,
+    name: Option<&str>,
+) -> Result<(), CliError> {
+    let Some(name) = name else { return Ok(()) };
+    if policy.locality(name).is_some() {
+        return Ok(());
+    }
+    let names: Vec<&str> = policy.localities.iter().map(|l| l.name.as_str()).collect();
+    let help = crate::check::did_you_mean(name, names.iter().copied()).or_else(|| {
+        Some(if names.is_empty() {
+            "the policy declares no locality".to_string()
+        } else {
+            format!("the localities are {}", names.join(", "))
+        })
+    });
+    Err(CliError::UnknownLocality {
+        name: name.to_string(),
+        help,
+    })
+}
+
+/// Refuses an `--entity` the policy does not declare.
+pub(super) fn check_entity(policy: &crate::ir::Policy, name: Option<&str>) -> Result<(), CliError> {
+    let Some(name) = name else { return Ok(()) };
+    if policy.entity(name).is_some() {
+        return Ok(());
+    }
+    let names: Vec<&str> = policy.entities.iter().map(|e| e.name.as_str()).collect();
+    let help = crate::check::did_you_mean(name, names.iter().copied()).or_else(|| {
+        Some(if names.is_empty() {
+            "the policy declares no entity".to_string()
+        } else {
+            format!("the entities are {}", names.join(", "))
+        })
+    });
+    Err(CliError::UnknownEntity {
+        name: name.to_string(),
+        help,
+    })
+}
+
+/// Refuses a `--measure` number the policy has no measure of.
+pub(super) fn check_measures(policy: &crate::ir::Policy, numbers: &[u32]) -> Result<(), CliError> {
+    let Some(&number) = numbers
+        .iter()
+        .find(|n| !policy.measures.iter().any(|m| m.number == **n))
+    else {
+        return Ok(());
+    };
+    let nums: Vec<String> = policy
+        .measures
+        .iter()
+        .map(|m| m.number.to_string())
+        .collect();
+    // no "did you mean": every number is one keystroke from another
+    let help = if nums.is_empty() {
+        "the policy has no measure".to_string()
+    } else {
+        format!("the measures are {}", nums.join(", "))
+    };
+    Err(CliError::UnknownMeasure {
+        number,
+        help: Some(help),
+    })
+}
+
+/// ` (`input`)` when the input was named otherwise than the output.
+fn as_named(output: &str, input: &str) -> String {
+    if output == input {
+        String::new()
+    } else {
+        format!(" (`{input}`)")
+    }
+}
