@@ -968,7 +968,7 @@ proptest! {
             path.to_str().unwrap(),
         ])
         .unwrap();
-        let code = policyc::cli::run(cli);
+        let (code, _, _) = policyc::cli::run_captured(cli);
         prop_assert!(code == 0 || code == 1, "exit code {code}");
     }
 
