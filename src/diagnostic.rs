@@ -393,8 +393,9 @@ impl<'a> WithSource<'a> {
     }
 }
 
-/// The sources as a terminal may show them: every character that [`visible`]
-/// would replace becomes a visible one *of the same length in bytes* (`?` for
+/// The sources as a terminal may show them: every character that
+/// [`hidden_on_terminal`] names, but tabs and line breaks, becomes a visible
+/// one *of the same length in bytes* (`?` for
 /// one byte, `¤` for two, `�` for three), so that every span still fits. A
 /// right-to-left override in a policy must not reorder the diagnostic around it.
 pub fn for_terminal(sources: &SourceMap) -> SourceMap {

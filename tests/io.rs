@@ -18,7 +18,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_policyc");
+/// The binary under test; `POLICYC_BIN` runs these tests against another
+/// build (e.g. an older one, to see them fail there).
+fn bin() -> String {
+    std::env::var("POLICYC_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_policyc").to_string())
+}
 const SLICE: &str = "tests/fixtures/slice.policy";
 const FACTS: &str = r#"{"entity": "企业", "facts": {"规模": "微型", "裁员率": "1%", "上年度失业保险费": 36000, "暂时困难且恢复有望": false}}"#;
 
@@ -39,7 +43,7 @@ fn s(p: &Path) -> String {
 }
 
 fn command(args: &[String]) -> Command {
-    let mut c = Command::new(BIN);
+    let mut c = Command::new(bin());
     c.current_dir(root()).args(args);
     c
 }
@@ -323,7 +327,7 @@ fn with_stdout_closed(a: &[String], stdin: Option<&str>) -> Output {
     c.current_dir(root())
         .arg("-c")
         .arg("exec \"$0\" \"$@\" >&-")
-        .arg(BIN)
+        .arg(bin())
         .args(a)
         .stdin(stdin_for(stdin))
         .stdout(Stdio::null())
@@ -694,7 +698,7 @@ fn with_no_space(a: &[String]) -> Output {
     c.current_dir(root())
         .arg("-c")
         .arg("trap '' XFSZ; ulimit -f 0 && exec \"$0\" \"$@\"")
-        .arg(BIN)
+        .arg(bin())
         .args(a)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

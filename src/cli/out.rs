@@ -130,17 +130,20 @@ fn as_io_error(f: &Failure) -> io::Error {
 }
 
 fn write_to(s: Stream, buf: &[u8]) -> io::Result<usize> {
-    let mut st = state();
-    if let Some(f) = st.failure(s) {
-        return Err(as_io_error(f));
-    }
-    if let Some((out, err)) = &mut st.capture {
-        match s {
-            Stream::Stdout => out.extend_from_slice(buf),
-            Stream::Stderr => err.extend_from_slice(buf),
+    {
+        let mut st = state();
+        if let Some(f) = st.failure(s) {
+            return Err(as_io_error(f));
         }
-        return Ok(buf.len());
+        if let Some((out, err)) = &mut st.capture {
+            match s {
+                Stream::Stdout => out.extend_from_slice(buf),
+                Stream::Stderr => err.extend_from_slice(buf),
+            }
+            return Ok(buf.len());
+        }
     }
+    // not under the lock: a slow reader of stdout must not hold up stderr
     let r = match handle(s) {
         Ok(f) => {
             let mut f: &File = f;
@@ -149,10 +152,13 @@ fn write_to(s: Stream, buf: &[u8]) -> io::Result<usize> {
         Err(m) => Err(io::Error::other(m.clone())),
     };
     if let Err(e) = &r {
-        match e.kind() {
-            io::ErrorKind::Interrupted => {}
-            io::ErrorKind::BrokenPipe => *st.failure(s) = Some(Failure::Closed),
-            _ => *st.failure(s) = Some(Failure::Failed(e.to_string())),
+        let failure = match e.kind() {
+            io::ErrorKind::Interrupted => None,
+            io::ErrorKind::BrokenPipe => Some(Failure::Closed),
+            _ => Some(Failure::Failed(e.to_string())),
+        };
+        if let Some(f) = failure {
+            state().failure(s).get_or_insert(f);
         }
     }
     r
