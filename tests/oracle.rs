@@ -135,7 +135,10 @@ fn generated_cases_reach_every_outcome() {
 /// `cargo test --test oracle print -- --nocapture` shows what the generator writes.
 #[test]
 fn print_a_generated_case() {
-    let case = generate(&mut Rng::new(env("POLICYC_ORACLE_SEED").unwrap_or(1)), options());
+    let case = generate(
+        &mut Rng::new(env("POLICYC_ORACLE_SEED").unwrap_or(1)),
+        options(),
+    );
     println!("{}\n--- records\n{}", case.source, case.records.join("\n"));
     println!("--- dates {:?}", case.dates);
 }
@@ -257,7 +260,12 @@ fn one_record(source: &str, record: &str, date: &str) -> (String, String, bool) 
     let t = batch::Table::new(&p, "单位", vec![f]).unwrap();
     let res = t.evaluate(m.number, req.date, None).unwrap();
     let rows = format!("{:?} {:?} {:?}", r.status, r.total, r.needs);
-    let col = format!("{:?} {:?} {:?}", res.status(0).unwrap(), res.amount(0), res.needs(0));
+    let col = format!(
+        "{:?} {:?} {:?}",
+        res.status(0).unwrap(),
+        res.amount(0),
+        res.needs(0)
+    );
     let mut o = BatchOptions::new(req.date);
     o.threads = 1;
     let a = batch::run_text(&p, record, &o).unwrap();
@@ -292,7 +300,11 @@ fn known_divergence_computed_zero_with_decimals_in_a_sum() {
         format!("entity 单位 {{ 天数0: integer<天>  金额0: money }}\nmeasure 1 \"m\" {{\n kind benefit\n to 单位\n rule r {{ amount {amount} }}\n}}\n")
     };
     for (amount, facts, want) in [
-        ("(天数0 - 天数0 + 140 天) * 1 元/天", r#"{"天数0": 139.00}"#, "140.00"),
+        (
+            "(天数0 - 天数0 + 140 天) * 1 元/天",
+            r#"{"天数0": 139.00}"#,
+            "140.00",
+        ),
         ("金额0 - 5 元 + 1 元", r#"{"金额0": 5.00}"#, "1.00"),
         ("1 元 + (金额0 - 5 元)", r#"{"金额0": "5.00 元"}"#, "1.00"),
     ] {

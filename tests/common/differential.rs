@@ -81,8 +81,12 @@ fn eval_text(r: &Result<eval::MeasureResult<'_>, eval::EvalError>) -> String {
 
 /// Runs `case` through every engine; the first disagreement as text.
 pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
-    let p = compile(&case.source)
-        .map_err(|d| format!("a generated policy does not compile:\n{d}\n---\n{}", case.source))?;
+    let p = compile(&case.source).map_err(|d| {
+        format!(
+            "a generated policy does not compile:\n{d}\n---\n{}",
+            case.source
+        )
+    })?;
     let loaded = Policy::from_json(&p.to_json())
         .map_err(|e| format!("the exported IR does not load: {e}"))?;
     let mut tally = Tally::default();
@@ -167,10 +171,7 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
                     let r = eval::evaluate_one(&p, m, f, &req);
                     tally.compared += 1;
                     let Ok(r) = r else {
-                        return Err(at(&format!(
-                            "evaluate_one failed: {}",
-                            eval_text(&r)
-                        )));
+                        return Err(at(&format!("evaluate_one failed: {}", eval_text(&r))));
                     };
                     *tally
                         .statuses

@@ -382,6 +382,12 @@ impl Gen<'_> {
     /// A literal of a numeric type as a policy writes it (never negative).
     fn num_lit(&mut self, ty: Ty, v: i64) -> String {
         self.m.consts.push((ty, v));
+        // trailing zeros (`12.50 元`, `0.00 元`) only when asked for
+        let zeros = if v == 0 {
+            self.opts.zeros_with_decimals
+        } else {
+            self.opts.trailing_zeros
+        };
         match ty {
             Ty::Percent => format!("{}%", hundredths(v, true)),
             Ty::Money if v % 10_000 == 0 && v > 0 && self.r.one_in(2) => {
@@ -389,12 +395,14 @@ impl Gen<'_> {
                 let wan = v / 10_000; // hundredths of 万元
                 format!("{} 万元", hundredths(wan, true))
             }
-            Ty::Decimal | Ty::Integer => hundredths(v, !self.r.one_in(4) || ty == Ty::Integer),
+            Ty::Decimal | Ty::Integer => {
+                hundredths(v, !zeros || !self.r.one_in(4) || ty == Ty::Integer)
+            }
             Ty::Persons if v % 10_000 == 0 && v > 0 && self.r.one_in(3) => {
                 format!("{} 万人", hundredths(v / 10_000, true))
             }
             _ => {
-                let trim = ty.whole() || !self.r.one_in(3);
+                let trim = !zeros || ty.whole() || !self.r.one_in(3);
                 format!("{} {}", hundredths(v, trim), ty.unit())
             }
         }
@@ -579,12 +587,20 @@ impl Gen<'_> {
             11 => {
                 let v = self.r.range(0, 30_000);
                 self.m.consts.push((Ty::Money, v));
-                format!("{} * {} 元/天", self.paren(Ty::Days, d), hundredths(v, true))
+                format!(
+                    "{} * {} 元/天",
+                    self.paren(Ty::Days, d),
+                    hundredths(v, true)
+                )
             }
             // 人 × 元/人
             12 => {
                 let v = self.r.range(0, 200_000);
-                format!("{} 元/人 * {}", hundredths(v, true), self.paren(Ty::Persons, d))
+                format!(
+                    "{} 元/人 * {}",
+                    hundredths(v, true),
+                    self.paren(Ty::Persons, d)
+                )
             }
             13 => format!("-{}", self.paren(Ty::Money, d)),
             // (date - date) × 元/天
@@ -593,7 +609,11 @@ impl Gen<'_> {
                 self.paren(Ty::Date, d),
                 self.paren(Ty::Date, d)
             ),
-            15 => format!("{} / {}", self.paren(Ty::Money, d), self.paren(Ty::Decimal, 0)),
+            15 => format!(
+                "{} / {}",
+                self.paren(Ty::Money, d),
+                self.paren(Ty::Decimal, 0)
+            ),
             _ => format!("({})", self.expr(Ty::Money, d)),
         }
     }
@@ -604,11 +624,9 @@ impl Gen<'_> {
             1 => format!("{} - {}", self.expr(ty, d), self.paren(ty, d)),
             2 => self.min_max(ty, d),
             3 => self.if_expr(ty, d),
-            4 if ty == Ty::Days => format!(
-                "{} - {}",
-                self.paren(Ty::Date, d),
-                self.paren(Ty::Date, d)
-            ),
+            4 if ty == Ty::Days => {
+                format!("{} - {}", self.paren(Ty::Date, d), self.paren(Ty::Date, d))
+            }
             4 | 5 if matches!(ty, Ty::Decimal | Ty::Integer | Ty::Percent) => {
                 let other = if ty == Ty::Percent { Ty::Decimal } else { ty };
                 format!("{} * {}", self.paren(ty, d), self.paren(other, d))
@@ -634,7 +652,11 @@ impl Gen<'_> {
 
     fn bool_expr(&mut self, d: usize) -> String {
         match self.r.below(14) {
-            0 => format!("{} and {}", self.paren(Ty::Bool, d), self.paren(Ty::Bool, d)),
+            0 => format!(
+                "{} and {}",
+                self.paren(Ty::Bool, d),
+                self.paren(Ty::Bool, d)
+            ),
             1 => format!("{} or {}", self.paren(Ty::Bool, d), self.paren(Ty::Bool, d)),
             2 => format!("not {}", self.paren(Ty::Bool, d)),
             // a fact against a constant: the facts probe the boundary
@@ -658,7 +680,11 @@ impl Gen<'_> {
             }
             7 => {
                 let op = self.r.pick(&["<", "<=", ">", ">=", "==", "!="]);
-                format!("{} {op} {}", self.paren(Ty::Date, d), self.paren(Ty::Date, d))
+                format!(
+                    "{} {op} {}",
+                    self.paren(Ty::Date, d),
+                    self.paren(Ty::Date, d)
+                )
             }
             8 => {
                 // x in {…}: an enumeration fact or a delegated choice
@@ -679,9 +705,7 @@ impl Gen<'_> {
                 let vs = self.m.enums[e].variants.clone();
                 let n = 1 + self.r.below(vs.len());
                 let start = self.r.below(vs.len());
-                let set: Vec<String> = (0..n)
-                    .map(|i| vs[(start + i) % vs.len()].clone())
-                    .collect();
+                let set: Vec<String> = (0..n).map(|i| vs[(start + i) % vs.len()].clone()).collect();
                 format!("{name} in {{{}}}", set.join(", "))
             }
             9 => {
@@ -715,12 +739,10 @@ impl Gen<'_> {
                 )
             }
             11 => self.if_expr(Ty::Bool, d),
-            12 => format!(
-                "{} == {}",
-                self.paren(Ty::Bool, d),
-                self.paren(Ty::Bool, d)
-            ),
-            _ => self.match_expr(Ty::Bool, d).unwrap_or_else(|| self.leaf(Ty::Bool)),
+            12 => format!("{} == {}", self.paren(Ty::Bool, d), self.paren(Ty::Bool, d)),
+            _ => self
+                .match_expr(Ty::Bool, d)
+                .unwrap_or_else(|| self.leaf(Ty::Bool)),
         }
     }
 
@@ -893,7 +915,11 @@ impl Gen<'_> {
                 s,
                 "parameter 返还方式: choice {{ {} }} by locality{}",
                 variants.join(", "),
-                if has_default { " default 按甲方式" } else { "" }
+                if has_default {
+                    " default 按甲方式"
+                } else {
+                    ""
+                }
             );
             self.m.enums.push(Enum {
                 name: "返还方式".into(),
@@ -937,7 +963,14 @@ impl Gen<'_> {
             for i in 0..n {
                 let (pname, ty, floor, cap, has_default, choice) = {
                     let p = &self.m.delegated[i];
-                    (p.name.clone(), p.ty, p.floor, p.cap, p.has_default, p.choice)
+                    (
+                        p.name.clone(),
+                        p.ty,
+                        p.floor,
+                        p.cap,
+                        p.has_default,
+                        p.choice,
+                    )
                 };
                 if has_default && self.r.one_in(2) {
                     continue;
@@ -1120,7 +1153,9 @@ impl Gen<'_> {
                 }
             }
             let _ = writeln!(s, "    单位 {{ {} }}", facts.join(", "));
-            let st = self.r.pick(&["eligible", "not_eligible", "needs_facts", "error"]);
+            let st = self
+                .r
+                .pick(&["eligible", "not_eligible", "needs_facts", "error"]);
             let _ = writeln!(s, "    expect {st}");
             s.push_str("  }\n");
         }
@@ -1202,7 +1237,11 @@ impl Gen<'_> {
             }
             _ => self.num(ty),
         };
-        let v = if ty.signed() && self.r.one_in(5) { -v } else { v };
+        let v = if ty.signed() && self.r.one_in(5) {
+            -v
+        } else {
+            v
+        };
         if v < 0 && !ty.signed() {
             0
         } else {
