@@ -41,31 +41,11 @@ use proptest::test_runner::RngSeed;
 use differential::{check, Engines, Tally};
 use gen::{generate, Options, Rng};
 
-// ---------------------------------------------------------------------------
-// Input classes that diverge because of known bugs. Each is ON when the
-// engines agree on it; turn one OFF (with the bug named) rather than let the
-// whole oracle fail, and turn it back ON when the bug is fixed.
-
-/// Zeros written with decimals (`0.00`, `"0.00 元"`).
-///
-/// OFF: a money fact `0.00` in a sum is `error` in the row engine and a value
-/// in the columnar one (see `known_divergence_zero_with_decimals_in_a_sum`).
-const ZEROS_WITH_DECIMALS: bool = false;
-/// Numbers with trailing zeros (`12.50`, `139.00`).
-///
-/// OFF: the same bug: `139.00 - 139 + 1` (a zero with decimals, computed)
-/// is `error` in the row engine (see `known_divergence_zero_with_decimals_in_a_sum`).
-const TRAILING_ZEROS: bool = false;
-/// Magnitudes near 10^15.
-const HUGE: bool = true;
-
+/// The generator's options: the switches for known bugs are in
+/// `tests/common/gen.rs` (`ZEROS_WITH_DECIMALS`, `TRAILING_ZEROS`, `HUGE`),
+/// shared with the fuzz target.
 fn options() -> Options {
-    Options {
-        zeros_with_decimals: ZEROS_WITH_DECIMALS,
-        trailing_zeros: TRAILING_ZEROS,
-        huge: HUGE,
-        ..Options::default()
-    }
+    Options::default()
 }
 
 fn env(name: &str) -> Option<u64> {

