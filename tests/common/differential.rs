@@ -123,7 +123,9 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
     } else {
         None
     };
-    let jsonl = case.records.join("\n");
+    // and one record of another entity, for which every measure is not addressed
+    let mut jsonl = case.records.join("\n");
+    jsonl.push_str("\n{\"entity\": \"个人\", \"facts\": {\"年龄\": 30}}");
 
     for &date in &case.dates {
         for &locality in &locs {
