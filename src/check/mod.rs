@@ -1715,34 +1715,8 @@ fn money_help(t: &Type) -> Option<String> {
     Some("an amount is money: a number of 元".into())
 }
 
-/// Verbatim text as the IR keeps it: the common indentation of its lines and the
-/// blank first and last lines (the fences' lines) removed; nothing else changes.
-pub fn normalize_text(t: &str) -> String {
-    let lines: Vec<&str> = t
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
-    let start = lines
-        .iter()
-        .position(|l| !l.trim().is_empty())
-        .unwrap_or(lines.len());
-    let end = lines
-        .iter()
-        .rposition(|l| !l.trim().is_empty())
-        .map_or(start, |i| i + 1);
-    let body = lines.get(start..end).unwrap_or(&[]);
-    let indent = body
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
-        .min()
-        .unwrap_or(0);
-    body.iter()
-        .map(|l| l.get(indent..).unwrap_or_else(|| l.trim_start()))
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+/// Verbatim text as the IR keeps it: see [`crate::syntax::literal::text_block`].
+pub use crate::syntax::literal::text_block as normalize_text;
 
 #[cfg(test)]
 mod tests {

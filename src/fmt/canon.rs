@@ -59,23 +59,16 @@ fn idents(v: &mut [Ident]) {
     v.iter_mut().for_each(ident);
 }
 
-/// Text block lines without trailing spaces, tabs and carriage returns.
-pub(crate) fn trim_block_lines(s: &str) -> String {
-    s.split('\n')
-        .map(|l| l.trim_end_matches([' ', '\t', '\r']))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 fn text(t: &mut Text) {
     span(&mut t.span);
 }
 
-/// The text of a `text` clause: the IR drops whitespace at the ends of lines.
+/// The text of a `text` clause, compared as the IR keeps it (the printer drops
+/// spaces at the ends of a block's lines, as the IR does).
 fn text_clause(t: &mut Text) {
     span(&mut t.span);
     if t.block {
-        t.value = trim_block_lines(&t.value);
+        t.value = crate::syntax::literal::text_block(&t.value);
     }
 }
 

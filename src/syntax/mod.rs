@@ -14,11 +14,12 @@
 
 pub mod ast;
 mod error;
+pub mod literal;
 mod parser;
 mod scan;
 
 pub use error::SyntaxError;
-pub use parser::parse_date;
+pub use literal::parse_date;
 pub use scan::{comments, Comment};
 
 use crate::diagnostic::Diagnostic;

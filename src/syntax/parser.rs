@@ -4,10 +4,8 @@
 //! child becomes [`SyntaxError::Internal`] rather than a panic. Invalid literals
 //! (a 13th month, `12..5`) are collected, so that a file reports all of them.
 
-use std::str::FromStr;
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser as _;
@@ -217,45 +215,21 @@ impl Builder {
     fn date(&mut self, p: Pair<'_, Rule>) -> R<DateLit> {
         let span = self.span(&p);
         let s = p.as_str();
-        let mut parts = s.split('-').map(|x| x.parse::<u32>().ok());
-        let (y, m, d) = (
-            parts.next().flatten(),
-            parts.next().flatten(),
-            parts.next().flatten(),
-        );
-        let value = match (y, m, d) {
-            (Some(y), Some(m), Some(d)) => {
-                let reason = if !(1..=12).contains(&m) {
-                    Some(format!("there is no month {m}"))
-                } else {
-                    i32::try_from(y)
-                        .ok()
-                        .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
-                        .map_or_else(
-                            || Some(format!("month {m} of {y} has no day {d}")),
-                            |_| None,
-                        )
-                };
-                match reason {
-                    None => i32::try_from(y)
-                        .ok()
-                        .and_then(|y| NaiveDate::from_ymd_opt(y, m, d)),
-                    Some(reason) => {
-                        self.errors.push(SyntaxError::InvalidLiteral {
-                            what: "date",
-                            text: s.to_string(),
-                            span,
-                            reason,
-                            help: Some(
-                                "dates are written YYYY-MM-DD and must exist in the calendar"
-                                    .into(),
-                            ),
-                        });
-                        None
-                    }
-                }
+        // the grammar reads one-digit months and days so that this can say why
+        let value = match super::literal::date(s) {
+            Ok(d) => Some(d),
+            Err(reason) => {
+                self.errors.push(SyntaxError::InvalidLiteral {
+                    what: "date",
+                    text: s.to_string(),
+                    span,
+                    reason,
+                    help: Some(
+                        "dates are written YYYY-MM-DD and must exist in the calendar".into(),
+                    ),
+                });
+                None
             }
-            _ => None,
         };
         Ok(DateLit {
             value: value.unwrap_or_default(),
@@ -1462,16 +1436,4 @@ fn convert_pest_error(file: FileId, text: &str, e: &pest::error::Error<Rule>) ->
         expected: expected_text,
         help: Some(help),
     }
-}
-
-/// Parses a date written `YYYY-MM-DD` (used for facts and the CLI too).
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let mut parts = s.split('-');
-    let y = i32::from_str(parts.next()?).ok()?;
-    let m = u32::from_str(parts.next()?).ok()?;
-    let d = u32::from_str(parts.next()?).ok()?;
-    if parts.next().is_some() || s.len() > 10 {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(y, m, d)
 }
