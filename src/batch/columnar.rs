@@ -336,7 +336,7 @@ impl Program {
             }
         } else {
             for part in &self.parts {
-                match self.combine(vals, part, row, 0)? {
+                match self.combine(vals, part, row)? {
                     R::Applies(i) => winners.push(i),
                     R::No => {}
                     R::Unknown(m) => missing |= m,
@@ -368,7 +368,11 @@ impl Program {
             };
             let (mut value, u) = amount.at(row);
             if u != 0 {
+                // the facts of the floor and cap are needed too, as the row evaluator says
                 missing |= u;
+                for b in [floor, cap].into_iter().flatten() {
+                    missing |= b.at(row).1;
+                }
                 continue;
             }
             if let Some(f) = floor {
@@ -385,7 +389,8 @@ impl Program {
                     _ => {}
                 }
             }
-            total = total.checked_add(round_fen(value, rule.scale)?)?;
+            let f = round_fen(value, rule.scale)?;
+            total = i64::try_from(crate::eval::arith::add_fen(total.into(), f.into())?).ok()?;
             any = true;
         }
         Some(if missing != 0 {
@@ -403,51 +408,72 @@ impl Program {
         })
     }
 
-    /// Sibling rules: at most one may apply (`None`: a conflict, or a bad row).
-    fn combine(
-        &self,
-        vals: &[[Option<Val>; 4]],
-        rules: &[usize],
-        row: usize,
-        depth: usize,
-    ) -> Option<R> {
-        let mut applying = None;
-        let mut missing = 0u64;
-        for &i in rules {
-            match self.resolve(vals, i, row, depth)? {
+    /// The rule that applies in a part whose base rules are `bases` (`None`:
+    /// a conflict, or a bad row). The exception tree is walked with an
+    /// explicit stack, in the row evaluator's order, so that no chain of
+    /// exceptions can exhaust the stack.
+    fn combine(&self, vals: &[[Option<Val>; 4]], bases: &[usize], row: usize) -> Option<R> {
+        // (rule, its children, the next child, the rule applying, the facts missing)
+        struct Frame<'a> {
+            rule: Option<usize>,
+            kids: &'a [usize],
+            next: usize,
+            applying: Option<usize>,
+            missing: u64,
+        }
+        let mut stack = vec![Frame {
+            rule: None,
+            kids: bases,
+            next: 0,
+            applying: None,
+            missing: 0,
+        }];
+        loop {
+            let top = stack.last_mut()?;
+            if let Some(&j) = top.kids.get(top.next) {
+                top.next += 1;
+                if stack.len() > self.rules.len() {
+                    return None;
+                }
+                stack.push(Frame {
+                    rule: Some(j),
+                    kids: self.children.get(j)?,
+                    next: 0,
+                    applying: None,
+                    missing: 0,
+                });
+                continue;
+            }
+            let done = stack.pop()?;
+            let combined = if done.missing != 0 {
+                R::Unknown(done.missing)
+            } else {
+                done.applying.map_or(R::No, R::Applies)
+            };
+            let result = match (done.rule, combined) {
+                (None, r) => return Some(r),
+                (Some(i), R::No) => match vals.get(i)? {
+                    [None, ..] => R::Applies(i),
+                    [Some(c), ..] => match c.at(row) {
+                        (_, u) if u != 0 => R::Unknown(u),
+                        (1, _) => R::Applies(i),
+                        _ => R::No,
+                    },
+                },
+                (Some(_), r) => r,
+            };
+            let parent = stack.last_mut()?;
+            match result {
                 R::Applies(w) => {
-                    if applying.is_some() {
+                    if parent.applying.is_some() {
                         return None;
                     }
-                    applying = Some(w);
+                    parent.applying = Some(w);
                 }
                 R::No => {}
-                R::Unknown(m) => missing |= m,
+                R::Unknown(m) => parent.missing |= m,
             }
         }
-        Some(if missing != 0 {
-            R::Unknown(missing)
-        } else {
-            applying.map_or(R::No, R::Applies)
-        })
-    }
-
-    fn resolve(&self, vals: &[[Option<Val>; 4]], i: usize, row: usize, depth: usize) -> Option<R> {
-        if depth > self.rules.len() {
-            return None;
-        }
-        match self.combine(vals, self.children.get(i)?, row, depth + 1)? {
-            R::No => {}
-            r => return Some(r),
-        }
-        Some(match vals.get(i)? {
-            [None, ..] => R::Applies(i),
-            [Some(c), ..] => match c.at(row) {
-                (_, u) if u != 0 => R::Unknown(u),
-                (1, _) => R::Applies(i),
-                _ => R::No,
-            },
-        })
     }
 }
 
@@ -458,18 +484,11 @@ enum R {
     Unknown(u64),
 }
 
-/// Rounds a value at `scale` to fen, half away from zero (as [`crate::eval::round_fen`]).
+/// A value at `scale` rounded to the fen, by the one rule of
+/// [`crate::eval::arith::fen`] (half away from zero).
 fn round_fen(v: i64, scale: u32) -> Option<i64> {
-    if scale <= 2 {
-        return v.checked_mul(10i64.checked_pow(2 - scale)?);
-    }
-    let d = 10i64.checked_pow(scale - 2)?;
-    let (q, r) = (v / d, v % d);
-    if r.unsigned_abs().checked_mul(2)? >= d.unsigned_abs() {
-        q.checked_add(v.signum())
-    } else {
-        Some(q)
-    }
+    let d = Decimal::try_new(v, scale).ok()?;
+    i64::try_from(crate::eval::arith::fen(d)?).ok()
 }
 
 /// The slots of the facts a measure's rules read, sorted.
