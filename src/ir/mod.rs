@@ -18,6 +18,7 @@
 mod display;
 pub use display::number_text;
 mod error;
+mod validate;
 
 pub use error::IrError;
 
