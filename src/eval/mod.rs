@@ -167,10 +167,7 @@ pub fn evaluate<'p>(
         let r = evaluate_measure(&ctx, m, req.explain);
         if r.status == Status::Eligible {
             if let Some(t) = r.total {
-                total = arith::add_amounts(total, t).ok_or_else(|| EvalError::Overflow {
-                    rule: "(total of all measures)".into(),
-                    source_ref: m.source.clone(),
-                })?;
+                total = arith::add_amounts(total, t).ok_or_else(|| total_overflow(m))?;
             }
         }
         measures.push(r);
@@ -187,6 +184,16 @@ pub fn evaluate<'p>(
         total,
         currency: CURRENCY,
     })
+}
+
+/// The error of an entity whose measures' amounts add up to more than an
+/// amount can be ([`arith::add_fen`]); `m` is the measure whose amount made
+/// the total overflow. `policyc batch` rejects such a record with this message.
+pub(crate) fn total_overflow(m: &Measure) -> EvalError {
+    EvalError::Overflow {
+        rule: "(total of all measures)".into(),
+        source_ref: m.source.clone(),
+    }
 }
 
 /// Evaluates one measure (used by `policyc test` for examples).
