@@ -162,8 +162,8 @@ impl<'p> Out<'p> {
         views: &[View<'v>],
     ) -> i128 {
         // the caller rejects a record whose total overflows
-        let total = super::plan::record_total(views.iter().map(|v| (v.status(), v.amount())))
-            .unwrap_or(0);
+        let total =
+            super::plan::record_total(views.iter().map(|v| (v.status(), v.amount()))).unwrap_or(0);
         let e = entity as usize;
         let measures = self
             .plan
