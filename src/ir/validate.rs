@@ -168,6 +168,18 @@ impl Policy {
                     ));
                 }
                 self.validate_value(&v.value, &p.ty, &format!("locality `{}`", l.name))?;
+                if let ParamValue::Locality { floor, cap, .. } = &p.value {
+                    let below = |b: &Option<Value>, less: bool| match (&v.value, b) {
+                        (Value::Number(x), Some(Value::Number(f))) => (x < f) == less && x != f,
+                        _ => false,
+                    };
+                    if below(floor, true) || below(cap, false) {
+                        return inconsistent(format!(
+                            "locality `{}` sets parameter `{}` outside its floor and cap",
+                            l.name, p.name
+                        ));
+                    }
+                }
             }
         }
         for m in &self.measures {
@@ -242,6 +254,14 @@ impl Policy {
     }
 
     fn validate_measure(&self, m: &Measure) -> Result<(), IrError> {
+        if let (Some(from), Some(to)) = (m.effective.from, m.effective.to) {
+            if from > to {
+                return inconsistent(format!(
+                    "the effective period of measure {} ends before it starts",
+                    m.number
+                ));
+            }
+        }
         let entity = match m.addressee {
             Some(a) => match self.entities.get(a as usize) {
                 Some(e) => Some(e),
@@ -526,6 +546,13 @@ impl Policy {
                 }
                 for v in variants {
                     self.validate_value(&Value::Variant(*v), &arg.ty, at)?;
+                }
+                if variants
+                    .iter()
+                    .enumerate()
+                    .any(|(i, v)| variants.iter().take(i).any(|w| w == v))
+                {
+                    return inconsistent(format!("`in` lists a variant twice, in {at}"));
                 }
                 Type::Bool
             }
