@@ -88,6 +88,16 @@ pub fn div(x: Decimal, y: Decimal) -> Result<Decimal, ArithError> {
     if y.is_zero() {
         return Err(ArithError::DivisionByZero);
     }
+    // the usual case: the library's quotient times y is x, checked exactly
+    if let Some(q) = x.checked_div(y) {
+        if same_value(
+            q.mantissa().checked_mul(y.mantissa()),
+            q.scale() + y.scale(),
+            x,
+        ) {
+            return Ok(positive_zero(q));
+        }
+    }
     // x / y = (mx · 10^sy) / (my · 10^sx)
     let mut n = BigInt::from(x.mantissa()) * pow10(y.scale());
     let mut d = BigInt::from(y.mantissa()) * pow10(x.scale());
@@ -96,6 +106,17 @@ pub fn div(x: Decimal, y: Decimal) -> Result<Decimal, ArithError> {
         d = -d;
     }
     settle(n, d)
+}
+
+/// Whether `p · 10^-sp` is `x`, decided in `i128` (`false` where it does not fit).
+fn same_value(p: Option<i128>, sp: u32, x: Decimal) -> bool {
+    let (mx, sx) = (x.mantissa(), x.scale());
+    let s = sp.max(sx);
+    let lift = |m: i128, from: u32| 10i128.checked_pow(s - from).and_then(|k| m.checked_mul(k));
+    match (p.and_then(|p| lift(p, sp)), lift(mx, sx)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// `-x`; zero stays zero (never `-0`).
@@ -295,6 +316,61 @@ mod tests {
             ),
             Err(ArithError::Overflow)
         );
+    }
+
+    /// The quick paths give what the exact rule gives.
+    #[test]
+    fn quick_paths_agree_with_the_rule() {
+        let values = [
+            "0",
+            "0.00",
+            "1",
+            "-1",
+            "3",
+            "7",
+            "0.5",
+            "1.50",
+            "-2.25",
+            "100",
+            "12345.67",
+            "0.0000000001",
+            "999999999999999.99",
+            "99999999999.99999",
+            "-0.003",
+            "79228162514264337593543950335",
+            "0.1234567890123456789012345678",
+            "88888888887999999111111111.12",
+            "1000000000000000000000",
+        ];
+        let exact = |n: BigInt, d: BigInt| settle(n, d);
+        let big = |x: Decimal| (BigInt::from(x.mantissa()), x.scale());
+        for a in values {
+            for b in values {
+                let (x, y) = (d(a), d(b));
+                let ((mx, sx), (my, sy)) = (big(x), big(y));
+                let s = sx.max(sy);
+                let n = |m: &BigInt, from: u32| m * pow10(s - from);
+                assert_eq!(
+                    add(x, y),
+                    exact(n(&mx, sx) + n(&my, sy), pow10(s)),
+                    "{a} + {b}"
+                );
+                assert_eq!(
+                    sub(x, y),
+                    exact(n(&mx, sx) - n(&my, sy), pow10(s)),
+                    "{a} - {b}"
+                );
+                assert_eq!(mul(x, y), exact(&mx * &my, pow10(sx + sy)), "{a} * {b}");
+                if !y.is_zero() {
+                    let (mut nn, mut dd) = (&mx * pow10(sy), &my * pow10(sx));
+                    if dd < BigInt::from(0) {
+                        nn = -nn;
+                        dd = -dd;
+                    }
+                    assert_eq!(div(x, y), exact(nn, dd), "{a} / {b}");
+                }
+            }
+        }
     }
 
     #[test]
