@@ -125,7 +125,7 @@ pub fn neg(x: Decimal) -> Decimal {
 }
 
 /// `-0` as `0`; any other value unchanged.
-fn positive_zero(x: Decimal) -> Decimal {
+pub(crate) fn positive_zero(x: Decimal) -> Decimal {
     let mut x = x;
     if x.is_zero() {
         x.set_sign_positive(true);

@@ -567,7 +567,7 @@ fn amounts<'p>(
             }
         };
         let computed = match num(amount)? {
-            Ok(n) => n,
+            Ok(n) => arith::positive_zero(n),
             Err(s) => {
                 // the facts of the floor and cap are needed too (docs/ir.md)
                 missing.extend(s);
