@@ -272,6 +272,7 @@ impl Program {
         let n = cols.len;
         let mut out = Vec::with_capacity(n);
         let mut winners = Vec::with_capacity(self.parts.len());
+        let mut stack = Vec::new();
         // a block of rows at a time, so that the intermediate columns stay in
         // the cache (a batch chunk is about one block)
         let mut start = 0;
@@ -299,7 +300,7 @@ impl Program {
                 })
                 .collect();
             for row in 0..ex.n {
-                let cell = self.decide_row(&rules, row, &mut winners);
+                let cell = self.decide_row(&rules, row, &mut winners, &mut stack);
                 match cell {
                     Some(c) => out.push(c),
                     None => {
@@ -323,6 +324,7 @@ impl Program {
         vals: &[[Option<Val>; 4]],
         row: usize,
         winners: &mut Vec<usize>,
+        stack: &mut Vec<Frame>,
     ) -> Option<Cell> {
         winners.clear();
         let mut missing = 0u64;
@@ -340,7 +342,7 @@ impl Program {
             }
         } else {
             for part in &self.parts {
-                match self.combine(vals, part, row)? {
+                match self.combine(vals, part, row, stack)? {
                     R::Applies(i) => winners.push(i),
                     R::No => {}
                     R::Unknown(m) => missing |= m,
@@ -416,32 +418,33 @@ impl Program {
     /// a conflict, or a bad row). The exception tree is walked with an
     /// explicit stack, in the row evaluator's order, so that no chain of
     /// exceptions can exhaust the stack.
-    fn combine(&self, vals: &[[Option<Val>; 4]], bases: &[usize], row: usize) -> Option<R> {
-        // (rule, its children, the next child, the rule applying, the facts missing)
-        struct Frame<'a> {
-            rule: Option<usize>,
-            kids: &'a [usize],
-            next: usize,
-            applying: Option<usize>,
-            missing: u64,
-        }
-        let mut stack = vec![Frame {
+    fn combine(
+        &self,
+        vals: &[[Option<Val>; 4]],
+        bases: &[usize],
+        row: usize,
+        stack: &mut Vec<Frame>,
+    ) -> Option<R> {
+        stack.clear();
+        stack.push(Frame {
             rule: None,
-            kids: bases,
             next: 0,
             applying: None,
             missing: 0,
-        }];
+        });
         loop {
             let top = stack.last_mut()?;
-            if let Some(&j) = top.kids.get(top.next) {
+            let kids = match top.rule {
+                None => bases,
+                Some(i) => self.children.get(i)?,
+            };
+            if let Some(&j) = kids.get(top.next) {
                 top.next += 1;
                 if stack.len() > self.rules.len() {
                     return None;
                 }
                 stack.push(Frame {
                     rule: Some(j),
-                    kids: self.children.get(j)?,
                     next: 0,
                     applying: None,
                     missing: 0,
@@ -479,6 +482,17 @@ impl Program {
             }
         }
     }
+}
+
+/// A rule whose exceptions are being combined (`rule: None` for a part, whose
+/// children are its base rules): the next child to look at, and what the
+/// children looked at gave.
+#[derive(Debug)]
+struct Frame {
+    rule: Option<usize>,
+    next: usize,
+    applying: Option<usize>,
+    missing: u64,
 }
 
 /// Which rule of a subtree applies.
