@@ -461,6 +461,31 @@ fn resolve_part(ctx: &Ctx<'_>, m: &Measure, first: usize) -> Result<Resolved, Ev
         None => r.part.as_deref() == part && r.exception_to.is_none(),
         Some(p) => r.exception_to == Some(p as u32),
     };
+    // the usual case, without a stack: no rule of the measure has exceptions
+    if m.rules.iter().all(|r| r.exception_to.is_none()) {
+        let mut applying: Option<usize> = None;
+        let mut missing = Slots::default();
+        for (i, rule) in m.rules.iter().enumerate().skip(first) {
+            if rule.part.as_deref() != part {
+                continue;
+            }
+            match condition(ctx, rule)? {
+                Ev::Known(Value::Bool(true)) => {
+                    if let Some(prev) = applying {
+                        return Err(conflict(m, prev, i));
+                    }
+                    applying = Some(i);
+                }
+                Ev::Known(_) => {}
+                Ev::Unknown(s) => missing.extend(s),
+            }
+        }
+        return Ok(if !missing.is_empty() {
+            Resolved::Unknown(missing)
+        } else {
+            applying.map_or(Resolved::None, Resolved::Applies)
+        });
+    }
     let mut stack = vec![Frame {
         rule: None,
         next: first,
@@ -522,20 +547,28 @@ fn resolve_part(ctx: &Ctx<'_>, m: &Measure, first: usize) -> Result<Resolved, Ev
         match result {
             Resolved::Applies(w) => {
                 if let Some(prev) = parent.applying {
-                    if let (Some(a), Some(b)) = (m.rules.get(prev), m.rules.get(w)) {
-                        return Err(EvalError::Conflict {
-                            first: a.name.clone(),
-                            first_source: a.source.clone(),
-                            second: b.name.clone(),
-                            second_source: b.source.clone(),
-                        });
-                    }
+                    return Err(conflict(m, prev, w));
                 }
                 parent.applying = Some(w);
             }
             Resolved::None => {}
             Resolved::Unknown(s) => parent.missing.extend(s),
         }
+    }
+}
+
+/// Two rules of one part that both apply.
+fn conflict(m: &Measure, first: usize, second: usize) -> EvalError {
+    match (m.rules.get(first), m.rules.get(second)) {
+        (Some(a), Some(b)) => EvalError::Conflict {
+            first: a.name.clone(),
+            first_source: a.source.clone(),
+            second: b.name.clone(),
+            second_source: b.source.clone(),
+        },
+        _ => EvalError::Inconsistent {
+            what: format!("rules {first} and {second} of measure {}", m.number),
+        },
     }
 }
 
