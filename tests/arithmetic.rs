@@ -323,7 +323,7 @@ measure 3 "100 / n" {
         assert_eq!(get(i, 1), eligible("88888888887999999111111111.12"));
         assert_eq!(get(i, 2), eligible("1234567890123456789012.30"));
     }
-    // 1234567890123456789012.3 / 7 fits with 7 decimals only: an overflow
+    // 1234567890123456789012.3 / 7 fits with 8 decimals only: an overflow
     assert_eq!(get(2, 1), error());
     assert_eq!(get(2, 2), error());
     assert_eq!(get(2, 3), eligible("14.29"));
