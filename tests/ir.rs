@@ -149,3 +149,179 @@ fn from_json_rejects_keys_the_exporter_never_writes() {
     let bad = json.replacen("\"variant\": 1", "\"variant\": 9", 1);
     assert!(policyc::ir::Policy::from_json(&bad).is_err());
 }
+
+/// The seed policy's export, as JSON to edit by hand.
+fn seed_json() -> serde_json::Value {
+    let p = compile_files(&seed_files()).unwrap();
+    serde_json::from_str(&p.to_json()).unwrap()
+}
+
+/// The code of the error loading `v`, or `ok`.
+fn load_code(v: &serde_json::Value) -> String {
+    match policyc::ir::Policy::from_json(&v.to_string()) {
+        Ok(_) => "ok".into(),
+        Err(e) => miette::Diagnostic::code(&e)
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// Issue "Reliability under attack": an exported IR edited by hand could count
+/// an amount twice (two measures with one number), treat a money expression as
+/// a condition (silently not eligible), or have exception cycles (loaded, and
+/// evaluated to not_eligible with exit 0). The loader checks what the checker
+/// guarantees, each with its own error.
+#[test]
+fn the_loader_checks_what_the_checker_guarantees() {
+    let seed = seed_json();
+    assert_eq!(load_code(&seed), "ok");
+    let m7 = seed["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|m| m["number"] == 7)
+        .unwrap();
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "two measures with one number",
+            Box::new(|v| v["measures"][1]["number"] = v["measures"][0]["number"].clone()),
+            "policy::ir::duplicate_measure",
+        ),
+        (
+            "a money expression as a condition",
+            Box::new(move |v| {
+                let r = &mut v["measures"][m7]["rules"][0];
+                r["condition"] = r["amount"].clone();
+            }),
+            "policy::ir::type_mismatch",
+        ),
+        (
+            "a condition as an amount",
+            Box::new(move |v| {
+                let r = &mut v["measures"][m7]["rules"][0];
+                r["amount"] = r["condition"].clone();
+            }),
+            "policy::ir::type_mismatch",
+        ),
+        (
+            "a product whose type does not follow from its operands",
+            Box::new(move |v| {
+                v["measures"][m7]["rules"][0]["amount"]["type"]["kind"] = "integer".into();
+            }),
+            "policy::ir::type_mismatch",
+        ),
+        (
+            "a parameter read as another type",
+            Box::new(move |v| {
+                v["measures"][m7]["rules"][0]["amount"]["rhs"]["type"] =
+                    serde_json::json!({"type": "number", "kind": "decimal", "unit": {}});
+            }),
+            "policy::ir::type_mismatch",
+        ),
+        (
+            "two rules that are exceptions to each other",
+            Box::new(move |v| {
+                v["measures"][m7]["rules"][0]["exception_to"] = 1.into();
+                v["measures"][m7]["rules"][1]["exception_to"] = 0.into();
+            }),
+            "policy::ir::exception_cycle",
+        ),
+        (
+            "a rule that is an exception to itself",
+            Box::new(move |v| v["measures"][m7]["rules"][0]["exception_to"] = 0.into()),
+            "policy::ir::exception_cycle",
+        ),
+        (
+            "an exception to a rule that does not exist",
+            Box::new(move |v| v["measures"][m7]["rules"][0]["exception_to"] = 99.into()),
+            "policy::ir::out_of_range",
+        ),
+        (
+            "a field slot out of range",
+            Box::new(move |v| {
+                v["measures"][m7]["rules"][0]["amount"]["lhs"]["slot"] = 999.into();
+            }),
+            "policy::ir::out_of_range",
+        ),
+        (
+            "a parameter index out of range",
+            Box::new(move |v| {
+                v["measures"][m7]["rules"][0]["amount"]["rhs"]["index"] = 999.into();
+            }),
+            "policy::ir::out_of_range",
+        ),
+        (
+            "two rules of a measure with one name",
+            Box::new(move |v| {
+                let name = v["measures"][m7]["rules"][0]["name"].clone();
+                v["measures"][m7]["rules"][1]["name"] = name;
+            }),
+            "policy::ir::duplicate",
+        ),
+        (
+            "two parameters with one name",
+            Box::new(|v| v["parameters"][1]["name"] = v["parameters"][0]["name"].clone()),
+            "policy::ir::duplicate",
+        ),
+        (
+            "two fields of an entity with one name",
+            Box::new(|v| {
+                v["entities"][0]["fields"][1]["name"] =
+                    v["entities"][0]["fields"][0]["name"].clone();
+            }),
+            "policy::ir::duplicate",
+        ),
+        (
+            "an entity named as an enumeration",
+            Box::new(|v| v["entities"][0]["name"] = v["enums"][0]["name"].clone()),
+            "policy::ir::duplicate",
+        ),
+        (
+            "a constant that does not fit its parameter",
+            Box::new(|v| {
+                let params = v["parameters"].as_array_mut().unwrap();
+                let p = params
+                    .iter_mut()
+                    .find(|p| p["value"]["kind"] == "constant")
+                    .unwrap();
+                p["value"]["value"] = serde_json::json!({"bool": true});
+            }),
+            "policy::ir::type_mismatch",
+        ),
+    ];
+    for (what, edit, code) in cases {
+        let mut v = seed.clone();
+        edit(&mut v);
+        assert_ne!(v, seed, "{what}: the edit changed nothing");
+        assert_eq!(load_code(&v), code, "{what}");
+    }
+
+    // `policyc eval` of such a file is an input error (exit 1), not a result
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ir-loader");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut v = seed.clone();
+    v["measures"][m7]["rules"][0]["exception_to"] = 1.into();
+    v["measures"][m7]["rules"][1]["exception_to"] = 0.into();
+    let policy = dir.join("cycle.json");
+    std::fs::write(&policy, v.to_string()).unwrap();
+    let facts = dir.join("facts.json");
+    std::fs::write(
+        &facts,
+        r#"{"entity": "个人", "facts": {"符合创业担保贷款条件": true, "创业人数": 1}}"#,
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .args([
+            "eval",
+            policy.to_str().unwrap(),
+            "--facts",
+            facts.to_str().unwrap(),
+        ])
+        .args(["--date", "2020-06-01"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("policy::ir::exception_cycle"), "{stderr}");
+}

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use policyc::eval::{self, EvalError, Facts, MeasureResult, Request};
 use policyc::ir::{Policy, Status};
+use policyc::limits::MAX_EXCEPTION_DEPTH;
 use policyc::source::SourceMap;
 
 const FIXTURE: &str = "tests/bad/facts.policy";
@@ -381,16 +382,8 @@ fn a_file_on_one_long_line_is_checked_in_linear_time() {
 /// checks each finishes.
 #[test]
 fn evaluation_is_total() {
-    // a chain of 500 exceptions, each applying
-    let mut src = String::from("entity 企业 { a: money }\nmeasure 1 \"x\" {\n kind benefit\n to 企业\n rule r0 { amount a }\n");
-    for i in 1..500 {
-        src.push_str(&format!(
-            " rule r{i} exception to r{} {{ amount a + {i} 元 }}\n",
-            i - 1
-        ));
-    }
-    src.push_str("}\n");
-    let p = compile(&src).unwrap();
+    // the longest chain of exceptions accepted, each applying
+    let p = chain_at(MAX_EXCEPTION_DEPTH);
     let facts = Facts::from_json(&p, r#"{"entity": "企业", "facts": {"a": 1}}"#).unwrap();
     let req = Request {
         date: date("2020-07-01"),
@@ -400,7 +393,7 @@ fn evaluation_is_total() {
     let start = Instant::now();
     let r = eval::evaluate(&p, &facts, &req).unwrap();
     assert_eq!(r.measures[0].status, Status::Eligible);
-    assert_eq!(r.total.to_string(), "500.00");
+    assert_eq!(r.total.to_string(), "2.00");
     assert!(start.elapsed() < Duration::from_secs(10));
 
     // the checker refuses a cycle …
@@ -415,12 +408,157 @@ fn evaluation_is_total() {
     rules[1]["exception_to"] = serde_json::json!(1);
     rules[2]["exception_to"] = serde_json::json!(3);
     rules[3]["exception_to"] = serde_json::json!(2);
-    if let Ok(looped) = Policy::from_json(&json.to_string()) {
-        let start = Instant::now();
-        let r = eval::evaluate(&looped, &facts, &req).unwrap();
-        assert!(start.elapsed() < Duration::from_secs(10));
-        let _ = r.measures[0].status;
+    // (the loader refuses it: see tests/ir.rs) …
+    let e = Policy::from_json(&json.to_string()).unwrap_err();
+    assert_eq!(
+        miette::Diagnostic::code(&e)
+            .map(|c| c.to_string())
+            .as_deref(),
+        Some("policy::ir::exception_cycle")
+    );
+    // … and the engines stop on one built in memory
+    let mut looped = p.clone();
+    looped.measures[0].rules[0].exception_to = Some(1);
+    looped.measures[0].rules[1].exception_to = Some(0);
+    let start = Instant::now();
+    let r = eval::evaluate(&looped, &facts, &req).unwrap();
+    assert!(start.elapsed() < Duration::from_secs(10));
+    let _ = r.measures[0].status;
+    let table = policyc::batch::Table::new(&looped, "企业", vec![facts.clone()]).unwrap();
+    let res = table.evaluate(1, date("2020-07-01"), None).unwrap();
+    assert_eq!(res.status(0), Some(r.measures[0].status));
+}
+
+/// A policy of one measure whose rules `r0` … `r{links}` are each an exception
+/// to the one before: `links` exceptions away from the base rule `r0`.
+fn exception_chain(links: usize) -> String {
+    let mut src = String::from(
+        "entity 企业 { a: money }\nmeasure 1 \"x\" {\n kind benefit\n to 企业\n rule r0 { amount a }\n",
+    );
+    for i in 1..=links {
+        src.push_str(&format!(
+            " rule r{i} exception to r{} {{ amount a + {i} 元 }}\n",
+            i - 1
+        ));
     }
+    src.push_str("}\n");
+    src
+}
+
+/// The export of a policy whose rules `r1` … `r{links}` (each `amount a + 1 元`)
+/// are each an exception to the one before, `r1` to the base rule `r0`: built
+/// from the export of a chain of one link, whatever chains the checker accepts.
+fn chain_json(links: usize) -> serde_json::Value {
+    let p = compile(&exception_chain(1)).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+    let rules = json["measures"][0]["rules"].as_array_mut().unwrap();
+    let model = rules[1].clone();
+    for i in 2..=links {
+        let mut r = model.clone();
+        r["name"] = serde_json::json!(format!("r{i}"));
+        r["exception_to"] = serde_json::json!(i - 1);
+        rules.push(r);
+    }
+    json
+}
+
+/// [`chain_json`], loaded.
+fn chain_at(links: usize) -> Policy {
+    Policy::from_json(&chain_json(links).to_string()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs `f` on a thread of 2 MiB, the size of a worker thread of `batch`.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+/// Every engine's result for record `{"a": 1}` of `p`: eval, the columnar
+/// table, and `policyc batch` with each engine (status and amount of measure 1).
+fn chain_results(p: &Policy) -> Vec<(Status, Option<String>)> {
+    let facts = Facts::from_json(p, r#"{"entity": "企业", "facts": {"a": 1}}"#).unwrap();
+    let on = date("2020-07-01");
+    let req = Request {
+        date: on,
+        locality: None,
+        explain: true,
+    };
+    let r = eval::evaluate(p, &facts, &req).unwrap();
+    let mut out = vec![(
+        r.measures[0].status,
+        r.measures[0].total.map(|t| t.to_string()),
+    )];
+    let table = policyc::batch::Table::new(p, "企业", vec![facts]).unwrap();
+    let res = table.evaluate(1, on, None).unwrap();
+    out.push((res.status(0).unwrap(), res.amount(0).map(|t| t.to_string())));
+    for engine in [
+        policyc::batch::Engine::Columnar,
+        policyc::batch::Engine::Rows,
+    ] {
+        let mut opts = policyc::batch::BatchOptions::new(on);
+        opts.engine = engine;
+        let line = "{\"entity\": \"企业\", \"facts\": {\"a\": 1}}\n";
+        let (text, _) = policyc::batch::run_text(p, line, &opts).unwrap();
+        let v: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        let m = &v["measures"]["1"];
+        out.push((
+            Status::parse(m["status"].as_str().unwrap()).unwrap(),
+            m["amount"].as_str().map(str::to_string),
+        ));
+    }
+    out
+}
+
+/// Issue "Reliability under attack": a chain of a few thousand exceptions
+/// overflowed the stack in `batch` (on the worker thread of the row fallback)
+/// and when evaluating an exported IR. The loader refuses a chain deeper than
+/// `MAX_EXCEPTION_DEPTH`; one at the limit evaluates on a 2 MiB thread in every
+/// engine and through the exported IR; and no engine recurses per exception,
+/// so even a chain of thousands built in memory evaluates.
+#[test]
+fn exception_chains_cannot_exhaust_the_stack() {
+    // at the limit: loaded, evaluated by every engine, exported and loaded again
+    let at_limit = on_small_stack(|| {
+        let p = chain_at(MAX_EXCEPTION_DEPTH);
+        let back = Policy::from_json(&p.to_json()).unwrap_or_else(|e| panic!("{e}"));
+        let a = chain_results(&p);
+        assert_eq!(chain_results(&back), a);
+        a
+    });
+    let expected = (Status::Eligible, Some("2.00".to_string()));
+    assert!(at_limit.iter().all(|r| *r == expected), "{at_limit:?}");
+
+    // one link more: the loader refuses it
+    let e = Policy::from_json(&chain_json(MAX_EXCEPTION_DEPTH + 1).to_string()).unwrap_err();
+    assert_eq!(
+        miette::Diagnostic::code(&e)
+            .map(|c| c.to_string())
+            .as_deref(),
+        Some("policy::ir::exception_too_deep"),
+        "{e}"
+    );
+
+    // thousands of links, built in memory where neither the checker nor the
+    // loader looks: every engine still evaluates it on a 2 MiB thread
+    let mut p = compile(&exception_chain(1)).unwrap();
+    let model = p.measures[0].rules[1].clone();
+    for i in 2..=5000u32 {
+        let mut r = model.clone();
+        r.name = format!("r{i}");
+        r.exception_to = Some(i - 1);
+        p.measures[0].rules.push(r);
+    }
+    let results = on_small_stack(move || chain_results(&p));
+    assert!(
+        results
+            .iter()
+            .all(|r| *r == (Status::Eligible, Some("2.00".to_string()))),
+        "{results:?}"
+    );
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::columnar::Cell;
 use super::columns::Columns;
 use super::output::{Out, View};
-use super::plan::{EntityPlan, Mode, Outcome, Plan};
+use super::plan::{record_total, total_overflow_reason, EntityPlan, Mode, Outcome, Plan};
 use super::summary::{Rejection, Tally};
 use super::{csv, jsonl, BatchError, InputFormat};
 use crate::eval::{cell_value, Facts, Scalar};
@@ -291,14 +291,34 @@ pub(crate) fn process(
                     continue;
                 };
                 views.clear();
+                let mut indices = Vec::with_capacity(ep.measures.len());
                 for (mp, rs) in ep.measures.iter().zip(res) {
                     let Some(v) = rs.view(&mp.mode, *row) else {
                         continue;
                     };
-                    if let Some(t) = tally.measures.get_mut(mp.index) {
+                    views.push(v);
+                    indices.push(mp.index);
+                }
+                // a record whose total overflows is an error, as in `policyc eval`
+                let total = record_total(views.iter().map(|v| (v.status(), v.amount())));
+                if let Err(k) = total {
+                    let reason =
+                        total_overflow_reason(policy, indices.get(k).copied().unwrap_or(0));
+                    tally.rejected += 1;
+                    if tally.rejections.len() < limit {
+                        tally.rejections.push(Rejection {
+                            line: rec.line,
+                            id: id.map(|x| String::from_utf8_lossy(x).into_owned()),
+                            reason: reason.clone(),
+                        });
+                    }
+                    out.rejected(&mut buf, rec.line, id, &reason);
+                    continue;
+                }
+                for (v, mi) in views.iter().zip(&indices) {
+                    if let Some(t) = tally.measures.get_mut(*mi) {
                         t.add(v.status(), v.amount());
                     }
-                    views.push(v);
                 }
                 out.record(&mut buf, rec.line, id, *entity, &views);
             }

@@ -19,10 +19,14 @@
 //! carries a bit mask of the facts it waits for (bits ordered by fact name, so
 //! the `needs` list comes out sorted).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use rust_decimal::Decimal;
 
-use super::columns::{field_scale, Columns, Data};
+mod exec;
+
+use exec::{Exec, Val, BLOCK};
+
+use super::columns::{field_scale, Columns};
 use crate::eval::{param_value, Ctx};
 use crate::ir::{BinaryOp, EntityDef, Expr, Func, Measure, Node, Status, Type, Value};
 
@@ -268,6 +272,7 @@ impl Program {
         let n = cols.len;
         let mut out = Vec::with_capacity(n);
         let mut winners = Vec::with_capacity(self.parts.len());
+        let mut stack = Vec::new();
         // a block of rows at a time, so that the intermediate columns stay in
         // the cache (a batch chunk is about one block)
         let mut start = 0;
@@ -295,7 +300,7 @@ impl Program {
                 })
                 .collect();
             for row in 0..ex.n {
-                let cell = self.decide_row(&rules, row, &mut winners);
+                let cell = self.decide_row(&rules, row, &mut winners, &mut stack);
                 match cell {
                     Some(c) => out.push(c),
                     None => {
@@ -319,6 +324,7 @@ impl Program {
         vals: &[[Option<Val>; 4]],
         row: usize,
         winners: &mut Vec<usize>,
+        stack: &mut Vec<Frame>,
     ) -> Option<Cell> {
         winners.clear();
         let mut missing = 0u64;
@@ -336,7 +342,7 @@ impl Program {
             }
         } else {
             for part in &self.parts {
-                match self.combine(vals, part, row, 0)? {
+                match self.combine(vals, part, row, stack)? {
                     R::Applies(i) => winners.push(i),
                     R::No => {}
                     R::Unknown(m) => missing |= m,
@@ -368,7 +374,11 @@ impl Program {
             };
             let (mut value, u) = amount.at(row);
             if u != 0 {
+                // the facts of the floor and cap are needed too, as the row evaluator says
                 missing |= u;
+                for b in [floor, cap].into_iter().flatten() {
+                    missing |= b.at(row).1;
+                }
                 continue;
             }
             if let Some(f) = floor {
@@ -385,7 +395,8 @@ impl Program {
                     _ => {}
                 }
             }
-            total = total.checked_add(round_fen(value, rule.scale)?)?;
+            let f = round_fen(value, rule.scale)?;
+            total = i64::try_from(crate::eval::arith::add_fen(total.into(), f.into())?).ok()?;
             any = true;
         }
         Some(if missing != 0 {
@@ -403,52 +414,85 @@ impl Program {
         })
     }
 
-    /// Sibling rules: at most one may apply (`None`: a conflict, or a bad row).
+    /// The rule that applies in a part whose base rules are `bases` (`None`:
+    /// a conflict, or a bad row). The exception tree is walked with an
+    /// explicit stack, in the row evaluator's order, so that no chain of
+    /// exceptions can exhaust the stack.
     fn combine(
         &self,
         vals: &[[Option<Val>; 4]],
-        rules: &[usize],
+        bases: &[usize],
         row: usize,
-        depth: usize,
+        stack: &mut Vec<Frame>,
     ) -> Option<R> {
-        let mut applying = None;
-        let mut missing = 0u64;
-        for &i in rules {
-            match self.resolve(vals, i, row, depth)? {
+        stack.clear();
+        stack.push(Frame {
+            rule: None,
+            next: 0,
+            applying: None,
+            missing: 0,
+        });
+        loop {
+            let top = stack.last_mut()?;
+            let kids = match top.rule {
+                None => bases,
+                Some(i) => self.children.get(i)?,
+            };
+            if let Some(&j) = kids.get(top.next) {
+                top.next += 1;
+                if stack.len() > self.rules.len() {
+                    return None;
+                }
+                stack.push(Frame {
+                    rule: Some(j),
+                    next: 0,
+                    applying: None,
+                    missing: 0,
+                });
+                continue;
+            }
+            let done = stack.pop()?;
+            let combined = if done.missing != 0 {
+                R::Unknown(done.missing)
+            } else {
+                done.applying.map_or(R::No, R::Applies)
+            };
+            let result = match (done.rule, combined) {
+                (None, r) => return Some(r),
+                (Some(i), R::No) => match vals.get(i)? {
+                    [None, ..] => R::Applies(i),
+                    [Some(c), ..] => match c.at(row) {
+                        (_, u) if u != 0 => R::Unknown(u),
+                        (1, _) => R::Applies(i),
+                        _ => R::No,
+                    },
+                },
+                (Some(_), r) => r,
+            };
+            let parent = stack.last_mut()?;
+            match result {
                 R::Applies(w) => {
-                    if applying.is_some() {
+                    if parent.applying.is_some() {
                         return None;
                     }
-                    applying = Some(w);
+                    parent.applying = Some(w);
                 }
                 R::No => {}
-                R::Unknown(m) => missing |= m,
+                R::Unknown(m) => parent.missing |= m,
             }
         }
-        Some(if missing != 0 {
-            R::Unknown(missing)
-        } else {
-            applying.map_or(R::No, R::Applies)
-        })
     }
+}
 
-    fn resolve(&self, vals: &[[Option<Val>; 4]], i: usize, row: usize, depth: usize) -> Option<R> {
-        if depth > self.rules.len() {
-            return None;
-        }
-        match self.combine(vals, self.children.get(i)?, row, depth + 1)? {
-            R::No => {}
-            r => return Some(r),
-        }
-        Some(match vals.get(i)? {
-            [None, ..] => R::Applies(i),
-            [Some(c), ..] => match c.at(row) {
-                (_, u) if u != 0 => R::Unknown(u),
-                (1, _) => R::Applies(i),
-                _ => R::No,
-            },
-        })
-    }
+/// A rule whose exceptions are being combined (`rule: None` for a part, whose
+/// children are its base rules): the next child to look at, and what the
+/// children looked at gave.
+#[derive(Debug)]
+struct Frame {
+    rule: Option<usize>,
+    next: usize,
+    applying: Option<usize>,
+    missing: u64,
 }
 
 /// Which rule of a subtree applies.
@@ -458,18 +502,11 @@ enum R {
     Unknown(u64),
 }
 
-/// Rounds a value at `scale` to fen, half away from zero (as [`crate::eval::round_fen`]).
+/// A value at `scale` rounded to the fen, by the one rule of
+/// [`crate::eval::arith::fen`] (half away from zero).
 fn round_fen(v: i64, scale: u32) -> Option<i64> {
-    if scale <= 2 {
-        return v.checked_mul(10i64.checked_pow(2 - scale)?);
-    }
-    let d = 10i64.checked_pow(scale - 2)?;
-    let (q, r) = (v / d, v % d);
-    if r.unsigned_abs().checked_mul(2)? >= d.unsigned_abs() {
-        q.checked_add(v.signum())
-    } else {
-        Some(q)
-    }
+    let d = Decimal::try_new(v, scale).ok()?;
+    i64::try_from(crate::eval::arith::fen(d)?).ok()
 }
 
 /// The slots of the facts a measure's rules read, sorted.
@@ -774,424 +811,6 @@ fn align(a: (C, Kind), b: (C, Kind)) -> Option<(C, C, Kind)> {
         ((a, ka), (b, kb)) if ka == kb => Some((a, b, ka)),
         _ => None,
     }
-}
-
-/// A value over the rows: one constant, or a column with its unknown masks
-/// (0: known; otherwise the bits of the facts it waits for). Where a row is
-/// unknown its value is meaningless.
-#[derive(Clone, Debug)]
-enum Val {
-    K(i64),
-    Col(Vec<i64>, Vec<u64>),
-}
-
-impl Val {
-    #[inline]
-    fn at(&self, i: usize) -> (i64, u64) {
-        match self {
-            Val::K(x) => (*x, 0),
-            Val::Col(v, u) => (
-                v.get(i).copied().unwrap_or(0),
-                u.get(i).copied().unwrap_or(0),
-            ),
-        }
-    }
-}
-
-/// Rows per block of [`Program::run`].
-const BLOCK: usize = 2048;
-
-/// One block of rows being evaluated: rows `start..start + n` of the columns.
-struct Exec<'a> {
-    cols: &'a Columns,
-    start: usize,
-    n: usize,
-    /// Rows the program cannot do exactly.
-    bad: &'a mut [bool],
-}
-
-impl Exec<'_> {
-    fn mark(&mut self, row: usize) {
-        if let Some(b) = self.bad.get_mut(row) {
-            *b = true;
-        }
-    }
-
-    fn mark_all(&mut self) {
-        self.bad.iter_mut().for_each(|b| *b = true);
-    }
-
-    /// Applies `f` row by row where the row is known; `None` from `f` marks the row.
-    fn map1(&mut self, a: Val, f: impl Fn(i64) -> Option<i64>) -> Val {
-        match a {
-            Val::K(x) => match f(x) {
-                Some(y) => Val::K(y),
-                None => {
-                    self.mark_all();
-                    Val::K(0)
-                }
-            },
-            Val::Col(mut v, u) => {
-                for (i, (x, m)) in v.iter_mut().zip(&u).enumerate() {
-                    if *m == 0 {
-                        match f(*x) {
-                            Some(y) => *x = y,
-                            None => {
-                                if let Some(b) = self.bad.get_mut(i) {
-                                    *b = true;
-                                }
-                            }
-                        }
-                    }
-                }
-                Val::Col(v, u)
-            }
-        }
-    }
-
-    /// Applies `f` to pairs where both are known; the unknown masks unite.
-    /// One loop per shape (column and constant, constant and column, two
-    /// columns), so each is a plain pass over slices.
-    fn map2(&mut self, a: &Val, b: &Val, f: impl Fn(i64, i64) -> Option<i64>) -> Val {
-        let n = self.n;
-        let mut v = Vec::with_capacity(n);
-        let mut u = Vec::with_capacity(n);
-        let bad = &mut *self.bad;
-        let mut put = |i: usize, x: i64, y: i64, m: u64| {
-            let z = if m == 0 {
-                match f(x, y) {
-                    Some(z) => z,
-                    None => {
-                        if let Some(b) = bad.get_mut(i) {
-                            *b = true;
-                        }
-                        0
-                    }
-                }
-            } else {
-                0
-            };
-            v.push(z);
-            u.push(m);
-        };
-        match (a, b) {
-            (Val::K(x), Val::K(y)) => {
-                return match f(*x, *y) {
-                    Some(z) => Val::K(z),
-                    None => {
-                        self.mark_all();
-                        Val::K(0)
-                    }
-                };
-            }
-            (Val::Col(va, ua), Val::K(y)) => {
-                for (i, (x, m)) in va.iter().zip(ua).enumerate() {
-                    put(i, *x, *y, *m);
-                }
-            }
-            (Val::K(x), Val::Col(vb, ub)) => {
-                for (i, (y, m)) in vb.iter().zip(ub).enumerate() {
-                    put(i, *x, *y, *m);
-                }
-            }
-            (Val::Col(va, ua), Val::Col(vb, ub)) => {
-                for (i, ((x, mx), (y, my))) in va.iter().zip(ua).zip(vb.iter().zip(ub)).enumerate()
-                {
-                    put(i, *x, *y, mx | my);
-                }
-            }
-        }
-        Val::Col(v, u)
-    }
-
-    /// [`Exec::map2`] for an operation that can only fail by overflowing, as
-    /// plain passes over slices that the compiler vectorizes: `f` gives the
-    /// value and whether it overflowed, and runs on every row — the values of
-    /// rows with unknown facts are never read. Only when some row overflowed
-    /// does a second pass mark the rows with known facts that did.
-    fn map2_plain(&mut self, a: &Val, b: &Val, f: impl Fn(i64, i64) -> (i64, bool)) -> Val {
-        let mut over = false;
-        let (v, u): (Vec<i64>, Vec<u64>) = match (a, b) {
-            (Val::K(x), Val::K(y)) => {
-                let (z, o) = f(*x, *y);
-                if o {
-                    self.mark_all();
-                    return Val::K(0);
-                }
-                return Val::K(z);
-            }
-            (Val::Col(va, ua), Val::K(y)) => {
-                let v = va
-                    .iter()
-                    .map(|x| {
-                        let (z, o) = f(*x, *y);
-                        over |= o;
-                        z
-                    })
-                    .collect();
-                (v, ua.clone())
-            }
-            (Val::K(x), Val::Col(vb, ub)) => {
-                let v = vb
-                    .iter()
-                    .map(|y| {
-                        let (z, o) = f(*x, *y);
-                        over |= o;
-                        z
-                    })
-                    .collect();
-                (v, ub.clone())
-            }
-            (Val::Col(va, ua), Val::Col(vb, ub)) => {
-                let v = va
-                    .iter()
-                    .zip(vb)
-                    .map(|(x, y)| {
-                        let (z, o) = f(*x, *y);
-                        over |= o;
-                        z
-                    })
-                    .collect();
-                (v, ua.iter().zip(ub).map(|(p, q)| p | q).collect())
-            }
-        };
-        if over {
-            for (i, m) in u.iter().enumerate() {
-                if *m == 0 && f(a.at(i).0, b.at(i).0).1 {
-                    self.mark(i);
-                }
-            }
-        }
-        Val::Col(v, u)
-    }
-
-    fn field(&self, slot: usize, bit: u64) -> Val {
-        let rows = self.start..self.start + self.n;
-        let unknown = || Val::Col(vec![0; self.n], vec![bit; self.n]);
-        let Some(col) = self.cols.cols.get(slot) else {
-            return unknown();
-        };
-        let Some(known) = col.known.get(rows.clone()) else {
-            return unknown();
-        };
-        let u: Vec<u64> = known.iter().map(|k| if *k { 0 } else { bit }).collect();
-        let v: Option<Vec<i64>> = match &col.data {
-            Data::Bool(x) => x
-                .get(rows)
-                .map(|x| x.iter().map(|b| i64::from(*b)).collect()),
-            Data::Num(x) => x.get(rows).map(<[i64]>::to_vec),
-            Data::Date(x) => x
-                .get(rows)
-                .map(|x| x.iter().map(|d| i64::from(*d)).collect()),
-            Data::Enum(x) => x
-                .get(rows)
-                .map(|x| x.iter().map(|e| i64::from(*e)).collect()),
-        };
-        match v {
-            Some(v) => Val::Col(v, u),
-            None => unknown(),
-        }
-    }
-
-    fn eval(&mut self, c: &C) -> Val {
-        use BinaryOp::*;
-        match c {
-            C::Const(x) => Val::K(*x),
-            C::Field { slot, bit } => self.field(*slot, *bit),
-            C::Not(a) => {
-                let a = self.eval(a);
-                self.map1(a, |x| Some(1 - x))
-            }
-            C::Neg(a) => {
-                let a = self.eval(a);
-                self.map1(a, i64::checked_neg)
-            }
-            C::Rescale { a, factor } => {
-                let a = self.eval(a);
-                let f = *factor;
-                self.map1(a, |x| x.checked_mul(f))
-            }
-            C::In { a, set } => {
-                let a = self.eval(a);
-                self.map1(a, |x| {
-                    let hit = usize::try_from(x)
-                        .ok()
-                        .and_then(|i| set.get(i))
-                        .copied()
-                        .unwrap_or(false);
-                    Some(i64::from(hit))
-                })
-            }
-            C::Logic { or, a, b } => {
-                let a = self.eval(a);
-                let b = self.eval(b);
-                logic(&a, &b, *or, self.n)
-            }
-            C::Cmp { op, a, b } => {
-                let a = self.eval(a);
-                let b = self.eval(b);
-                let op = *op;
-                self.map2_plain(&a, &b, move |x, y| {
-                    let z = match op {
-                        Eq => x == y,
-                        Ne => x != y,
-                        Lt => x < y,
-                        Le => x <= y,
-                        Gt => x > y,
-                        _ => x >= y,
-                    };
-                    (i64::from(z), false)
-                })
-            }
-            C::Arith { op, a, b } => {
-                let a = self.eval(a);
-                let b = self.eval(b);
-                match op {
-                    Add => self.map2_plain(&a, &b, i64::overflowing_add),
-                    Sub => self.map2_plain(&a, &b, i64::overflowing_sub),
-                    _ => self.map2_plain(&a, &b, i64::overflowing_mul),
-                }
-            }
-            C::DateDiff { a, b } => {
-                let a = self.eval(a);
-                let b = self.eval(b);
-                self.map2_plain(&a, &b, i64::overflowing_sub)
-            }
-            C::Shift {
-                date,
-                n,
-                nscale,
-                ty,
-                sub,
-            } => {
-                let d = self.eval(date);
-                let k = self.eval(n);
-                let (scale, sub) = (*nscale, *sub);
-                self.map2(&d, &k, |d, k| shift(d, k, scale, ty, sub))
-            }
-            C::If { c, t, e } => {
-                let c = self.eval(c);
-                let t = self.eval(t);
-                let e = self.eval(e);
-                if let Val::K(x) = c {
-                    return if x == 1 { t } else { e };
-                }
-                let mut v = Vec::with_capacity(self.n);
-                let mut u = Vec::with_capacity(self.n);
-                for i in 0..self.n {
-                    let (cv, cu) = c.at(i);
-                    let (z, m) = if cu == 0 {
-                        if cv == 1 {
-                            t.at(i)
-                        } else {
-                            e.at(i)
-                        }
-                    } else {
-                        // both branches known and equal: the condition does not matter
-                        match (t.at(i), e.at(i)) {
-                            ((x, 0), (y, 0)) if x == y => (x, 0),
-                            _ => (0, cu),
-                        }
-                    };
-                    v.push(z);
-                    u.push(m);
-                }
-                Val::Col(v, u)
-            }
-            C::Match { s, arms } => {
-                let s = self.eval(s);
-                let arms: Vec<Val> = arms.iter().map(|a| self.eval(a)).collect();
-                let mut v = Vec::with_capacity(self.n);
-                let mut u = Vec::with_capacity(self.n);
-                for i in 0..self.n {
-                    let (sv, su) = s.at(i);
-                    let (z, m) = if su != 0 {
-                        (0, su)
-                    } else {
-                        match usize::try_from(sv).ok().and_then(|k| arms.get(k)) {
-                            Some(a) => a.at(i),
-                            None => {
-                                self.mark(i);
-                                (0, 0)
-                            }
-                        }
-                    };
-                    v.push(z);
-                    u.push(m);
-                }
-                Val::Col(v, u)
-            }
-            C::MinMax { max, args } => {
-                let args: Vec<Val> = args.iter().map(|a| self.eval(a)).collect();
-                let Some((first, rest)) = args.split_first() else {
-                    self.mark_all();
-                    return Val::K(0);
-                };
-                let mut acc = first.clone();
-                for a in rest {
-                    acc = minmax(&acc, a, *max, self.n);
-                }
-                acc
-            }
-        }
-    }
-}
-
-/// Kleene `and` / `or`: a decisive known side decides; else both known give
-/// the other value; else the unknown sides' facts.
-fn logic(a: &Val, b: &Val, or: bool, n: usize) -> Val {
-    let d = i64::from(or);
-    let one = |x: i64, ux: u64, y: i64, uy: u64| -> (i64, u64) {
-        if (ux == 0 && x == d) || (uy == 0 && y == d) {
-            (d, 0)
-        } else if ux == 0 && uy == 0 {
-            (1 - d, 0)
-        } else {
-            (0, ux | uy)
-        }
-    };
-    if let (Val::K(x), Val::K(y)) = (a, b) {
-        return Val::K(one(*x, 0, *y, 0).0);
-    }
-    let mut v = Vec::with_capacity(n);
-    let mut u = Vec::with_capacity(n);
-    for i in 0..n {
-        let (x, ux) = a.at(i);
-        let (y, uy) = b.at(i);
-        let (z, m) = one(x, ux, y, uy);
-        v.push(z);
-        u.push(m);
-    }
-    Val::Col(v, u)
-}
-
-/// `min`/`max` of two: known when both are; otherwise the unknown sides' facts.
-fn minmax(a: &Val, b: &Val, max: bool, n: usize) -> Val {
-    let pick = |x: i64, y: i64| if max { x.max(y) } else { x.min(y) };
-    if let (Val::K(x), Val::K(y)) = (a, b) {
-        return Val::K(pick(*x, *y));
-    }
-    let mut v = Vec::with_capacity(n);
-    let mut u = Vec::with_capacity(n);
-    for i in 0..n {
-        let (x, ux) = a.at(i);
-        let (y, uy) = b.at(i);
-        let m = ux | uy;
-        v.push(if m == 0 { pick(x, y) } else { 0 });
-        u.push(m);
-    }
-    Val::Col(v, u)
-}
-
-/// `date ± k` with the row evaluator's calendar rules.
-fn shift(d: i64, k: i64, scale: u32, ty: &Type, sub: bool) -> Option<i64> {
-    let date = NaiveDate::from_num_days_from_ce_opt(i32::try_from(d).ok()?)?;
-    let mut n = Decimal::new(k, scale);
-    if sub {
-        n = -n;
-    }
-    let r = crate::eval::shift_date(date, n, ty)?;
-    Some(i64::from(r.num_days_from_ce()))
 }
 
 #[cfg(test)]

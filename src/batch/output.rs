@@ -161,11 +161,9 @@ impl<'p> Out<'p> {
         entity: u32,
         views: &[View<'v>],
     ) -> i128 {
-        let total: i128 = views
-            .iter()
-            .filter(|v| v.status() == Status::Eligible)
-            .filter_map(View::amount)
-            .sum();
+        // the caller rejects a record whose total overflows
+        let total =
+            super::plan::record_total(views.iter().map(|v| (v.status(), v.amount()))).unwrap_or(0);
         let e = entity as usize;
         let measures = self
             .plan

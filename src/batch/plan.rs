@@ -35,9 +35,37 @@ impl Outcome {
 
 /// An amount in fen (amounts are rounded to the fen, so this is exact).
 pub(crate) fn fen(d: Decimal) -> i128 {
-    let mut x = d;
-    x.rescale(2);
-    x.mantissa()
+    eval::arith::fen(d).unwrap_or_default()
+}
+
+/// The total of one record in fen: the sum of its eligible measures'
+/// amounts, added up by the rule `policyc eval` adds them up with
+/// ([`eval::arith::add_fen`]). `Err` with the index (among `amounts`) of the
+/// measure whose amount made the total overflow: the record is an error, as
+/// its evaluation is in `policyc eval`.
+pub(crate) fn record_total(
+    amounts: impl IntoIterator<Item = (Status, Option<i128>)>,
+) -> Result<i128, usize> {
+    let mut total: i128 = 0;
+    for (i, (status, amount)) in amounts.into_iter().enumerate() {
+        if status == Status::Eligible {
+            if let Some(a) = amount {
+                total = eval::arith::add_fen(total, a).ok_or(i)?;
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// The reason a record whose total overflows is rejected: the error
+/// `policyc eval` gives for it. `measure` is the index in the policy of the
+/// measure whose amount made the total overflow.
+pub(crate) fn total_overflow_reason(policy: &Policy, measure: usize) -> String {
+    policy
+        .measures
+        .get(measure)
+        .map(|m| eval::total_overflow(m).to_string())
+        .unwrap_or_default()
 }
 
 /// How one measure is evaluated in this run.

@@ -193,7 +193,7 @@ impl TableResults<'_> {
         for row in 0..self.len {
             let Some(v) = self.view(row) else { continue };
             if v.status() == Status::Eligible {
-                sum = sum.checked_add(v.amount().unwrap_or(0))?;
+                sum = crate::eval::arith::add_fen(sum, v.amount().unwrap_or(0))?;
             }
         }
         Decimal::try_from_i128_with_scale(sum, 2).ok()

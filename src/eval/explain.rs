@@ -423,9 +423,8 @@ fn write_step(out: &mut String, kw: &str, s: &Step, depth: usize) {
     }
 }
 
-/// An amount with two decimals: `48000.00`.
+/// An amount with two decimals: `48000.00` ([`super::arith::money_text`], the
+/// one rendering of money).
 fn fen(d: rust_decimal::Decimal) -> String {
-    let mut x = d;
-    x.rescale(2);
-    x.to_string()
+    super::arith::money_text(d).unwrap_or_else(|| d.to_string())
 }

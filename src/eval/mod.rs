@@ -13,6 +13,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod arith;
 mod error;
 mod explain;
 mod facts;
@@ -20,9 +21,10 @@ mod ops;
 mod slots;
 
 use chrono::NaiveDate;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
+pub use arith::round_fen;
 pub use error::{EvalError, FactsError};
 pub use explain::{render_text, Explanation, Step};
 pub(crate) use facts::{cell_value, scalar_value, Scalar};
@@ -165,10 +167,7 @@ pub fn evaluate<'p>(
         let r = evaluate_measure(&ctx, m, req.explain);
         if r.status == Status::Eligible {
             if let Some(t) = r.total {
-                total = total.checked_add(t).ok_or_else(|| EvalError::Overflow {
-                    rule: "(total of all measures)".into(),
-                    source_ref: m.source.clone(),
-                })?;
+                total = arith::add_amounts(total, t).ok_or_else(|| total_overflow(m))?;
             }
         }
         measures.push(r);
@@ -185,6 +184,16 @@ pub fn evaluate<'p>(
         total,
         currency: CURRENCY,
     })
+}
+
+/// The error of an entity whose measures' amounts add up to more than an
+/// amount can be ([`arith::add_fen`]); `m` is the measure whose amount made
+/// the total overflow. `policyc batch` rejects such a record with this message.
+pub(crate) fn total_overflow(m: &Measure) -> EvalError {
+    EvalError::Overflow {
+        rule: "(total of all measures)".into(),
+        source_ref: m.source.clone(),
+    }
 }
 
 /// Evaluates one measure (used by `policyc test` for examples).
@@ -321,9 +330,9 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
                 r.status = Status::Eligible;
                 r.reason = applies_reason(m, &winners);
                 if !list.is_empty() {
-                    let mut t = Decimal::ZERO;
+                    let mut t = Decimal::new(0, 2);
                     for a in &list {
-                        match t.checked_add(a.amount) {
+                        match arith::add_amounts(t, a.amount) {
                             Some(x) => t = x,
                             None => {
                                 r.status = Status::Error;
@@ -416,14 +425,7 @@ fn decide(ctx: &Ctx<'_>, m: &Measure) -> Result<Decision, EvalError> {
         if m.rules.iter().take(i).any(|r| r.part.as_deref() == part) {
             continue;
         }
-        let bases = m
-            .rules
-            .iter()
-            .enumerate()
-            .skip(i)
-            .filter(|(_, r)| r.part.as_deref() == part && r.exception_to.is_none())
-            .map(|(j, _)| j);
-        match combine(ctx, m, bases, 0)? {
+        match resolve_part(ctx, m, i)? {
             Resolved::Applies(w) => winners.push(w),
             Resolved::None => {}
             Resolved::Unknown(s) => missing.extend(s),
@@ -436,69 +438,138 @@ fn decide(ctx: &Ctx<'_>, m: &Measure) -> Result<Decision, EvalError> {
     }
 }
 
-/// Combines sibling rules: at most one may apply.
-fn combine(
-    ctx: &Ctx<'_>,
-    m: &Measure,
-    rules: impl Iterator<Item = usize>,
-    depth: usize,
-) -> Result<Resolved, EvalError> {
-    let mut applying: Option<usize> = None;
-    let mut missing = Slots::default();
-    for i in rules {
-        match resolve(ctx, m, i, depth)? {
-            Resolved::Applies(w) => {
-                if let Some(prev) = applying {
-                    let (a, b) = (m.rules.get(prev), m.rules.get(w));
-                    if let (Some(a), Some(b)) = (a, b) {
-                        return Err(EvalError::Conflict {
-                            first: a.name.clone(),
-                            first_source: a.source.clone(),
-                            second: b.name.clone(),
-                            second_source: b.source.clone(),
-                        });
-                    }
-                }
-                applying = Some(w);
-            }
-            Resolved::None => {}
-            Resolved::Unknown(s) => missing.extend(s),
-        }
-    }
-    if !missing.is_empty() {
-        return Ok(Resolved::Unknown(missing));
-    }
-    Ok(applying.map_or(Resolved::None, Resolved::Applies))
+/// A rule whose subtree is being resolved (`rule: None` for the part itself,
+/// whose children are its base rules), and what its children gave so far.
+struct Frame {
+    rule: Option<usize>,
+    /// Where to look for the next child.
+    next: usize,
+    applying: Option<usize>,
+    missing: Slots,
 }
 
-/// The rule giving the value of rule `i`'s subtree: an applicable exception, else `i` if it holds.
-fn resolve(ctx: &Ctx<'_>, m: &Measure, i: usize, depth: usize) -> Result<Resolved, EvalError> {
-    if depth > m.rules.len() {
-        return Err(EvalError::Inconsistent {
-            what: format!("the exceptions of measure {} form a cycle", m.number),
-        });
-    }
-    let Some(rule) = m.rules.get(i) else {
-        return Err(EvalError::Inconsistent {
-            what: format!("rule {i} of measure {} does not exist", m.number),
-        });
+/// The rule that gives the value of the part whose first rule is `first`.
+///
+/// Siblings are combined (at most one may apply); a rule's subtree gives an
+/// applicable exception, else the rule itself if its condition holds. The
+/// tree is walked with an explicit stack, so no input can exhaust the thread's
+/// stack however long its chains of exceptions; conditions are evaluated in
+/// the same order as a depth-first recursion would.
+fn resolve_part(ctx: &Ctx<'_>, m: &Measure, first: usize) -> Result<Resolved, EvalError> {
+    let part = m.rules.get(first).and_then(|r| r.part.as_deref());
+    let is_child = |parent: Option<usize>, r: &RuleDef| match parent {
+        None => r.part.as_deref() == part && r.exception_to.is_none(),
+        Some(p) => r.exception_to == Some(p as u32),
     };
-    let children = m
-        .rules
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.exception_to == Some(i as u32))
-        .map(|(j, _)| j);
-    match combine(ctx, m, children, depth + 1)? {
-        Resolved::Applies(w) => return Ok(Resolved::Applies(w)),
-        Resolved::Unknown(s) => return Ok(Resolved::Unknown(s)),
-        Resolved::None => {}
+    // the usual case, without a stack: no rule of the measure has exceptions
+    if m.rules.iter().all(|r| r.exception_to.is_none()) {
+        let mut applying: Option<usize> = None;
+        let mut missing = Slots::default();
+        for (i, rule) in m.rules.iter().enumerate().skip(first) {
+            if rule.part.as_deref() != part {
+                continue;
+            }
+            match condition(ctx, rule)? {
+                Ev::Known(Value::Bool(true)) => {
+                    if let Some(prev) = applying {
+                        return Err(conflict(m, prev, i));
+                    }
+                    applying = Some(i);
+                }
+                Ev::Known(_) => {}
+                Ev::Unknown(s) => missing.extend(s),
+            }
+        }
+        return Ok(if !missing.is_empty() {
+            Resolved::Unknown(missing)
+        } else {
+            applying.map_or(Resolved::None, Resolved::Applies)
+        });
     }
-    Ok(match condition(ctx, rule)? {
-        Ev::Known(Value::Bool(true)) => Resolved::Applies(i),
-        Ev::Known(_) => Resolved::None,
-        Ev::Unknown(s) => Resolved::Unknown(s),
-    })
+    let mut stack = vec![Frame {
+        rule: None,
+        next: first,
+        applying: None,
+        missing: Slots::default(),
+    }];
+    loop {
+        let Some(top) = stack.last_mut() else {
+            return Ok(Resolved::None);
+        };
+        let child = m
+            .rules
+            .iter()
+            .enumerate()
+            .skip(top.next)
+            .find(|(_, r)| is_child(top.rule, r))
+            .map(|(j, _)| j);
+        if let Some(j) = child {
+            top.next = j + 1;
+            // a loaded IR is checked to have no cycle; this keeps evaluation total anyway
+            if stack.len() > m.rules.len() {
+                return Err(EvalError::Inconsistent {
+                    what: format!("the exceptions of measure {} form a cycle", m.number),
+                });
+            }
+            stack.push(Frame {
+                rule: Some(j),
+                next: 0,
+                applying: None,
+                missing: Slots::default(),
+            });
+            continue;
+        }
+        let Some(done) = stack.pop() else {
+            return Ok(Resolved::None);
+        };
+        let combined = if !done.missing.is_empty() {
+            Resolved::Unknown(done.missing)
+        } else {
+            done.applying.map_or(Resolved::None, Resolved::Applies)
+        };
+        let result = match (done.rule, combined) {
+            (None, r) => return Ok(r),
+            (Some(i), Resolved::None) => {
+                let rule = m.rules.get(i).ok_or_else(|| EvalError::Inconsistent {
+                    what: format!("rule {i} of measure {} does not exist", m.number),
+                })?;
+                match condition(ctx, rule)? {
+                    Ev::Known(Value::Bool(true)) => Resolved::Applies(i),
+                    Ev::Known(_) => Resolved::None,
+                    Ev::Unknown(s) => Resolved::Unknown(s),
+                }
+            }
+            (Some(_), r) => r,
+        };
+        let Some(parent) = stack.last_mut() else {
+            return Ok(result);
+        };
+        match result {
+            Resolved::Applies(w) => {
+                if let Some(prev) = parent.applying {
+                    return Err(conflict(m, prev, w));
+                }
+                parent.applying = Some(w);
+            }
+            Resolved::None => {}
+            Resolved::Unknown(s) => parent.missing.extend(s),
+        }
+    }
+}
+
+/// Two rules of one part that both apply.
+fn conflict(m: &Measure, first: usize, second: usize) -> EvalError {
+    match (m.rules.get(first), m.rules.get(second)) {
+        (Some(a), Some(b)) => EvalError::Conflict {
+            first: a.name.clone(),
+            first_source: a.source.clone(),
+            second: b.name.clone(),
+            second_source: b.source.clone(),
+        },
+        _ => EvalError::Inconsistent {
+            what: format!("rules {first} and {second} of measure {}", m.number),
+        },
+    }
 }
 
 fn condition(ctx: &Ctx<'_>, rule: &RuleDef) -> Result<Ev, EvalError> {
@@ -529,9 +600,15 @@ fn amounts<'p>(
             }
         };
         let computed = match num(amount)? {
-            Ok(n) => n,
+            Ok(n) => arith::positive_zero(n),
             Err(s) => {
+                // the facts of the floor and cap are needed too (docs/ir.md)
                 missing.extend(s);
+                for b in [&rule.floor, &rule.cap].into_iter().flatten() {
+                    if let Err(s) = num(b)? {
+                        missing.extend(s);
+                    }
+                }
                 continue;
             }
         };
@@ -575,15 +652,6 @@ fn amounts<'p>(
     } else {
         Err(missing)
     })
-}
-
-/// Rounds to the fen (two decimals, always written with two), half away from
-/// zero. `None` when the amount is too large to carry two decimals exactly.
-pub fn round_fen(d: Decimal) -> Option<Decimal> {
-    let r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    let mut s = r;
-    s.rescale(2);
-    (s == r && s.scale() == 2).then_some(s)
 }
 
 /// Moves a date by `n` days, months or years (the unit is in `ty`) with the

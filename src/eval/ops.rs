@@ -8,6 +8,7 @@ use chrono::{Days, Months, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use super::arith::{self, ArithError};
 use super::slots::Slots;
 use super::{param_lookup, Ctx, Ev, EvalError};
 use crate::ir::{BinaryOp, Expr, Func, Node, RuleDef, Type, Unit, Value};
@@ -78,7 +79,7 @@ pub(crate) fn eval(ctx: &Ctx<'_>, e: &Expr) -> Result<Ev, OpError> {
             u => u,
         },
         Node::Neg { arg } => match eval(ctx, arg)? {
-            Ev::Known(Value::Number(n)) => Ev::Known(Value::Number(-n)),
+            Ev::Known(Value::Number(n)) => Ev::Known(Value::Number(arith::neg(n))),
             Ev::Known(_) => return Err(inconsistent("`-` of a value that is not a number")),
             u => u,
         },
@@ -197,39 +198,12 @@ fn logic(ctx: &Ctx<'_>, lhs: &Expr, rhs: &Expr, is_or: bool) -> Result<Ev, OpErr
     })
 }
 
-/// Decimals at or beyond this place may be rounded away silently: an amount
-/// is rounded to the fen in the end, and 10 places stay exact however the
-/// result is used later (a larger value would need more than 28 digits).
-pub(crate) const EXACT_PLACES: u32 = 10;
-
-/// `rust_decimal` keeps 28 significant digits and rounds what does not fit. A
-/// result rounded before [`EXACT_PLACES`] decimals would be a wrong amount, so
-/// it is an overflow instead. `x` and `y` are the operands.
-fn exact(op: BinaryOp, r: Option<Decimal>, x: &Decimal, y: &Decimal) -> Result<Value, OpError> {
-    let r = r.ok_or(OpError::Overflow)?;
-    // zero is exact at any scale (rust_decimal may return it with scale 0)
-    if r.scale() >= EXACT_PLACES || r.is_zero() {
-        return Ok(Value::Number(r));
-    }
-    // the number of decimals of the exact result (unknown for a quotient)
-    let exact_scale = match op {
-        BinaryOp::Add | BinaryOp::Sub => Some(x.scale().max(y.scale())),
-        BinaryOp::Mul => Some((x.scale() + y.scale()).min(28)),
-        _ => None,
-    };
-    let kept = match exact_scale {
-        Some(s) => r.scale() >= s,
-        // rust_decimal extends a quotient digit by digit while its remainder is
-        // not zero and another digit fits: a quotient that was cut short has a
-        // mantissa with no room for one more digit
-        None => {
-            r.mantissa().unsigned_abs().saturating_mul(10) <= Decimal::MAX.mantissa().unsigned_abs()
-        }
-    };
-    if kept {
-        Ok(Value::Number(r))
-    } else {
-        Err(OpError::Overflow)
+/// The error of an operation on numbers, as an expression error.
+fn arith(r: Result<Decimal, ArithError>) -> Result<Value, OpError> {
+    match r {
+        Ok(x) => Ok(Value::Number(x)),
+        Err(ArithError::Overflow) => Err(OpError::Overflow),
+        Err(ArithError::DivisionByZero) => Err(OpError::DivisionByZero),
     }
 }
 
@@ -247,15 +221,11 @@ pub(crate) fn binary(
         (Ne, x, y) => Value::Bool(x != y),
         (Lt | Le | Gt | Ge, Value::Number(x), Value::Number(y)) => Value::Bool(order(op, x.cmp(y))),
         (Lt | Le | Gt | Ge, Value::Date(x), Value::Date(y)) => Value::Bool(order(op, x.cmp(y))),
-        (Add, Value::Number(x), Value::Number(y)) => exact(op, x.checked_add(*y), x, y)?,
-        (Sub, Value::Number(x), Value::Number(y)) => exact(op, x.checked_sub(*y), x, y)?,
-        (Mul, Value::Number(x), Value::Number(y)) => exact(op, x.checked_mul(*y), x, y)?,
-        (Div, Value::Number(x), Value::Number(y)) => {
-            if y.is_zero() {
-                return Err(OpError::DivisionByZero);
-            }
-            exact(op, x.checked_div(*y), x, y)?
-        }
+        // the one rule of arithmetic, shared with the columnar engine
+        (Add, Value::Number(x), Value::Number(y)) => arith(arith::add(*x, *y))?,
+        (Sub, Value::Number(x), Value::Number(y)) => arith(arith::sub(*x, *y))?,
+        (Mul, Value::Number(x), Value::Number(y)) => arith(arith::mul(*x, *y))?,
+        (Div, Value::Number(x), Value::Number(y)) => arith(arith::div(*x, *y))?,
         (Add, Value::Date(d), Value::Number(n)) => Value::Date(shift(*d, *n, bty)?),
         (Add, Value::Number(n), Value::Date(d)) => Value::Date(shift(*d, *n, aty)?),
         (Sub, Value::Date(d), Value::Number(n)) => Value::Date(shift(*d, -*n, bty)?),

@@ -18,6 +18,7 @@
 mod display;
 pub use display::number_text;
 mod error;
+mod validate;
 
 pub use error::IrError;
 
@@ -560,8 +561,10 @@ impl Policy {
         s
     }
 
-    /// Reads a policy from its JSON export, checking the IR version and the
-    /// indices it holds, so that evaluation of a loaded policy cannot go out of bounds.
+    /// Reads a policy from its JSON export, checking the IR version, the form
+    /// and everything the checker guarantees ([`Policy::validate`]: indices,
+    /// types, unique numbers and names, exception trees and their depth), so
+    /// that a loaded policy evaluates as the policy it was exported from would.
     ///
     /// JSON nested deeper than [`MAX_JSON_DEPTH`] is refused before it is read,
     /// so that reading cannot exhaust the stack.
