@@ -202,9 +202,9 @@ fn the_seed_agrees_in_both_engines_on_every_boundary_day() {
 }
 
 // ---------------------------------------------------------------------------
-// Known divergences, found by the oracle: each is a minimal reproduction,
-// ignored until the engines are fixed (then un-ignore it, and turn the
-// matching switch above back ON).
+// Divergences found by the oracle, each kept as a minimal reproduction. A
+// divergence not yet fixed is `#[ignore = "known divergence: …"]`, with the
+// matching generator switch of `tests/common/gen.rs` turned OFF.
 
 /// `cargo test --test oracle survey -- --ignored --nocapture`: runs
 /// `POLICYC_ORACLE_CASES` seeds (default 200) and prints the head of every
@@ -258,8 +258,7 @@ fn one_record(source: &str, record: &str, date: &str) -> (String, String, bool) 
 /// `"0.00 元"`) in a sum: the row engine says the amount overflows
 /// (`error`), the columnar engine gives the sum (-1.00). `0` agrees.
 #[test]
-#[ignore = "known divergence: a zero written with decimals in a sum is `error` in rows (h4 is fixing it)"]
-fn known_divergence_zero_with_decimals_in_a_sum() {
+fn zero_with_decimals_in_a_sum() {
     let src = "entity 单位 { 金额0: money }\nmeasure 1 \"m\" {\n kind benefit\n to 单位\n rule r { amount 金额0 - 1 元 }\n}\n";
     for zero in ["0.00", "0.0", "\"0.00 元\"", "\"0.00\""] {
         let record = format!(r#"{{"entity": "单位", "facts": {{"金额0": {zero}}}}}"#);
@@ -274,8 +273,7 @@ fn known_divergence_zero_with_decimals_in_a_sum() {
 /// (or `金额0 - 5 元` with `金额0 = 5.00`) is a zero with decimals; adding to
 /// it is `error` in rows and a value in columnar. With `139` or `5` both agree.
 #[test]
-#[ignore = "known divergence: a computed zero with decimals in a sum is `error` in rows (h4 is fixing it)"]
-fn known_divergence_computed_zero_with_decimals_in_a_sum() {
+fn computed_zero_with_decimals_in_a_sum() {
     let mk = |amount: &str| {
         format!("entity 单位 {{ 天数0: integer<天>  金额0: money }}\nmeasure 1 \"m\" {{\n kind benefit\n to 单位\n rule r {{ amount {amount} }}\n}}\n")
     };

@@ -312,15 +312,15 @@ pub struct Options {
 
 /// Zeros written with decimals (`0.00`, `"0.00 元"`, `0.00 元` in a policy).
 ///
-/// OFF: a money fact `0.00` in a sum is `error` in the row engine and a value
-/// in the columnar one (`tests/oracle.rs`,
-/// `known_divergence_zero_with_decimals_in_a_sum`).
-pub const ZEROS_WITH_DECIMALS: bool = false;
+/// ON since arithmetic is judged on values (`eval::arith`); before, a money
+/// fact `0.00` in a sum was `error` in the row engine and a value in the
+/// columnar one (`tests/oracle.rs`, `zero_with_decimals_in_a_sum`).
+pub const ZEROS_WITH_DECIMALS: bool = true;
 /// Numbers with trailing zeros (`12.50`, `139.00`).
 ///
-/// OFF: the same bug, from a computed zero: `139.00 - 139 + 1` is `error` in
-/// the row engine (`known_divergence_computed_zero_with_decimals_in_a_sum`).
-pub const TRAILING_ZEROS: bool = false;
+/// ON since the same fix: a computed zero (`139.00 - 139 + 1`) was `error` in
+/// the row engine (`computed_zero_with_decimals_in_a_sum`).
+pub const TRAILING_ZEROS: bool = true;
 /// Magnitudes near 10^15.
 pub const HUGE: bool = true;
 
