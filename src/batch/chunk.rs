@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use super::columnar::Cell;
 use super::columns::Columns;
+use super::encoding::not_utf8_reason;
 use super::output::{Out, View};
 use super::plan::{EntityPlan, Mode, Outcome, Plan};
 use super::summary::{Rejection, Tally};
@@ -234,8 +235,10 @@ pub(crate) fn process(
     let mut recs: Vec<Rec> = Vec::with_capacity(lines + 1);
     let mut cols: Vec<Option<Columns>> = vec![None; policy.entities.len()];
     let rows = lines + 1;
-    match (&r.csv, memchr::memchr(b'"', chunk)) {
-        (Some(layout), None) => {
+    match &r.csv {
+        // without quotes nor carriage returns that end no line, a CSV chunk
+        // is read by columns
+        Some(layout) if memchr::memchr(b'"', chunk).is_none() && !lone_cr(chunk) => {
             read_csv_plain(r, layout, chunk, first_line, rows, &mut cols, &mut recs)
         }
         _ => read_records(r, chunk, first_line, rows, &mut cols, &mut recs),
@@ -307,6 +310,11 @@ pub(crate) fn process(
     (buf, tally)
 }
 
+/// Whether `chunk` has a carriage return not followed by a line feed.
+fn lone_cr(chunk: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', chunk).any(|i| chunk.get(i + 1) != Some(&b'\n'))
+}
+
 /// Reads the records of a chunk one by one (JSONL, or CSV with quotes).
 fn read_records(
     r: &Reader<'_>,
@@ -339,7 +347,8 @@ fn read_records(
             }
         };
         let mut e = end;
-        if e > pos && chunk.get(e - 1) == Some(&b'\r') {
+        // (a CSV record's end is without its `\r` already)
+        if r.format == InputFormat::Jsonl && e > pos && chunk.get(e - 1) == Some(&b'\r') {
             e -= 1;
         }
         let raw = chunk.get(pos..e).unwrap_or(&[]);
@@ -370,7 +379,7 @@ fn read_records(
             }
             InputFormat::Csv => match std::str::from_utf8(raw) {
                 Ok(text) => read_csv(r, text, idx, rows, cols, &mut cells, &mut rec, chunk),
-                Err(err) => State::Rejected(format!("the record is not valid UTF-8: {err}")),
+                Err(err) => State::Rejected(not_utf8_reason("the record", raw, err)),
             },
         };
         recs.push(rec);
@@ -542,7 +551,7 @@ fn read_csv_plain(
                             (Ok(_), Some(rec)) => rec.id = Id::Span(a, a + t.len()),
                             (Err(e), _) => {
                                 if let Some(p @ None) = problems.get_mut(row) {
-                                    *p = Some(format!("the id is not valid UTF-8: {e}"));
+                                    *p = Some(not_utf8_reason("the id", t, e));
                                 }
                             }
                             _ => {}
@@ -737,11 +746,17 @@ fn read_json<'c>(
     }
     let text = match std::str::from_utf8(raw) {
         Ok(t) => t,
-        Err(err) => return State::Rejected(format!("the record is not valid UTF-8: {err}")),
+        Err(err) => return State::Rejected(not_utf8_reason("the record", raw, err)),
     };
     // the general path
     let mut json: serde_json::Value = match serde_json::from_str(text) {
         Ok(j) => j,
+        Err(e) if lone_cr(raw) => {
+            return State::Rejected(format!(
+                "not valid JSON: {e}; the line holds a carriage return (CR) that ends no line: \
+                 lines end with LF or CRLF (convert CR line ends with `tr '\\r' '\\n'`)"
+            ))
+        }
         Err(e) => return State::Rejected(format!("not valid JSON: {e}")),
     };
     rec.id = match json.get("id") {

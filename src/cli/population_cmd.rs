@@ -114,6 +114,9 @@ pub struct BatchArgs {
     /// How many rejected records the summary lists (all are counted).
     #[arg(long, default_value_t = 100)]
     pub max_rejections: usize,
+    /// The most bytes a record may have; a longer one is rejected and skipped.
+    #[arg(long, default_value_t = batch::MAX_RECORD_BYTES)]
+    pub max_record_bytes: usize,
     /// Print no summary and no progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -233,6 +236,7 @@ pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
     opts.threads = a.threads;
     opts.max_rejections = a.max_rejections;
     opts.chunk_bytes = a.chunk_kib.max(1) * 1024;
+    opts.max_record_bytes = a.max_record_bytes;
     let mut out = match open_output(a.output.as_deref()) {
         Ok(o) => o,
         Err(code) => return code,

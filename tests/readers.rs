@@ -1,0 +1,310 @@
+//! The batch readers under attack ("Reliability under attack"): every input
+//! line is accounted for (records read = evaluated + rejected, one result line
+//! per record, in order, each rejection naming the line its record starts on),
+//! whatever stray quotes, unterminated quotes, enormous records, byte-order
+//! marks, carriage returns or foreign encodings the input holds.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation should stop the test loudly"
+)]
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use policyc::batch::{self, BatchError, BatchOptions, InputFormat, Summary};
+use policyc::ir::Policy;
+use serde_json::Value as Json;
+
+fn seed() -> &'static Policy {
+    static P: OnceLock<Policy> = OnceLock::new();
+    P.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let (sources, diags) = policyc::load::load(&[root.join("policies")]).unwrap();
+        assert!(diags.is_empty());
+        policyc::compile(&sources).unwrap()
+    })
+}
+
+fn opts(input: InputFormat, chunk: usize) -> BatchOptions<'static> {
+    let mut o = BatchOptions::new(NaiveDate::from_ymd_opt(2020, 7, 1).unwrap());
+    o.input_format = input;
+    o.threads = 2;
+    o.chunk_bytes = chunk;
+    o
+}
+
+/// Runs `text` and checks the accounting: one result line per record, in
+/// order, rejected lines as the summary lists them. Returns the result lines
+/// (as JSON) and the summary.
+fn run(text: &[u8], o: &BatchOptions<'_>) -> (Vec<Json>, Summary) {
+    let mut out = Vec::new();
+    let s = batch::run(seed(), &mut &text[..], &mut out, o, &|_| {}).unwrap();
+    let lines: Vec<Json> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(s.records, s.evaluated + s.rejected);
+    assert_eq!(lines.len() as u64, s.records, "one result line per record");
+    let nums: Vec<u64> = lines.iter().map(|l| l["line"].as_u64().unwrap()).collect();
+    assert!(nums.windows(2).all(|w| w[0] < w[1]), "in order: {nums:?}");
+    let rejected: Vec<u64> = lines
+        .iter()
+        .filter(|l| l.get("rejected").is_some())
+        .map(|l| l["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rejected.len() as u64, s.rejected);
+    let listed: Vec<u64> = s.rejections.iter().map(|r| r.line).collect();
+    assert_eq!(&rejected[..listed.len()], &listed[..]);
+    (lines, s)
+}
+
+fn line_of(lines: &[Json], n: u64) -> &Json {
+    lines
+        .iter()
+        .find(|l| l["line"] == n)
+        .unwrap_or_else(|| panic!("no result for line {n}: {lines:?}"))
+}
+
+fn rejected(lines: &[Json], n: u64) -> String {
+    line_of(lines, n)["rejected"]
+        .as_str()
+        .unwrap_or_else(|| panic!("line {n} was not rejected: {lines:?}"))
+        .to_string()
+}
+
+const HEADER: &str = "id,规模,裁员率\n";
+
+/// `n` good CSV records `r<i>,小型,<i>%`.
+fn good_csv(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("r{i},小型,{}%\n", i % 30))
+        .collect()
+}
+
+#[test]
+fn a_stray_quote_in_an_unquoted_cell_rejects_only_its_record() {
+    // before: the quote opened a quoted cell, merging the following records
+    // into one rejection
+    for chunk in [16, 4096] {
+        let text = format!(
+            "{HEADER}{}id1,小\"型,3%\n{}",
+            good_csv(0, 3),
+            good_csv(3, 5)
+        );
+        let (lines, s) = run(text.as_bytes(), &opts(InputFormat::Csv, chunk));
+        assert_eq!((s.records, s.evaluated, s.rejected), (9, 8, 1), "{lines:?}");
+        let why = rejected(&lines, 5);
+        assert!(why.contains("cell 2 has a quote"), "{why}");
+        assert!(why.contains(r#""小""型""#), "{why}");
+        assert_eq!(line_of(&lines, 10)["id"], "r7");
+    }
+    // text after a closing quote: the same
+    let text = format!("{HEADER}\"a\"b,小型,1%\n{}", good_csv(0, 2));
+    let (lines, s) = run(text.as_bytes(), &opts(InputFormat::Csv, 16));
+    assert_eq!((s.evaluated, s.rejected), (2, 1));
+    assert!(rejected(&lines, 2).contains("text after its closing quote"));
+}
+
+#[test]
+fn an_unterminated_quote_rejects_one_record_and_reading_resumes_at_the_next_line() {
+    // before: the open quote swallowed the rest of the file ("2 records read")
+    for chunk in [16, 64, 4096] {
+        let text = format!(
+            "{HEADER}{}\"id2,小型,3%\n{}",
+            good_csv(0, 2),
+            good_csv(2, 20)
+        );
+        let (lines, s) = run(text.as_bytes(), &opts(InputFormat::Csv, chunk));
+        assert_eq!(
+            (s.records, s.evaluated, s.rejected),
+            (23, 22, 1),
+            "{lines:?}"
+        );
+        let why = rejected(&lines, 4);
+        assert!(
+            why.contains("cell 1 opens a quote that is never closed"),
+            "{why}"
+        );
+        assert_eq!(line_of(&lines, 5)["id"], "r2");
+        assert_eq!(line_of(&lines, 24)["id"], "r21");
+    }
+}
+
+#[test]
+fn a_quote_not_closed_within_the_record_size_limit_rejects_one_record() {
+    // a quoted cell spanning many lines, closed only after the limit
+    let mut text = format!("{HEADER}r0,小型,1%\n\"long,");
+    for i in 0..200 {
+        text.push_str(&format!("line {i}\n"));
+    }
+    text.push_str("end\",小型,1%\n");
+    text.push_str(&good_csv(1, 3));
+    let mut o = opts(InputFormat::Csv, 256);
+    o.max_record_bytes = 500;
+    let (lines, s) = run(text.as_bytes(), &o);
+    let why = rejected(&lines, 3);
+    assert!(
+        why.contains("cell 1 opens a quote that is not closed within 500 bytes"),
+        "{why}"
+    );
+    // every line after it is read as a record of its own
+    assert_eq!(s.records, 1 + 1 + 199 + 1 + 3, "{:?}", s.rejections);
+    assert_eq!(line_of(&lines, 206)["id"], "r3");
+    // within the limit, the same record is read whole
+    o.max_record_bytes = 1 << 20;
+    let (_, s) = run(text.as_bytes(), &o);
+    assert_eq!((s.records, s.evaluated, s.rejected), (5, 5, 0));
+}
+
+/// Bytes made on the fly: `head`, then `len` bytes of `fill`, then `tail`.
+struct Generated {
+    parts: Vec<(Vec<u8>, u64)>,
+}
+
+impl Read for Generated {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some((bytes, left)) = self.parts.first_mut() else {
+            return Ok(0);
+        };
+        let mut n = 0;
+        while n < buf.len() && *left > 0 {
+            let k = ((*left - 1) % bytes.len() as u64) as usize;
+            buf[n] = bytes[bytes.len() - 1 - k];
+            n += 1;
+            *left -= 1;
+        }
+        if *left == 0 {
+            self.parts.remove(0);
+        }
+        Ok(n)
+    }
+}
+
+#[test]
+fn an_enormous_jsonl_line_is_rejected_and_skipped_without_being_held() {
+    let good = r#"{"entity":"企业","id":"ok","facts":{"规模":"小型"}}"#;
+    for chunk in [64, 4096] {
+        // 6 MB on line 2, against a limit of 64 KiB
+        let mut input = Generated {
+            parts: vec![
+                (format!("{good}\n").into_bytes(), good.len() as u64 + 1),
+                (b"{\"entity\":\"".to_vec(), 11),
+                (b"x".to_vec(), 6_000_000),
+                (
+                    format!("\"}}\n{good}\n{good}").into_bytes(),
+                    good.len() as u64 * 2 + 4,
+                ),
+            ],
+        };
+        let mut o = opts(InputFormat::Jsonl, chunk);
+        o.max_record_bytes = 64 * 1024;
+        let mut out = Vec::new();
+        let s = batch::run(seed(), &mut input, &mut out, &o, &|_| {}).unwrap();
+        assert_eq!((s.records, s.evaluated, s.rejected), (4, 3, 1));
+        assert_eq!(s.rejections[0].line, 2);
+        assert!(
+            s.rejections[0]
+                .reason
+                .contains("longer than 65536 bytes (the record size limit"),
+            "{}",
+            s.rejections[0].reason
+        );
+        assert!(out.len() < 20_000, "the long line is not echoed");
+    }
+}
+
+#[test]
+fn an_enormous_csv_line_is_rejected_and_the_next_lines_are_read() {
+    let text = format!(
+        "{HEADER}{}r9,{},1%\n{}",
+        good_csv(0, 2),
+        "大".repeat(400_000),
+        good_csv(2, 2)
+    );
+    let mut o = opts(InputFormat::Csv, 1024);
+    o.max_record_bytes = 10_000;
+    let (lines, s) = run(text.as_bytes(), &o);
+    assert_eq!((s.records, s.evaluated, s.rejected), (5, 4, 1));
+    assert!(rejected(&lines, 4).contains("longer than 10000 bytes"));
+    assert_eq!(line_of(&lines, 6)["id"], "r3");
+}
+
+#[test]
+fn a_byte_order_mark_at_the_start_is_accepted() {
+    let good = r#"{"entity":"企业","id":"a","facts":{"规模":"小型"}}"#;
+    let text = format!("\u{FEFF}{good}\n{good}\n");
+    let (_, s) = run(text.as_bytes(), &opts(InputFormat::Jsonl, 4096));
+    assert_eq!((s.records, s.evaluated, s.rejected), (2, 2, 0));
+    let text = format!("\u{FEFF}{HEADER}{}", good_csv(0, 2));
+    let (lines, s) = run(text.as_bytes(), &opts(InputFormat::Csv, 4096));
+    assert_eq!((s.records, s.evaluated, s.rejected), (2, 2, 0));
+    assert_eq!(line_of(&lines, 2)["id"], "r0");
+}
+
+#[test]
+fn carriage_returns_that_end_no_line_are_named() {
+    // a CSV file with classic Mac line ends is one line: the header says so
+    let text = format!("{HEADER}{}", good_csv(0, 3)).replace('\n', "\r");
+    let e = batch::run_text(seed(), &text, &opts(InputFormat::Csv, 4096)).unwrap_err();
+    assert!(matches!(e, BatchError::LoneCr { .. }), "{e}");
+    assert!(format!("{:?}", e).contains("tr '\\\\r' '\\\\n'"), "{e:?}");
+    // in a record: that record is rejected, the others are read
+    let text = format!("{HEADER}r0,小型,1%\rr1,小型,2%\n{}", good_csv(2, 2));
+    let (lines, s) = run(text.as_bytes(), &opts(InputFormat::Csv, 4096));
+    assert_eq!((s.records, s.evaluated, s.rejected), (3, 2, 1));
+    assert!(rejected(&lines, 2).contains("carriage return (CR) that ends no line"));
+    // CRLF is a line end; a CR inside quotes is data
+    let text = format!("{HEADER}\"r\r0\",小型,1%\n{}", good_csv(1, 1)).replace('\n', "\r\n");
+    let (lines, s) = run(text.as_bytes(), &opts(InputFormat::Csv, 4096));
+    assert_eq!((s.evaluated, s.rejected), (2, 0), "{lines:?}");
+    // JSONL: the rejection says why
+    let good = r#"{"entity":"企业","facts":{}}"#;
+    let text = format!("{good}\r{good}\n{good}\n");
+    let (lines, s) = run(text.as_bytes(), &opts(InputFormat::Jsonl, 4096));
+    assert_eq!((s.evaluated, s.rejected), (1, 1));
+    assert!(rejected(&lines, 1).contains("carriage return (CR) that ends no line"));
+}
+
+#[test]
+fn a_csv_file_in_gbk_is_named_with_the_command_that_converts_it() {
+    // "规模,裁员率" and a record, in GBK
+    let header: &[u8] = &[
+        0xB9, 0xE6, 0xC4, 0xA3, b',', 0xB2, 0xC3, 0xD4, 0xB1, 0xC2, 0xCA,
+    ];
+    let record: &[u8] = &[0xD0, 0xA1, 0xD0, 0xCD, b',', b'5', b'%'];
+    let text = [header, b"\n", record, b"\n"].concat();
+    let mut out = Vec::new();
+    let e = batch::run(
+        seed(),
+        &mut &text[..],
+        &mut out,
+        &opts(InputFormat::Csv, 4096),
+        &|_| {},
+    )
+    .unwrap_err();
+    assert!(matches!(e, BatchError::NotUtf8 { .. }), "{e}");
+    let shown = format!("{e} {e:?}");
+    assert!(shown.contains("not UTF-8"), "{shown}");
+    assert!(shown.contains("GBK/GB18030"), "{shown}");
+    assert!(
+        shown.contains("iconv -f GB18030 -t UTF-8 in.csv > out.csv"),
+        "{shown}"
+    );
+    // a record in GBK under a UTF-8 header: rejected, with the same advice
+    let text = [
+        b"id,\xE8\xA7\x84\xE6\xA8\xA1\n".as_slice(),
+        b"a,",
+        &record[..4],
+        b"\n",
+    ]
+    .concat();
+    let (lines, _) = run(&text, &opts(InputFormat::Csv, 4096));
+    assert!(rejected(&lines, 2).contains("GBK/GB18030"), "{lines:?}");
+}
