@@ -308,3 +308,65 @@ fn a_csv_file_in_gbk_is_named_with_the_command_that_converts_it() {
     let (lines, _) = run(&text, &opts(InputFormat::Csv, 4096));
     assert!(rejected(&lines, 2).contains("GBK/GB18030"), "{lines:?}");
 }
+
+#[test]
+fn a_percentage_without_its_sign_is_refused_not_read_as_a_fraction() {
+    // before: `5.5` in a percent column was 5.5 = 550%
+    let text = format!("{HEADER}a,小型,5.5\nb,小型,5.5%\nc,小型,0.055\n");
+    for engine in [batch::Engine::Columnar, batch::Engine::Rows] {
+        let mut o = opts(InputFormat::Csv, 4096);
+        o.engine = engine;
+        let (lines, s) = run(text.as_bytes(), &o);
+        assert_eq!((s.evaluated, s.rejected), (1, 2));
+        let why = rejected(&lines, 2);
+        assert!(why.contains("`5.5` is a percentage without `%`"), "{why}");
+        assert!(
+            why.contains("write `5.5%` (or `550%` if it is the fraction 5.5)"),
+            "{why}"
+        );
+        assert!(rejected(&lines, 4).contains("write `0.055%`"));
+    }
+    // JSONL: the string "5.5" likewise; the number 0.055 is the fraction
+    let text = [
+        r#"{"entity":"企业","facts":{"裁员率":"5.5"}}"#,
+        r#"{"entity":"企业","facts":{"裁员率":0.055}}"#,
+        r#"{"entity":"企业","facts":{"裁员率":"5.5%"}}"#,
+    ]
+    .join("\n");
+    let (lines, s) = run(text.as_bytes(), &opts(InputFormat::Jsonl, 4096));
+    assert_eq!((s.evaluated, s.rejected), (2, 1));
+    let why = rejected(&lines, 1);
+    assert!(
+        why.contains(
+            r#"$.facts.裁员率: `5.5` is a percentage without `%`: write "5.5%" or the number 0.055"#
+        ),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_key_given_twice_is_refused_with_its_path() {
+    // before: the last one counted, silently
+    let text = [
+        r#"{"entity":"企业","facts":{"裁员率":"3%","规模":"小型","裁员率":"50%"}}"#,
+        r#"{"entity":"企业","facts":{"裁员率":"3%"},"facts":{"规模":"小型"}}"#,
+        r#"{"entity":"企业","entity":"个人","facts":{}}"#,
+        r#"{"entity":"企业","facts":{"\u88c1员率":"3%","裁员率":"3%"}}"#,
+        r#"{"entity":"企业","facts":{"裁员率":"3%","规模":"小型"}}"#,
+    ]
+    .join("\n");
+    let (lines, s) = run(text.as_bytes(), &opts(InputFormat::Jsonl, 4096));
+    assert_eq!((s.evaluated, s.rejected), (1, 4));
+    assert!(rejected(&lines, 1).contains("$.facts.裁员率: the key `裁员率` is given twice"));
+    assert!(rejected(&lines, 2).contains("$.facts: the key `facts` is given twice"));
+    assert!(rejected(&lines, 3).contains("$.entity: the key `entity` is given twice"));
+    assert!(rejected(&lines, 4).contains("$.facts.裁员率: the key `裁员率` is given twice"));
+    // `eval` reads facts files the same way, with its own code
+    let e = policyc::eval::Facts::from_json(seed(), &lines_text(&text, 0)).unwrap_err();
+    assert_eq!(e[0].code, policyc::eval::FactsError::DUPLICATE_KEY);
+    assert_eq!(e[0].path, "$.facts.裁员率");
+}
+
+fn lines_text(text: &str, n: usize) -> String {
+    text.lines().nth(n).unwrap().to_string()
+}

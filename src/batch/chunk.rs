@@ -759,6 +759,11 @@ fn read_json<'c>(
         }
         Err(e) => return State::Rejected(format!("not valid JSON: {e}")),
     };
+    let repeated = Facts::repeated_keys(text);
+    if !repeated.is_empty() {
+        let list: Vec<String> = repeated.iter().map(ToString::to_string).collect();
+        return State::Rejected(list.join("; "));
+    }
     rec.id = match json.get("id") {
         None | Some(serde_json::Value::Null) => Id::None,
         Some(serde_json::Value::String(s)) => Id::Own(s.clone()),

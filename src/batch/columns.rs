@@ -264,6 +264,8 @@ impl Columns {
             Fast::Num { scale, percent } => match t.split_last() {
                 // `5.5%` is 0.055: the digits before `%` at two places less
                 Some((b'%', num)) if *percent && *scale >= 2 => digits(num, scale - 2),
+                // a percentage without `%` is refused by the general path
+                _ if *percent => None,
                 _ => digits(t, *scale),
             },
             Fast::Date => iso_date(t).map(i64::from),
@@ -348,6 +350,7 @@ impl Columns {
                     }
                     let x = match t.split_last() {
                         Some((b'%', num)) if percent && scale >= 2 => digits(num, scale - 2),
+                        _ if percent => None,
                         _ => digits(t, scale),
                     };
                     match x {

@@ -374,9 +374,11 @@ pub(crate) fn cells<'a>(rec: &'a str, out: &mut Vec<Cow<'a, str>>) -> Result<(),
             match b.get(j) {
                 None => return Ok(()),
                 Some(b',') => i = j + 1,
-                Some(b'\r') => return Err(format!(
+                Some(b'\r') => {
+                    return Err(format!(
                     "cell {n} is followed by a carriage return (CR) that ends no line: {CR_HELP}"
-                )),
+                ))
+                }
                 Some(_) => {
                     return Err(format!(
                         "cell {n} has text after its closing quote: a quoted cell ends at its \
