@@ -370,3 +370,117 @@ fn a_key_given_twice_is_refused_with_its_path() {
 fn lines_text(text: &str, n: usize) -> String {
     text.lines().nth(n).unwrap().to_string()
 }
+
+fn facts_policy() -> &'static Policy {
+    static P: OnceLock<Policy> = OnceLock::new();
+    P.get_or_init(|| {
+        let mut map = policyc::source::SourceMap::new();
+        map.add(
+            "tests/bad/facts.policy",
+            std::fs::read_to_string("tests/bad/facts.policy").unwrap(),
+        );
+        policyc::compile(&map).unwrap()
+    })
+}
+
+/// `n` records whose measure 2 is eligible for 999 999 999 999 999 × 10^9 元
+/// (about 10^24 元 each: exact, but a thousand of them pass what a decimal holds).
+fn huge_records(n: usize) -> String {
+    let one = r#"{"entity":"企业","facts":{"暂时困难且恢复有望":true,"上年度失业保险费":999999999999999,"系数":1000}}"#;
+    format!("{one}\n").repeat(n)
+}
+
+#[test]
+fn a_total_beyond_a_decimal_is_an_overflow_never_a_clamped_number() {
+    // before: the total saturated at the decimal maximum, 7.9·10^28, exit 0
+    let mut o = opts(InputFormat::Jsonl, 4096);
+    o.measures = Some(vec![2]);
+    let mut out = Vec::new();
+    let text = huge_records(1000);
+    let s = batch::run(facts_policy(), &mut text.as_bytes(), &mut out, &o, &|_| {}).unwrap();
+    assert_eq!(s.measures[0].eligible, 1000);
+    assert_eq!(s.measures[0].total, None);
+    assert_eq!(s.total, None);
+    assert!(s.overflowed());
+    let shown = s.render_text();
+    assert!(shown.contains("overflow"), "{shown}");
+    assert!(!shown.contains("79228162514264337593543950335"), "{shown}");
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(json["total"], "overflow");
+    assert_eq!(json["measures"][0]["total"], "overflow");
+    // below the bound, the total is exact
+    let text = huge_records(700);
+    let s = batch::run(facts_policy(), &mut text.as_bytes(), &mut out, &o, &|_| {}).unwrap();
+    assert_eq!(
+        s.total.unwrap().to_string(),
+        "699999999999999300000000000.00"
+    );
+    assert!(!s.overflowed());
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("policyc-readers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn policyc(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_an_overflowing_total_exits_1_and_says_overflow() {
+    let input = temp("huge.jsonl");
+    std::fs::write(&input, huge_records(1000)).unwrap();
+    let summary = temp("huge-summary.json");
+    let out = policyc(&[
+        "batch",
+        "tests/bad/facts.policy",
+        "--input",
+        input.to_str().unwrap(),
+        "--date",
+        "2020-07-01",
+        "--measure",
+        "2",
+        "--summary",
+        summary.to_str().unwrap(),
+        "-o",
+        temp("huge-out.jsonl").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("overflow"), "{stderr}");
+    let json: Json = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(json["total"], "overflow");
+}
+
+#[test]
+fn input_text_in_the_summary_is_escaped() {
+    // before: a CSV id could print a line of its own (a forged `total`),
+    // ANSI escapes and a right-to-left override reached the terminal
+    let text = format!(
+        "{HEADER}\"x\n  total  999999999.00\",巨型,1%\n\"\u{1b}[31mred\u{202e}\",巨型,1%\r\n{}",
+        good_csv(0, 1)
+    );
+    let (_, s) = run(text.as_bytes(), &opts(InputFormat::Csv, 4096));
+    assert_eq!(s.rejected, 2);
+    let shown = s.render_text();
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{202e}'),
+        "{shown}"
+    );
+    assert!(!shown.contains("\n  total  999999999.00"), "{shown}");
+    assert!(shown.contains(r"(x\u{a}  total  999999999.00)"), "{shown}");
+    assert!(shown.contains(r"(\u{1b}[31mred\u{202e})"), "{shown}");
+    // so are reasons quoting the input
+    let text = "{\"entity\":\"企\\u001b[2J业\",\"facts\":{}}\n";
+    let (_, s) = run(text.as_bytes(), &opts(InputFormat::Jsonl, 4096));
+    let shown = s.render_text();
+    assert!(!shown.contains('\u{1b}'), "{shown}");
+    assert!(shown.contains(r"企\u{1b}[2J业"), "{shown}");
+    assert_eq!(batch::escape_text("a\rb\u{2066}c"), r"a\u{d}b\u{2066}c");
+}

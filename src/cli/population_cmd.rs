@@ -277,7 +277,7 @@ pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
         let _ = std::io::stderr().write_all(summary.render_text().as_bytes());
     }
     let errors: u64 = summary.measures.iter().map(|m| m.error).sum();
-    if summary.rejected > 0 || errors > 0 {
+    if summary.rejected > 0 || errors > 0 || summary.overflowed() {
         EXIT_INPUT
     } else {
         EXIT_OK
