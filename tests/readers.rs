@@ -484,3 +484,20 @@ fn input_text_in_the_summary_is_escaped() {
     assert!(shown.contains(r"企\u{1b}[2J业"), "{shown}");
     assert_eq!(batch::escape_text("a\rb\u{2066}c"), r"a\u{d}b\u{2066}c");
 }
+
+#[test]
+fn lines_that_each_open_a_quote_never_closed_are_read_in_linear_time() {
+    // every line opens a quote inside quotes of the line before: each is
+    // rejected and reading resumes at the next; without remembering how far
+    // the last scan went, each line would be read again to the end (quadratic:
+    // minutes for this input)
+    let n = 40_000;
+    let text = format!("{HEADER}{}{}", "a\",\"b\n".repeat(n), good_csv(0, 2));
+    let started = std::time::Instant::now();
+    let (lines, s) = run(text.as_bytes(), &opts(InputFormat::Csv, 4096));
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    assert_eq!(s.records, n as u64 + 2);
+    assert_eq!(s.rejected, n as u64);
+    assert!(rejected(&lines, 2).contains("opens a quote that is never closed"));
+    assert_eq!(line_of(&lines, n as u64 + 3)["id"], "r1");
+}

@@ -8,36 +8,95 @@
 
 use std::borrow::Cow;
 
+/// Where a scan of a record stands at the end of what it looked at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Open {
+    /// Outside quotes.
+    Outside,
+    /// Inside the quoted cell whose opening quote is at this position.
+    Inside(usize),
+    /// Just after a quote inside the quoted cell opened at this position: its
+    /// closing quote, or the first of a doubled one (the next byte says).
+    QuoteSeen(usize),
+}
+
+impl Open {
+    /// The same state with positions `n` bytes earlier (the buffer lost `n`
+    /// bytes at its start).
+    pub(crate) fn shift(self, n: usize) -> Open {
+        match self {
+            Open::Outside => Open::Outside,
+            Open::Inside(p) => Open::Inside(p.saturating_sub(n)),
+            Open::QuoteSeen(p) => Open::QuoteSeen(p.saturating_sub(n)),
+        }
+    }
+}
+
+/// What a scan that did not end leaves for the next: where it stopped and
+/// its state there. A scan of a record starting later (before that point)
+/// that is inside quotes at a line feed agrees with it from there on — the
+/// earlier scan was inside quotes at every line feed it passed, or it would
+/// have ended — so it jumps to that point instead of reading the same bytes
+/// again. This keeps resynchronisation linear: without it, a file where
+/// every line opens a quote never closed would be read once per line.
+pub(crate) type Memo = Option<(usize, Open)>;
+
 /// Where the record starting at `start` ends, looking at `buf[..stop]` only:
-/// `Ok(k)` with `k` the line feed that ends it; `Err(open)` when `stop` comes
-/// first, with `open` the position of the quote that opened a cell still open
-/// (`None`: the record is just not over).
-fn scan(buf: &[u8], start: usize, stop: usize) -> Result<usize, Option<usize>> {
+/// `Ok(k)` with `k` the line feed that ends it; `Err` with the state at
+/// `stop` when it comes first. `memo`: see [`Memo`].
+fn scan(buf: &[u8], start: usize, stop: usize, memo: Memo) -> Result<usize, Open> {
     let b = buf.get(..stop.min(buf.len())).unwrap_or(buf);
+    let mut memo = memo.filter(|(x, _)| *x > start && *x <= b.len());
     let mut i = start;
+    let mut st = Open::Outside;
     loop {
-        let rest = b.get(i..).ok_or(None)?;
-        let k = i + memchr::memchr2(b'\n', b'"', rest).ok_or(None)?;
-        if b.get(k) == Some(&b'\n') {
-            return Ok(k);
-        }
-        // a quote opens a cell only at its start; elsewhere it is left to
-        // `cells` to reject, and the record still ends at its line feed
-        let opens = k == start || (k > 0 && b.get(k - 1) == Some(&b','));
-        i = k + 1;
-        if !opens {
-            continue;
-        }
-        // inside quotes: skip to the closing quote (a doubled quote is two quotes)
-        loop {
-            let after = b.get(i..).ok_or(Some(k))?;
-            let q = i + memchr::memchr(b'"', after).ok_or(Some(k))?;
-            if b.get(q + 1) == Some(&b'"') {
-                i = q + 2;
-            } else {
-                i = q + 1;
-                break;
+        match st {
+            Open::Outside => {
+                let rest = b.get(i..).ok_or(st)?;
+                let k = i + memchr::memchr2(b'\n', b'"', rest).ok_or(st)?;
+                if b.get(k) == Some(&b'\n') {
+                    return Ok(k);
+                }
+                // a quote opens a cell only at its start; elsewhere it is left
+                // to `cells` to reject, and the record still ends at its line feed
+                if k == start || (k > 0 && b.get(k - 1) == Some(&b',')) {
+                    st = Open::Inside(k);
+                }
+                i = k + 1;
             }
+            Open::Inside(o) => {
+                let rest = b.get(i..).unwrap_or(&[]);
+                let q = memchr::memchr(b'"', rest).map(|q| i + q);
+                if let Some((x, then)) = memo {
+                    let upto = q.unwrap_or(b.len()).min(x).max(i);
+                    if let Some(m) = memchr::memchr(b'\n', b.get(i..upto).unwrap_or(&[])) {
+                        let m = i + m;
+                        // the earlier scan was inside quotes at `m` too: from
+                        // here on both read the same, up to its stop `x`
+                        st = match then {
+                            Open::Inside(p) | Open::QuoteSeen(p) if p > m => then,
+                            Open::Inside(_) => Open::Inside(o),
+                            Open::QuoteSeen(_) => Open::QuoteSeen(o),
+                            Open::Outside => Open::Outside,
+                        };
+                        i = x;
+                        memo = None;
+                        continue;
+                    }
+                }
+                // skip to the next quote: the closing one, or the first of two
+                let q = q.ok_or(st)?;
+                st = Open::QuoteSeen(o);
+                i = q + 1;
+            }
+            Open::QuoteSeen(o) => match b.get(i) {
+                None => return Err(st),
+                Some(b'"') => {
+                    st = Open::Inside(o);
+                    i += 1;
+                }
+                Some(_) => st = Open::Outside,
+            },
         }
     }
 }
@@ -55,7 +114,7 @@ fn strip_cr(buf: &[u8], start: usize, end: usize) -> usize {
 /// excludes the line break and `next` is the start of the following record;
 /// `None` when the buffer ends inside the record (no line break yet).
 pub(crate) fn record_end(buf: &[u8], start: usize) -> Option<(usize, usize)> {
-    let k = scan(buf, start, buf.len()).ok()?;
+    let k = scan(buf, start, buf.len(), None).ok()?;
     Some((strip_cr(buf, start, k), k + 1))
 }
 
@@ -84,39 +143,68 @@ pub(crate) enum Cut {
 /// Frames the record starting at `start` of `buf`, whose bytes after
 /// `buf.len()` are not read yet (`eof`: there are none). A record may have at
 /// most `limit` bytes, its final line break excluded; the verdict depends
-/// only on the input's bytes, never on how much of them is buffered.
-pub(crate) fn frame(buf: &[u8], start: usize, eof: bool, limit: usize, cut: Cut) -> Frame {
+/// only on the input's bytes, never on how much of them is buffered. `memo`
+/// is what the last scan that did not end left ([`Memo`]); it is updated.
+pub(crate) fn frame(
+    buf: &[u8],
+    start: usize,
+    eof: bool,
+    limit: usize,
+    cut: Cut,
+    memo: &mut Memo,
+) -> Frame {
     // the line feed of a record within the limit is at `start + limit` at the latest
     let window = start.saturating_add(limit).saturating_add(1);
     let full = buf.len() >= window;
     let found = match cut {
         Cut::Lines => {
             let part = buf.get(start..window.min(buf.len())).unwrap_or(&[]);
-            memchr::memchr(b'\n', part).map(|k| start + k).ok_or(None)
+            memchr::memchr(b'\n', part)
+                .map(|k| start + k)
+                .ok_or(Open::Outside)
         }
-        Cut::Csv => scan(buf, start, window),
+        Cut::Csv => scan(buf, start, window, *memo),
     };
-    match found {
-        Ok(k) => Frame::Record {
-            end: strip_cr(buf, start, k),
-            next: k + 1,
-        },
-        Err(open) if full => Frame::Bad(match open {
-            Some(q) => format!(
-                "cell {} opens a quote that is not closed within {limit} bytes (the record size limit, \
-                 `--max-record-bytes`): an unterminated quote?",
-                cell_number(buf, start, q)
-            ),
-            None => format!(
-                "the record is longer than {limit} bytes (the record size limit, `--max-record-bytes`)"
-            ),
-        }),
-        Err(_) if !eof => Frame::More,
-        Err(Some(q)) => Frame::Bad(format!(
-            "cell {} opens a quote that is never closed (the input ends first)",
-            cell_number(buf, start, q)
+    let open = match found {
+        Ok(k) => {
+            return Frame::Record {
+                end: strip_cr(buf, start, k),
+                next: k + 1,
+            }
+        }
+        Err(open) => open,
+    };
+    if !full && !eof {
+        return Frame::More;
+    }
+    if cut == Cut::Csv {
+        *memo = Some((window.min(buf.len()), open));
+    }
+    let quote = match open {
+        Open::Inside(q) => Some(q),
+        // a closing quote (the input ends, or the window, after it)
+        Open::QuoteSeen(_) | Open::Outside => None,
+    };
+    // which cell opened the quote, when it is on the record's first line (a
+    // cost of that line only)
+    let cell = |q: usize| match memchr::memchr(b'\n', buf.get(start..q).unwrap_or(&[])) {
+        None => format!("cell {}", cell_number(buf, start, q)),
+        Some(_) => "a cell after the record's first line".to_string(),
+    };
+    match (quote, full) {
+        (Some(q), true) => Frame::Bad(format!(
+            "{} opens a quote that is not closed within {limit} bytes (the record size \
+             limit, `--max-record-bytes`): an unterminated quote?",
+            cell(q)
         )),
-        Err(None) => Frame::Record {
+        (None, true) => Frame::Bad(format!(
+            "the record is longer than {limit} bytes (the record size limit, `--max-record-bytes`)"
+        )),
+        (Some(q), false) => Frame::Bad(format!(
+            "{} opens a quote that is never closed (the input ends first)",
+            cell(q)
+        )),
+        (None, false) => Frame::Record {
             end: strip_cr(buf, start, buf.len()),
             next: buf.len(),
         },

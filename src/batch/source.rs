@@ -9,7 +9,7 @@
 
 use std::io::{ErrorKind, Read};
 
-use super::csv::{frame, Cut, Frame};
+use super::csv::{frame, Cut, Frame, Memo};
 use super::{BatchError, InputFormat};
 
 /// What the reader hands on, in input order.
@@ -31,7 +31,10 @@ pub(crate) enum Piece {
 /// The input, read in blocks, with what is left of the last block.
 pub(crate) struct Source<'a> {
     input: &'a mut (dyn Read + Send),
+    /// Read and not handed on: `buf[head..]` (what is before `head` is
+    /// dropped lazily, so that skipping many short lines costs no copies).
     buf: Vec<u8>,
+    head: usize,
     eof: bool,
     /// Whether the start of the input (a byte-order mark) has been looked at.
     started: bool,
@@ -39,6 +42,8 @@ pub(crate) struct Source<'a> {
     line: u64,
     limit: usize,
     cut: Cut,
+    /// What the last CSV scan that did not end left, at `buf` positions.
+    memo: Memo,
 }
 
 fn read_error(e: &std::io::Error) -> BatchError {
@@ -57,6 +62,7 @@ impl<'a> Source<'a> {
         Source {
             input,
             buf: Vec::new(),
+            head: 0,
             eof: false,
             started: false,
             line: 1,
@@ -65,14 +71,42 @@ impl<'a> Source<'a> {
                 InputFormat::Csv => Cut::Csv,
                 InputFormat::Jsonl => Cut::Lines,
             },
+            memo: None,
         }
+    }
+
+    /// What is read and not handed on.
+    fn data(&self) -> &[u8] {
+        self.buf.get(self.head..).unwrap_or(&[])
+    }
+
+    /// Moves what is read and not handed on to the start of the buffer.
+    fn compact(&mut self) {
+        if self.head > 0 {
+            self.buf.drain(..self.head.min(self.buf.len()));
+            self.head = 0;
+        }
+    }
+
+    /// Drops the first `n` bytes of the data.
+    fn drop_front(&mut self, n: usize) {
+        self.head = (self.head + n).min(self.buf.len());
+        if self.head == self.buf.len() {
+            self.buf.clear();
+            self.head = 0;
+        } else if self.head > 1 << 16 && self.head * 2 > self.buf.len() {
+            self.compact();
+        }
+        self.memo = self
+            .memo
+            .and_then(|(x, st)| x.checked_sub(n).map(|x| (x, st.shift(n))));
     }
 
     /// Reads until at least `want` bytes are buffered or the input ends.
     fn fill(&mut self, want: usize) -> Result<(), BatchError> {
-        while !self.eof && self.buf.len() < want {
-            let len = self.buf.len();
-            let room = want.max(len + 8192) - len;
+        while !self.eof && self.data().len() < want {
+            let have = self.data().len();
+            let room = want.max(have + 8192) - have;
             self.buf.reserve(room);
             // `read_to_end` on a bounded reader fills the spare capacity without
             // zeroing it first
@@ -94,8 +128,8 @@ impl<'a> Source<'a> {
         if !self.started {
             self.started = true;
             self.fill(3)?;
-            if self.buf.starts_with(b"\xEF\xBB\xBF") {
-                self.buf.drain(..3);
+            if self.data().starts_with(b"\xEF\xBB\xBF") {
+                self.drop_front(3);
             }
         }
         Ok(())
@@ -105,6 +139,7 @@ impl<'a> Source<'a> {
     /// empty input.
     pub(crate) fn header(&mut self) -> Result<Option<String>, BatchError> {
         self.start()?;
+        self.compact();
         let mut want = 64 * 1024;
         loop {
             self.fill(want)?;
@@ -121,7 +156,7 @@ impl<'a> Source<'a> {
                     help: CR_HELP.into(),
                 });
             }
-            match frame(&self.buf, 0, self.eof, self.limit, Cut::Csv) {
+            match frame(&self.buf, 0, self.eof, self.limit, Cut::Csv, &mut None) {
                 Frame::More => want = self.buf.len().saturating_mul(2),
                 Frame::Bad(reason) => {
                     return Err(BatchError::Read {
@@ -135,7 +170,7 @@ impl<'a> Source<'a> {
                         .to_string();
                     self.line += memchr::memchr_iter(b'\n', self.buf.get(..next).unwrap_or(&[]))
                         .count() as u64;
-                    self.buf.drain(..next);
+                    self.drop_front(next);
                     return Ok(Some(text));
                 }
             }
@@ -155,13 +190,20 @@ impl<'a> Source<'a> {
         let mut want = size;
         loop {
             self.fill(want)?;
-            if self.buf.is_empty() {
+            if self.data().is_empty() {
                 return Ok(None);
             }
             let mut pos = 0;
             let mut bad = None;
-            while pos < size && pos < self.buf.len() {
-                match frame(&self.buf, pos, self.eof, self.limit, self.cut) {
+            while pos < size && pos < self.data().len() {
+                match frame(
+                    self.buf.get(self.head..).unwrap_or(&[]),
+                    pos,
+                    self.eof,
+                    self.limit,
+                    self.cut,
+                    &mut self.memo,
+                ) {
                     Frame::Record { next, .. } => pos = next.max(pos + 1),
                     Frame::More => break,
                     Frame::Bad(reason) => {
@@ -175,11 +217,12 @@ impl<'a> Source<'a> {
                     Some(reason) => return self.reject(reason).map(Some),
                     // one record longer than what is buffered (and within the limit)
                     None => {
-                        want = self.buf.len().saturating_mul(2).max(size);
+                        want = self.data().len().saturating_mul(2).max(size);
                         continue;
                     }
                 }
             }
+            self.compact();
             // the rest goes into a buffer a worker is done with, if there is
             // one: reusing buffers spares the kernel mapping fresh pages
             let mut rest = spare.unwrap_or_default();
@@ -187,6 +230,9 @@ impl<'a> Source<'a> {
             rest.extend_from_slice(self.buf.get(pos..).unwrap_or(&[]));
             self.buf.truncate(pos);
             let bytes = std::mem::replace(&mut self.buf, rest);
+            self.memo = self
+                .memo
+                .and_then(|(x, st)| x.checked_sub(pos).map(|x| (x, st.shift(pos))));
             let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
             let line = self.line;
             self.line += lines;
@@ -200,14 +246,14 @@ impl<'a> Source<'a> {
         let line = self.line;
         let mut skipped = 0u64;
         loop {
-            if let Some(k) = memchr::memchr(b'\n', &self.buf) {
-                self.buf.drain(..=k);
+            if let Some(k) = memchr::memchr(b'\n', self.data()) {
+                self.drop_front(k + 1);
                 skipped += k as u64 + 1;
                 self.line += 1;
                 break;
             }
-            skipped += self.buf.len() as u64;
-            self.buf.clear();
+            skipped += self.data().len() as u64;
+            self.drop_front(self.data().len());
             if self.eof {
                 break;
             }
