@@ -501,3 +501,164 @@ fn lines_that_each_open_a_quote_never_closed_are_read_in_linear_time() {
     assert!(rejected(&lines, 2).contains("opens a quote that is never closed"));
     assert_eq!(line_of(&lines, n as u64 + 3)["id"], "r1");
 }
+
+// ---------------------------------------------------------------------------
+// The accounting, over generated inputs: a reference framer written from the
+// rules in docs/cli.md (byte by byte, no shortcuts) says which lines start a
+// record and which records cannot be framed; the batch run must give exactly
+// one result per such record, in order, whatever the chunk size.
+
+/// Per record: its line, and whether it cannot be framed (rejected whatever
+/// its content).
+fn reference_frames(input: &[u8], csv: bool, limit: usize) -> Vec<(u64, bool)> {
+    let mut b = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    let mut line = 1u64;
+    if csv {
+        // the generated header is one plain line
+        let k = b.iter().position(|c| *c == b'\n').unwrap();
+        b = &b[k + 1..];
+        line += 1;
+    }
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < b.len() {
+        // the record's end: a line feed outside quotes
+        let mut i = pos;
+        let mut inside = false;
+        let mut end = None;
+        while i < b.len() {
+            let c = b[i];
+            if inside {
+                if c == b'"' {
+                    if b.get(i + 1) == Some(&b'"') {
+                        i += 1;
+                    } else {
+                        inside = false;
+                    }
+                }
+            } else if c == b'\n' {
+                end = Some(i);
+                break;
+            } else if csv && c == b'"' && (i == pos || b[i - 1] == b',') {
+                inside = true;
+            }
+            i += 1;
+        }
+        let len = end.unwrap_or(b.len()) - pos;
+        let bad = len > limit || (end.is_none() && inside);
+        if bad {
+            out.push((line, true));
+            // resume at the line after the record's first
+            match b[pos..].iter().position(|c| *c == b'\n') {
+                Some(k) => pos += k + 1,
+                None => pos = b.len(),
+            }
+            line += 1;
+            continue;
+        }
+        let next = end.map_or(b.len(), |e| e + 1);
+        let mut raw = &b[pos..end.unwrap_or(b.len())];
+        if raw.last() == Some(&b'\r') {
+            raw = &raw[..raw.len() - 1];
+        }
+        if !raw.iter().all(u8::is_ascii_whitespace) {
+            out.push((line, false));
+        }
+        line += b[pos..next].iter().filter(|c| **c == b'\n').count() as u64;
+        pos = next;
+    }
+    out
+}
+
+fn csv_fragment() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => Just(b"r1,\xE5\xB0\x8F\xE5\x9E\x8B,5%\n".to_vec()),
+        2 => Just(b"\n".to_vec()),
+        2 => Just(b"\"".to_vec()),
+        2 => Just(b",".to_vec()),
+        1 => Just(b"\"\"".to_vec()),
+        1 => Just(b"\r\n".to_vec()),
+        1 => Just(b"\r".to_vec()),
+        1 => Just(b"\"q,\nq\"".to_vec()),
+        1 => Just(b"5.5".to_vec()),
+        1 => Just(b" ".to_vec()),
+        1 => Just(b"\xFF\xC6\xF3".to_vec()),
+        1 => Just(b"\xEF\xBB\xBF".to_vec()),
+        1 => (1usize..300).prop_map(|n| vec![b'x'; n]),
+    ]
+}
+
+fn jsonl_fragment() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => Just(r#"{"entity":"企业","id":"a","facts":{"规模":"小型","裁员率":"5%"}}"#.as_bytes().to_vec()),
+        4 => Just(b"\n".to_vec()),
+        1 => Just(r#"{"entity":"企业","facts":{"规模":"小型","规模":"小型"}}"#.as_bytes().to_vec()),
+        1 => Just(br#"{"entity":"#.to_vec()),
+        1 => Just(b"\"".to_vec()),
+        1 => Just(b"}".to_vec()),
+        1 => Just(b"\r\n".to_vec()),
+        1 => Just(b"\r".to_vec()),
+        1 => Just(b" ".to_vec()),
+        1 => Just(b"\xFF".to_vec()),
+        1 => Just(b"\xEF\xBB\xBF".to_vec()),
+        1 => (1usize..300).prop_map(|n| vec![b'x'; n]),
+    ]
+}
+
+fn accounting(input: &[u8], csv: bool, limit: usize, chunk: usize) {
+    let mut o = opts(
+        if csv { InputFormat::Csv } else { InputFormat::Jsonl },
+        chunk,
+    );
+    o.max_record_bytes = limit;
+    o.max_rejections = usize::MAX;
+    let (lines, s) = run(input, &o);
+    let want = reference_frames(input, csv, limit);
+    let got: Vec<u64> = lines.iter().map(|l| l["line"].as_u64().unwrap()).collect();
+    let want_lines: Vec<u64> = want.iter().map(|(l, _)| *l).collect();
+    assert_eq!(got, want_lines, "{:?}", String::from_utf8_lossy(input));
+    for (l, bad) in &want {
+        if *bad {
+            let r = line_of(&lines, *l);
+            assert!(r.get("rejected").is_some(), "line {l}: {r}");
+        }
+    }
+    assert_eq!(s.records as usize, want.len());
+}
+
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_csv_line_is_accounted_for(
+        bom in any::<bool>(),
+        parts in prop::collection::vec(csv_fragment(), 0..40),
+        limit in prop_oneof![Just(40usize), Just(200), Just(1 << 20)],
+        chunk in prop_oneof![Just(1usize), Just(7), Just(64), Just(4096)],
+    ) {
+        let mut input = Vec::new();
+        if bom {
+            input.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        input.extend_from_slice(HEADER.as_bytes());
+        input.extend(parts.concat());
+        accounting(&input, true, limit, chunk);
+    }
+
+    #[test]
+    fn every_jsonl_line_is_accounted_for(
+        bom in any::<bool>(),
+        parts in prop::collection::vec(jsonl_fragment(), 0..40),
+        limit in prop_oneof![Just(40usize), Just(200), Just(1 << 20)],
+        chunk in prop_oneof![Just(1usize), Just(7), Just(64), Just(4096)],
+    ) {
+        let mut input = Vec::new();
+        if bom {
+            input.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        input.extend(parts.concat());
+        accounting(&input, false, limit, chunk);
+    }
+}
