@@ -5,7 +5,7 @@
 # repository root or from fuzz/; needs a built `policyc` (cargo build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-policyc=target/debug/policyc
+policyc=${CARGO_TARGET_DIR:-target}/debug/policyc
 [ -x "$policyc" ] || cargo build -q
 c=fuzz/corpus
 mkdir -p "$c/parse" "$c/check" "$c/fmt_roundtrip" "$c/facts_eval" "$c/ir_load_eval" "$c/batch_csv" "$c/batch_jsonl"
