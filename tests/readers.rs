@@ -607,7 +607,11 @@ fn jsonl_fragment() -> impl Strategy<Value = Vec<u8>> {
 
 fn accounting(input: &[u8], csv: bool, limit: usize, chunk: usize) {
     let mut o = opts(
-        if csv { InputFormat::Csv } else { InputFormat::Jsonl },
+        if csv {
+            InputFormat::Csv
+        } else {
+            InputFormat::Jsonl
+        },
         chunk,
     );
     o.max_record_bytes = limit;

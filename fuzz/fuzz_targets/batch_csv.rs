@@ -26,6 +26,11 @@ fuzz_target!(|data: &[u8]| {
             continue;
         }
         let record = &input[start..end];
+        // the csv crate drops a byte-order mark at the start of what it reads;
+        // batch only at the start of the input (elsewhere it is text)
+        if record.starts_with(b"\xEF\xBB\xBF") {
+            continue;
+        }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)

@@ -11,6 +11,7 @@
 
 use super::columnar::{Cell, Program};
 use super::plan::{Outcome, Plan};
+use super::summary::{maybe_unsafe, unsafe_char};
 use super::OutputFormat;
 use crate::ir::{Policy, Status};
 
@@ -328,7 +329,7 @@ pub(crate) fn push_fen(buf: &mut Vec<u8>, fen: i128) {
 
 /// A JSON string with its quotes, from text known to be UTF-8.
 fn json_bytes(buf: &mut Vec<u8>, s: &[u8]) {
-    if s.iter().any(|c| *c == b'"' || *c == b'\\' || *c < 0x20) {
+    if s.iter().any(|c| *c == b'"' || *c == b'\\') || maybe_unsafe(s) {
         json_str(buf, &String::from_utf8_lossy(s));
     } else {
         buf.push(b'"');
@@ -346,10 +347,13 @@ fn csv_bytes(buf: &mut Vec<u8>, s: &[u8]) {
     }
 }
 
-/// A JSON string with its quotes.
+/// A JSON string with its quotes. Besides what JSON requires, control
+/// characters (DEL, C1), bidi controls and invisible format characters are
+/// written as `\uXXXX` — the same text, but none of it reaches a terminal
+/// that shows the result lines.
 pub(crate) fn json_str(buf: &mut Vec<u8>, s: &str) {
     buf.push(b'"');
-    if !s.bytes().any(|c| c == b'"' || c == b'\\' || c < 0x20) {
+    if !s.bytes().any(|c| c == b'"' || c == b'\\') && !maybe_unsafe(s.as_bytes()) {
         buf.extend_from_slice(s.as_bytes());
     } else {
         for ch in s.chars() {
@@ -359,8 +363,11 @@ pub(crate) fn json_str(buf: &mut Vec<u8>, s: &str) {
                 '\n' => buf.extend_from_slice(b"\\n"),
                 '\r' => buf.extend_from_slice(b"\\r"),
                 '\t' => buf.extend_from_slice(b"\\t"),
-                c if (c as u32) < 0x20 => {
-                    buf.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes())
+                c if unsafe_char(c) => {
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        buf.extend_from_slice(format!("\\u{u:04x}").as_bytes());
+                    }
                 }
                 c => {
                     let mut tmp = [0u8; 4];
@@ -406,5 +413,14 @@ mod tests {
         json_str(&mut b, "a\"b\\c\n");
         csv_str(&mut b, "x,y");
         assert_eq!(String::from_utf8_lossy(&b), "\"a\\\"b\\\\c\\n\"\"x,y\"");
+        // controls and bidi overrides are escaped too, losslessly
+        let mut b = Vec::new();
+        json_str(&mut b, "企\u{1b}[2J\u{202e}\u{85}业");
+        let back: String = serde_json::from_slice(&b).unwrap();
+        assert_eq!(back, "企\u{1b}[2J\u{202e}\u{85}业");
+        assert_eq!(
+            String::from_utf8_lossy(&b),
+            r#""企\u001b[2J\u202e\u0085业""#
+        );
     }
 }

@@ -228,6 +228,22 @@ fn decimal_fen(fen: i128) -> Option<Decimal> {
     Decimal::try_from_i128_with_scale(fen, 2).ok()
 }
 
+/// Whether `c` must not reach a terminal as it is: a control character (C0,
+/// DEL, C1), a bidi control, or an invisible format character.
+pub(crate) fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// Whether `s` may hold a character that [`unsafe_char`] refuses: a byte
+/// that is a control, or that starts the UTF-8 encoding of one (cheap; exact
+/// for ASCII and for text without those lead bytes).
+pub(crate) fn maybe_unsafe(s: &[u8]) -> bool {
+    s.iter()
+        .any(|b| *b < 0x20 || matches!(b, 0x7F | 0xC2 | 0xD8 | 0xE2 | 0xEF))
+}
+
 /// A total as the text summary shows it.
 fn total_text(t: Option<Decimal>) -> String {
     t.map_or_else(|| "overflow".to_string(), |d| format!("{d:.2}"))
@@ -238,11 +254,6 @@ fn total_text(t: Option<Decimal>) -> String {
 /// controls and invisible format characters become `\u{…}` escapes, so that
 /// no input can forge a line or hide or reorder text.
 pub fn escape_text(s: &str) -> Cow<'_, str> {
-    fn unsafe_char(c: char) -> bool {
-        c.is_control()
-            || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
-    }
     if !s.chars().any(unsafe_char) {
         return Cow::Borrowed(s);
     }
