@@ -666,3 +666,50 @@ proptest! {
         accounting(&input, false, limit, chunk);
     }
 }
+
+#[test]
+fn cli_max_record_bytes_bounds_a_record() {
+    let input = temp("long.csv");
+    let long = "x".repeat(5000);
+    std::fs::write(
+        &input,
+        format!("{HEADER}r0,小型,1%\n{long},小型,1%\nr2,小型,1%\n"),
+    )
+    .unwrap();
+    let summary = temp("long-summary.json");
+    let run = |limit: &str| {
+        policyc(&[
+            "batch",
+            "policies",
+            "--input",
+            input.to_str().unwrap(),
+            "--date",
+            "2020-07-01",
+            "--max-record-bytes",
+            limit,
+            "--summary",
+            summary.to_str().unwrap(),
+            "-o",
+            temp("long-out.jsonl").to_str().unwrap(),
+        ])
+    };
+    let out = run("1000");
+    assert_eq!(out.status.code(), Some(1));
+    let json: Json = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(json["records"], 3);
+    assert_eq!(json["rejected"], 1);
+    assert_eq!(json["rejections"][0]["line"], 3);
+    assert!(json["rejections"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("longer than 1000 bytes"));
+    // with room for it, the record is read
+    let out = run("10000");
+    let json: Json = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(
+        json["rejected"],
+        0,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

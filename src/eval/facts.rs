@@ -161,7 +161,9 @@ impl Facts {
         found
     }
 
-    /// Reads facts from a parsed JSON value.
+    /// Reads facts from a parsed JSON value. A value keeps one of two
+    /// repeated keys: text is read with [`Facts::from_json`], which refuses
+    /// them ([`Facts::repeated_keys`]).
     pub fn from_json_value(policy: &Policy, json: &Json) -> Result<Facts, Vec<FactsError>> {
         let err = |path: &str, message: String, help: Option<String>| FactsError {
             path: path.to_string(),
