@@ -153,7 +153,7 @@ impl<'p> Out<'p> {
     }
 
     /// An evaluated record; `view(j)` gives the outcome of the entity plan's
-    /// measure `j`. Returns the record's total in fen.
+    /// measure `j`. Returns the record's total in fen (`None`: overflow).
     pub(crate) fn record<'v>(
         &self,
         buf: &mut Vec<u8>,
@@ -161,12 +161,13 @@ impl<'p> Out<'p> {
         id: Option<&[u8]>,
         entity: u32,
         views: &[View<'v>],
-    ) -> i128 {
-        let total: i128 = views
+    ) -> Option<i128> {
+        // `None` past `i128` (never clamped; it would take millions of measures)
+        let total: Option<i128> = views
             .iter()
             .filter(|v| v.status() == Status::Eligible)
             .filter_map(View::amount)
-            .sum();
+            .try_fold(0i128, i128::checked_add);
         let e = entity as usize;
         let measures = self
             .plan
@@ -185,7 +186,7 @@ impl<'p> Out<'p> {
                 buf.extend_from_slice(b",\"entity\":");
                 buf.extend_from_slice(self.entity_json.get(e).map_or("\"\"", |s| s).as_bytes());
                 buf.extend_from_slice(b",\"total\":\"");
-                push_fen(buf, total);
+                push_total(buf, total);
                 buf.extend_from_slice(b"\",\"measures\":{");
                 for (j, (mp, v)) in measures.iter().zip(views).enumerate() {
                     if j > 0 {
@@ -228,7 +229,7 @@ impl<'p> Out<'p> {
                     csv_str(buf, &ent.name);
                 }
                 buf.push(b',');
-                push_fen(buf, total);
+                push_total(buf, total);
                 let pos = self.csv_pos.get(e).map(Vec::as_slice).unwrap_or(&[]);
                 for k in 0..self.plan.reported.len() {
                     buf.push(b',');
@@ -307,6 +308,14 @@ fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
         }
     }
     buf.extend_from_slice(tmp.get(i..).unwrap_or(&[]));
+}
+
+/// A total in fen as `1234.50`, or `overflow`.
+fn push_total(buf: &mut Vec<u8>, total: Option<i128>) {
+    match total {
+        Some(t) => push_fen(buf, t),
+        None => buf.extend_from_slice(b"overflow"),
+    }
 }
 
 /// An amount in fen as `1234.50`.
