@@ -102,6 +102,7 @@ fn a_stray_quote_in_an_unquoted_cell_rejects_only_its_record() {
         assert_eq!((s.records, s.evaluated, s.rejected), (9, 8, 1), "{lines:?}");
         let why = rejected(&lines, 5);
         assert!(why.contains("cell 2 has a quote"), "{why}");
+        assert_eq!(line_of(&lines, 5)["code"], "policy::batch::csv_syntax");
         assert!(why.contains(r#""小""型""#), "{why}");
         assert_eq!(line_of(&lines, 10)["id"], "r7");
     }
@@ -131,6 +132,10 @@ fn an_unterminated_quote_rejects_one_record_and_reading_resumes_at_the_next_line
         assert!(
             why.contains("cell 1 opens a quote that is never closed"),
             "{why}"
+        );
+        assert_eq!(
+            line_of(&lines, 4)["code"],
+            "policy::batch::unterminated_quote"
         );
         assert_eq!(line_of(&lines, 5)["id"], "r2");
         assert_eq!(line_of(&lines, 24)["id"], "r21");
@@ -209,6 +214,7 @@ fn an_enormous_jsonl_line_is_rejected_and_skipped_without_being_held() {
         let s = batch::run(seed(), &mut input, &mut out, &o, &|_| {}).unwrap();
         assert_eq!((s.records, s.evaluated, s.rejected), (4, 3, 1));
         assert_eq!(s.rejections[0].line, 2);
+        assert_eq!(s.rejections[0].code, "policy::batch::record_too_long");
         assert!(
             s.rejections[0]
                 .reason
@@ -358,6 +364,14 @@ fn a_key_given_twice_is_refused_with_its_path() {
     let (lines, s) = run(text.as_bytes(), &opts(InputFormat::Jsonl, 4096));
     assert_eq!((s.evaluated, s.rejected), (1, 4));
     assert!(rejected(&lines, 1).contains("$.facts.裁员率: the key `裁员率` is given twice"));
+    // with the code `eval` gives it, in the result line and the summary
+    for n in 1..=4 {
+        assert_eq!(line_of(&lines, n)["code"], "policy::facts::duplicate_key");
+    }
+    assert!(s
+        .rejections
+        .iter()
+        .all(|r| r.code == "policy::facts::duplicate_key"));
     assert!(rejected(&lines, 2).contains("$.facts: the key `facts` is given twice"));
     assert!(rejected(&lines, 3).contains("$.entity: the key `entity` is given twice"));
     assert!(rejected(&lines, 4).contains("$.facts.裁员率: the key `裁员率` is given twice"));

@@ -126,10 +126,15 @@ pub(crate) enum Frame {
     Record { end: usize, next: usize },
     /// The buffer ends inside the record, within the size limit: read more.
     More,
-    /// The record cannot be read: it is rejected with this reason, and
-    /// reading resumes at the line after the one it starts on.
-    Bad(String),
+    /// The record cannot be read: it is rejected with this code and
+    /// reason, and reading resumes at the line after the one it starts on.
+    Bad(&'static str, String),
 }
+
+/// The code of a record rejected for a quote never closed.
+const UNTERMINATED: &str = "policy::batch::unterminated_quote";
+/// The code of a record rejected for its size.
+const TOO_LONG: &str = "policy::batch::record_too_long";
 
 /// Which format [`frame`] cuts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -192,18 +197,27 @@ pub(crate) fn frame(
         Some(_) => "a cell after the record's first line".to_string(),
     };
     match (quote, full) {
-        (Some(q), true) => Frame::Bad(format!(
-            "{} opens a quote that is not closed within {limit} bytes (the record size \
+        (Some(q), true) => Frame::Bad(
+            UNTERMINATED,
+            format!(
+                "{} opens a quote that is not closed within {limit} bytes (the record size \
              limit, `--max-record-bytes`): an unterminated quote?",
-            cell(q)
-        )),
-        (None, true) => Frame::Bad(format!(
+                cell(q)
+            ),
+        ),
+        (None, true) => Frame::Bad(
+            TOO_LONG,
+            format!(
             "the record is longer than {limit} bytes (the record size limit, `--max-record-bytes`)"
-        )),
-        (Some(q), false) => Frame::Bad(format!(
-            "{} opens a quote that is never closed (the input ends first)",
-            cell(q)
-        )),
+        ),
+        ),
+        (Some(q), false) => Frame::Bad(
+            UNTERMINATED,
+            format!(
+                "{} opens a quote that is never closed (the input ends first)",
+                cell(q)
+            ),
+        ),
         (None, false) => Frame::Record {
             end: strip_cr(buf, start, buf.len()),
             next: buf.len(),

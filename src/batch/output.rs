@@ -4,7 +4,7 @@
 //! "measures":{"12":{"status":"eligible","amount":"5000.00"},
 //! "16":{"status":"needs_facts","needs":["劳动合同期限"]}}}` — the measures
 //! addressed to the record's entity, by number. A rejected record:
-//! `{"line":7,"rejected":"…"}`. Amounts are strings with two decimals (exact).
+//! `{"line":7,"rejected":"…","code":"policy::…"}`. Amounts are strings with two decimals (exact).
 //!
 //! CSV: `line,id,entity,total`, then `m12_status,m12_amount,m12_needs` for each
 //! reported measure (needs joined with `;`), then `rejected`.
@@ -124,7 +124,14 @@ impl<'p> Out<'p> {
     }
 
     /// A rejected record.
-    pub(crate) fn rejected(&self, buf: &mut Vec<u8>, line: u64, id: Option<&[u8]>, reason: &str) {
+    pub(crate) fn rejected(
+        &self,
+        buf: &mut Vec<u8>,
+        line: u64,
+        id: Option<&[u8]>,
+        code: &str,
+        reason: &str,
+    ) {
         match self.format {
             OutputFormat::Jsonl => {
                 buf.extend_from_slice(b"{\"line\":");
@@ -135,6 +142,8 @@ impl<'p> Out<'p> {
                 }
                 buf.extend_from_slice(b",\"rejected\":");
                 json_str(buf, reason);
+                buf.extend_from_slice(b",\"code\":");
+                json_str(buf, code);
                 buf.extend_from_slice(b"}\n");
             }
             OutputFormat::Csv => {

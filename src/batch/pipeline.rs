@@ -69,11 +69,12 @@ pub(crate) fn run(
                     }
                     Piece::Reject {
                         line,
+                        code,
                         reason,
                         bytes,
                     } => {
                         let mut buf = Vec::new();
-                        out.rejected(&mut buf, line, None, &reason);
+                        out.rejected(&mut buf, line, None, code, &reason);
                         let mut tally = Tally::new(nmeasures);
                         tally.records = 1;
                         tally.rejected = 1;
@@ -81,6 +82,7 @@ pub(crate) fn run(
                             tally.rejections.push(Rejection {
                                 line,
                                 id: None,
+                                code,
                                 reason,
                             });
                         }

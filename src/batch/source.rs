@@ -23,6 +23,7 @@ pub(crate) enum Piece {
     /// A record that cannot be framed, on line `line`; `bytes` were skipped.
     Reject {
         line: u64,
+        code: &'static str,
         reason: String,
         bytes: u64,
     },
@@ -158,7 +159,7 @@ impl<'a> Source<'a> {
             }
             match frame(&self.buf, 0, self.eof, self.limit, Cut::Csv, &mut None) {
                 Frame::More => want = self.buf.len().saturating_mul(2),
-                Frame::Bad(reason) => {
+                Frame::Bad(_, reason) => {
                     return Err(BatchError::Read {
                         message: format!("the CSV header cannot be read: {reason}"),
                     })
@@ -206,15 +207,15 @@ impl<'a> Source<'a> {
                 ) {
                     Frame::Record { next, .. } => pos = next.max(pos + 1),
                     Frame::More => break,
-                    Frame::Bad(reason) => {
-                        bad = Some(reason);
+                    Frame::Bad(code, reason) => {
+                        bad = Some((code, reason));
                         break;
                     }
                 }
             }
             if pos == 0 {
                 match bad {
-                    Some(reason) => return self.reject(reason).map(Some),
+                    Some((code, reason)) => return self.reject(code, reason).map(Some),
                     // one record longer than what is buffered (and within the limit)
                     None => {
                         want = self.data().len().saturating_mul(2).max(size);
@@ -242,7 +243,7 @@ impl<'a> Source<'a> {
 
     /// Rejects the record at the start of the buffer and skips its first
     /// line, reading (and dropping) as much as that takes.
-    fn reject(&mut self, reason: String) -> Result<Piece, BatchError> {
+    fn reject(&mut self, code: &'static str, reason: String) -> Result<Piece, BatchError> {
         let line = self.line;
         let mut skipped = 0u64;
         loop {
@@ -261,6 +262,7 @@ impl<'a> Source<'a> {
         }
         Ok(Piece::Reject {
             line,
+            code,
             reason,
             bytes: skipped,
         })
