@@ -5,10 +5,10 @@
 # repository root or from fuzz/; needs a built `policyc` (cargo build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-policyc=target/debug/policyc
+policyc=${CARGO_TARGET_DIR:-target}/debug/policyc
 [ -x "$policyc" ] || cargo build -q
 c=fuzz/corpus
-mkdir -p "$c/parse" "$c/check" "$c/fmt_roundtrip" "$c/facts_eval" "$c/ir_load_eval"
+mkdir -p "$c/parse" "$c/check" "$c/fmt_roundtrip" "$c/facts_eval" "$c/ir_load_eval" "$c/batch_csv" "$c/batch_jsonl"
 
 n=0
 for f in policies/*/*.policy tests/fixtures/*.policy tests/diagnostics/*.policy tests/bad/policies/*.policy; do
@@ -52,4 +52,9 @@ for f in tests/fixtures/slice.policy tests/fixtures/schema_sample.policy; do
   sed 's/"number": "\([0-9]*\)"/"number": "79228162514264337593543950335"/' "$j" > "$c/ir_load_eval/$b-huge.json"
   sed 's/"op": "mul"/"op": "div"/' "$j" > "$c/ir_load_eval/$b-div.json"
 done
+# batch: the first byte chooses the record size limit, the chunk size and a BOM
+# (see the targets); the CSV target adds the header `id,规模,裁员率` itself
+{ printf '\x0f'; printf 'r1,小型,5%%\nr2,"中,型",\n"q\n""x""",微型,1.5%%\nr3,小"型,5.5\n"open,小型,1%%\nr4,小型,2%%\r\n'; } > "$c/batch_csv/mixed"
+{ printf '\x00'; printf 'r1,小型,5%%\n%s\nr2,小型,1%%\n' "$(head -c 300 /dev/zero | tr '\0' x)"; } > "$c/batch_csv/long"
+{ printf '\x1f'; "$policyc" sample policies --entity 企业 --count 20 --seed 7 2>/dev/null; printf '{"entity":"企业","facts":{"规模":"小型","规模":"中型"}}\n{"entity":\n\r'; } > "$c/batch_jsonl/sample"
 echo "seeded $(find "$c" -type f | wc -l) files in $c"

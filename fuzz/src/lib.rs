@@ -149,3 +149,121 @@ pub fn exercise(policy: &Policy) {
     }
     run_examples(policy);
 }
+
+/// Per record of a batch input: the line it starts on, where its text is
+/// (`start..end`, without its line break) and whether it cannot be framed
+/// (rejected whatever its content). Written from the rules of `docs/cli.md`
+/// byte by byte, without the reader's shortcuts: the reference the batch
+/// reader's framing is checked against. `csv`: the first line is a header.
+pub fn reference_frames(input: &[u8], csv: bool, limit: usize) -> Vec<(u64, usize, usize, bool)> {
+    let skip = if input.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let b = &input[skip..];
+    let mut line = 1u64;
+    let mut pos = 0;
+    if csv {
+        match b.iter().position(|c| *c == b'\n') {
+            Some(k) => pos = k + 1,
+            None => return Vec::new(),
+        }
+        line += 1;
+    }
+    let mut out = Vec::new();
+    while pos < b.len() {
+        let mut i = pos;
+        let mut inside = false;
+        let mut end = None;
+        while i < b.len() {
+            let c = b[i];
+            if inside {
+                if c == b'"' {
+                    if b.get(i + 1) == Some(&b'"') {
+                        i += 1;
+                    } else {
+                        inside = false;
+                    }
+                }
+            } else if c == b'\n' {
+                end = Some(i);
+                break;
+            } else if csv && c == b'"' && (i == pos || b[i - 1] == b',') {
+                inside = true;
+            }
+            i += 1;
+        }
+        let stop = end.unwrap_or(b.len());
+        if stop - pos > limit || (end.is_none() && inside) {
+            out.push((line, skip + pos, skip + stop, true));
+            match b[pos..].iter().position(|c| *c == b'\n') {
+                Some(k) => pos += k + 1,
+                None => pos = b.len(),
+            }
+            line += 1;
+            continue;
+        }
+        let next = end.map_or(b.len(), |e| e + 1);
+        let mut raw_end = stop;
+        if raw_end > pos && b[raw_end - 1] == b'\r' {
+            raw_end -= 1;
+        }
+        if !b[pos..raw_end].iter().all(u8::is_ascii_whitespace) {
+            out.push((line, skip + pos, skip + raw_end, false));
+        }
+        line += b[pos..next].iter().filter(|c| **c == b'\n').count() as u64;
+        pos = next;
+    }
+    out
+}
+
+/// Runs `policyc batch` over `input` (the seed policy, 2020-07-01) and checks
+/// the accounting against [`reference_frames`]: one result per record, in
+/// order, on the record's first line; records that cannot be framed are
+/// rejected. Returns, per record, its reference frame and its result line.
+pub fn batch_accounting(
+    input: &[u8],
+    csv: bool,
+    limit: usize,
+    chunk: usize,
+) -> Vec<((u64, usize, usize, bool), serde_json::Value)> {
+    use policyc::batch::{self, BatchOptions, InputFormat};
+    let policy = seed_policy();
+    let mut o = BatchOptions::new(NaiveDate::from_ymd_opt(2020, 7, 1).unwrap_or_default());
+    o.input_format = if csv {
+        InputFormat::Csv
+    } else {
+        InputFormat::Jsonl
+    };
+    o.threads = 2;
+    o.chunk_bytes = chunk;
+    o.max_record_bytes = limit;
+    let mut out = Vec::new();
+    let s = match batch::run(policy, &mut &input[..], &mut out, &o, &|_| {}) {
+        Ok(s) => s,
+        // a header that does not fit, or is not UTF-8: the run stops before it starts
+        Err(_) if csv => return Vec::new(),
+        Err(e) => panic!("a JSONL run stopped: {e}"),
+    };
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .expect("result lines are UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a result line is JSON"))
+        .collect();
+    assert_eq!(s.records, s.evaluated + s.rejected);
+    assert_eq!(lines.len() as u64, s.records, "one result line per record");
+    let want = reference_frames(input, csv, limit);
+    let got: Vec<u64> = lines
+        .iter()
+        .map(|l| l["line"].as_u64().unwrap_or(0))
+        .collect();
+    let want_lines: Vec<u64> = want.iter().map(|f| f.0).collect();
+    assert_eq!(got, want_lines, "records and their lines");
+    for (f, l) in want.iter().zip(&lines) {
+        if f.3 {
+            assert!(l.get("rejected").is_some(), "line {}: not rejected", f.0);
+        }
+    }
+    want.into_iter().zip(lines).collect()
+}

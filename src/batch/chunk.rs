@@ -8,11 +8,16 @@ use std::collections::HashMap;
 
 use super::columnar::Cell;
 use super::columns::Columns;
+use super::encoding::not_utf8_reason;
 use super::output::{Out, View};
+/// The code of a record rejected because its total overflows: the error
+/// `policyc eval` gives for it.
+const TOTAL_OVERFLOW: &str = "policy::eval::total_overflow";
+
 use super::plan::{record_total, total_overflow_reason, EntityPlan, Mode, Outcome, Plan};
 use super::summary::{Rejection, Tally};
 use super::{csv, jsonl, BatchError, InputFormat};
-use crate::eval::{cell_value, Facts, Scalar};
+use crate::eval::{cell_value, Facts, FactsError, Scalar};
 use crate::ir::Policy;
 
 /// What a CSV column holds.
@@ -170,9 +175,21 @@ enum Id {
     Own(String),
 }
 
+/// The codes of rejected records (besides `policy::facts::*`, as `eval`
+/// reports facts): see docs/cli.md.
+const NOT_UTF8: &str = "policy::batch::not_utf8";
+const CELL_COUNT: &str = "policy::batch::cell_count";
+const CSV_SYNTAX: &str = "policy::batch::csv_syntax";
+const OTHER_ENTITY: &str = "policy::batch::other_entity";
+const INTERNAL: &str = "policy::batch::internal";
+
 enum State {
-    Row { entity: u32, row: usize },
-    Rejected(String),
+    Row {
+        entity: u32,
+        row: usize,
+    },
+    /// Its code and reason.
+    Rejected(&'static str, String),
 }
 
 struct Rec {
@@ -234,8 +251,10 @@ pub(crate) fn process(
     let mut recs: Vec<Rec> = Vec::with_capacity(lines + 1);
     let mut cols: Vec<Option<Columns>> = vec![None; policy.entities.len()];
     let rows = lines + 1;
-    match (&r.csv, memchr::memchr(b'"', chunk)) {
-        (Some(layout), None) => {
+    match &r.csv {
+        // without quotes nor carriage returns that end no line, a CSV chunk
+        // is read by columns
+        Some(layout) if memchr::memchr(b'"', chunk).is_none() && !lone_cr(chunk) => {
             read_csv_plain(r, layout, chunk, first_line, rows, &mut cols, &mut recs)
         }
         _ => read_records(r, chunk, first_line, rows, &mut cols, &mut recs),
@@ -272,16 +291,17 @@ pub(crate) fn process(
             Id::Own(s) => Some(s.as_bytes()),
         };
         match &rec.state {
-            State::Rejected(reason) => {
+            State::Rejected(code, reason) => {
                 tally.rejected += 1;
                 if tally.rejections.len() < limit {
                     tally.rejections.push(Rejection {
                         line: rec.line,
                         id: id.map(|x| String::from_utf8_lossy(x).into_owned()),
+                        code,
                         reason: reason.clone(),
                     });
                 }
-                out.rejected(&mut buf, rec.line, id, reason);
+                out.rejected(&mut buf, rec.line, id, code, reason);
             }
             State::Row { entity, row } => {
                 let (Some(ep), Some(res)) = (
@@ -309,10 +329,11 @@ pub(crate) fn process(
                         tally.rejections.push(Rejection {
                             line: rec.line,
                             id: id.map(|x| String::from_utf8_lossy(x).into_owned()),
+                            code: TOTAL_OVERFLOW,
                             reason: reason.clone(),
                         });
                     }
-                    out.rejected(&mut buf, rec.line, id, &reason);
+                    out.rejected(&mut buf, rec.line, id, TOTAL_OVERFLOW, &reason);
                     continue;
                 }
                 for (v, mi) in views.iter().zip(&indices) {
@@ -325,6 +346,11 @@ pub(crate) fn process(
         }
     }
     (buf, tally)
+}
+
+/// Whether `chunk` has a carriage return not followed by a line feed.
+fn lone_cr(chunk: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', chunk).any(|i| chunk.get(i + 1) != Some(&b'\n'))
 }
 
 /// Reads the records of a chunk one by one (JSONL, or CSV with quotes).
@@ -359,7 +385,8 @@ fn read_records(
             }
         };
         let mut e = end;
-        if e > pos && chunk.get(e - 1) == Some(&b'\r') {
+        // (a CSV record's end is without its `\r` already)
+        if r.format == InputFormat::Jsonl && e > pos && chunk.get(e - 1) == Some(&b'\r') {
             e -= 1;
         }
         let raw = chunk.get(pos..e).unwrap_or(&[]);
@@ -380,7 +407,7 @@ fn read_records(
             start,
             end: e,
             id: Id::None,
-            state: State::Rejected(String::new()),
+            state: State::Rejected(INTERNAL, String::new()),
         };
         rec.state = match r.format {
             // checked as UTF-8 by the scanner, or else as a whole by the general path
@@ -390,7 +417,7 @@ fn read_records(
             }
             InputFormat::Csv => match std::str::from_utf8(raw) {
                 Ok(text) => read_csv(r, text, idx, rows, cols, &mut cells, &mut rec, chunk),
-                Err(err) => State::Rejected(format!("the record is not valid UTF-8: {err}")),
+                Err(err) => State::Rejected(NOT_UTF8, not_utf8_reason("the record", raw, err)),
             },
         };
         recs.push(rec);
@@ -511,7 +538,7 @@ fn read_csv_plain(
             }
         } else {
             spans.truncate(base);
-            State::Rejected(format!("expected {ncols} cells, found {n}"))
+            State::Rejected(CELL_COUNT, format!("expected {ncols} cells, found {n}"))
         };
         recs.push(Rec {
             line: this_line,
@@ -530,7 +557,7 @@ fn read_csv_plain(
         }
     };
     // the first problem of each row, in column order
-    let mut problems: Vec<Option<String>> = vec![None; nrows];
+    let mut problems: Vec<Option<(&'static str, String)>> = vec![None; nrows];
     // 64 rows at a time, so that a block's text stays in the first-level cache
     // while its columns are read one after the other
     for first in (0..nrows).step_by(64) {
@@ -546,7 +573,7 @@ fn read_csv_plain(
                         |row| cell(row, w).1,
                         |row, m| {
                             if let Some(p @ None) = problems.get_mut(row) {
-                                *p = Some(format!("`{name}`: {m}"));
+                                *p = Some((FactsError::INVALID, format!("`{name}`: {m}")));
                             }
                         },
                     );
@@ -562,7 +589,7 @@ fn read_csv_plain(
                             (Ok(_), Some(rec)) => rec.id = Id::Span(a, a + t.len()),
                             (Err(e), _) => {
                                 if let Some(p @ None) = problems.get_mut(row) {
-                                    *p = Some(format!("the id is not valid UTF-8: {e}"));
+                                    *p = Some((NOT_UTF8, not_utf8_reason("the id", t, e)));
                                 }
                             }
                             _ => {}
@@ -574,12 +601,12 @@ fn read_csv_plain(
         }
     }
     for (row, p) in problems.into_iter().enumerate() {
-        let Some(m) = p else { continue };
+        let Some((code, m)) = p else { continue };
         if let Some(d) = c.dead.get_mut(row) {
             *d = true;
         }
         if let Some(rec) = c.record.get(row).and_then(|ri| recs.get_mut(*ri as usize)) {
-            rec.state = State::Rejected(m);
+            rec.state = State::Rejected(code, m);
         }
     }
 }
@@ -757,13 +784,27 @@ fn read_json<'c>(
     }
     let text = match std::str::from_utf8(raw) {
         Ok(t) => t,
-        Err(err) => return State::Rejected(format!("the record is not valid UTF-8: {err}")),
+        Err(err) => return State::Rejected(NOT_UTF8, not_utf8_reason("the record", raw, err)),
     };
     // the general path
     let mut json: serde_json::Value = match serde_json::from_str(text) {
         Ok(j) => j,
-        Err(e) => return State::Rejected(format!("not valid JSON: {e}")),
+        Err(e) if lone_cr(raw) => {
+            return State::Rejected(
+                FactsError::INVALID,
+                format!(
+                "not valid JSON: {e}; the line holds a carriage return (CR) that ends no line: \
+                 lines end with LF or CRLF (convert CR line ends with `tr '\\r' '\\n'`)"
+            ),
+            )
+        }
+        Err(e) => return State::Rejected(FactsError::INVALID, format!("not valid JSON: {e}")),
     };
+    let repeated = Facts::repeated_keys(text);
+    if !repeated.is_empty() {
+        let list: Vec<String> = repeated.iter().map(ToString::to_string).collect();
+        return State::Rejected(FactsError::DUPLICATE_KEY, list.join("; "));
+    }
     rec.id = match json.get("id") {
         None | Some(serde_json::Value::Null) => Id::None,
         Some(serde_json::Value::String(s)) => Id::Own(s.clone()),
@@ -774,7 +815,8 @@ fn read_json<'c>(
         Ok(f) => f,
         Err(errors) => {
             let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            return State::Rejected(list.join("; "));
+            let code = errors.first().map_or(FactsError::INVALID, |e| e.code);
+            return State::Rejected(code, list.join("; "));
         }
     };
     if let Some(o) = r.plan.only {
@@ -785,18 +827,21 @@ fn read_json<'c>(
                     .get(i as usize)
                     .map_or("?", |e| e.name.as_str())
             };
-            return State::Rejected(format!(
-                "the record describes `{}`; this run evaluates `{}`",
-                name(facts.entity),
-                name(o)
-            ));
+            return State::Rejected(
+                OTHER_ENTITY,
+                format!(
+                    "the record describes `{}`; this run evaluates `{}`",
+                    name(facts.entity),
+                    name(o)
+                ),
+            );
         }
     }
     let (Some(slot), Some(def)) = (
         cols.get_mut(facts.entity as usize),
         policy.entities.get(facts.entity as usize),
     ) else {
-        return State::Rejected("the record's entity does not exist".into());
+        return State::Rejected(INTERNAL, "the record's entity does not exist".into());
     };
     let c = slot.get_or_insert_with(|| {
         Columns::new(
@@ -831,24 +876,27 @@ fn read_csv<'c>(
 ) -> State {
     let policy = r.plan.policy;
     let Some(layout) = &r.csv else {
-        return State::Rejected("no CSV header".into());
+        return State::Rejected(INTERNAL, "no CSV header".into());
     };
     if let Err(m) = csv::cells(text, cells) {
-        return State::Rejected(m);
+        return State::Rejected(CSV_SYNTAX, m);
     }
     if cells.len() != layout.roles.len() {
-        return State::Rejected(format!(
-            "expected {} cells, found {}",
-            layout.roles.len(),
-            cells.len()
-        ));
+        return State::Rejected(
+            CELL_COUNT,
+            format!(
+                "expected {} cells, found {}",
+                layout.roles.len(),
+                cells.len()
+            ),
+        );
     }
     let ei = layout.entity;
     let Some(slot) = cols.get_mut(ei as usize) else {
-        return State::Rejected("the entity does not exist".into());
+        return State::Rejected(INTERNAL, "the entity does not exist".into());
     };
     let Some(def) = policy.entities.get(ei as usize) else {
-        return State::Rejected("the entity does not exist".into());
+        return State::Rejected(INTERNAL, "the entity does not exist".into());
     };
     let c = slot.get_or_insert_with(|| {
         Columns::new(policy, def, rows, r.plan.used(ei), r.plan.checked(ei))
@@ -869,7 +917,7 @@ fn read_csv<'c>(
                 if let Err((msg, _)) = c.set_cell(policy, *s, cell.as_bytes()) {
                     c.abort_row();
                     let name = def.fields.get(*s).map_or("?", |f| f.name.as_str());
-                    return State::Rejected(format!("`{name}`: {msg}"));
+                    return State::Rejected(FactsError::INVALID, format!("`{name}`: {msg}"));
                 }
             }
         }

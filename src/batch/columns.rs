@@ -13,6 +13,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+use super::encoding::not_utf8_reason;
 use crate::eval::{scalar_value, Facts, Scalar};
 use crate::ir::{EntityDef, NumKind, Policy, Type, Unit, Value};
 
@@ -263,6 +264,8 @@ impl Columns {
             Fast::Num { scale, percent } => match t.split_last() {
                 // `5.5%` is 0.055: the digits before `%` at two places less
                 Some((b'%', num)) if *percent && *scale >= 2 => digits(num, scale - 2),
+                // a percentage without `%` is refused by the general path
+                _ if *percent => None,
                 _ => digits(t, *scale),
             },
             Fast::Date => iso_date(t).map(i64::from),
@@ -290,8 +293,8 @@ impl Columns {
             self.store(slot, x);
             return Ok(());
         }
-        let text = std::str::from_utf8(cell)
-            .map_err(|e| (format!("the cell is not valid UTF-8: {e}"), None))?;
+        let text =
+            std::str::from_utf8(cell).map_err(|e| (not_utf8_reason("the cell", cell, e), None))?;
         let ty = self.types.get(slot).cloned().unwrap_or(Type::Bool);
         let v = crate::eval::cell_value(policy, &ty, text)?;
         self.set_value(slot, v.as_ref());
@@ -318,7 +321,7 @@ impl Columns {
         }
         let mut slow = |this: &mut Self, row: usize, t: &[u8]| {
             let r = std::str::from_utf8(t)
-                .map_err(|e| (format!("the cell is not valid UTF-8: {e}"), None))
+                .map_err(|e| (not_utf8_reason("the cell", t, e), None))
                 .and_then(|text| {
                     let ty = this.types.get(slot).cloned().unwrap_or(Type::Bool);
                     crate::eval::cell_value(policy, &ty, text)
@@ -347,6 +350,7 @@ impl Columns {
                     }
                     let x = match t.split_last() {
                         Some((b'%', num)) if percent && scale >= 2 => digits(num, scale - 2),
+                        _ if percent => None,
                         _ => digits(t, scale),
                     };
                     match x {

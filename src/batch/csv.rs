@@ -1,36 +1,260 @@
-//! CSV as batch reads it (RFC 4180): records end at a line break outside
-//! quotes; a quoted cell may hold commas, line breaks and doubled quotes.
-//! `\r\n` line ends are accepted.
+//! CSV as batch reads it (RFC 4180, strictly): records end at a line feed
+//! outside quotes (`\r\n` too); a quote opens a quoted cell only at the start
+//! of a cell, and a quoted cell may hold commas, line breaks and doubled
+//! quotes. A quote anywhere else, text after a closing quote, or a carriage
+//! return that ends no line makes the record rejected (by [`cells`]) without
+//! touching the records around it. How an unterminated quote or an oversized
+//! record is resynchronised: [`frame`] and `docs/cli.md`.
 
 use std::borrow::Cow;
+
+/// Where a scan of a record stands at the end of what it looked at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Open {
+    /// Outside quotes.
+    Outside,
+    /// Inside the quoted cell whose opening quote is at this position.
+    Inside(usize),
+    /// Just after a quote inside the quoted cell opened at this position: its
+    /// closing quote, or the first of a doubled one (the next byte says).
+    QuoteSeen(usize),
+}
+
+impl Open {
+    /// The same state with positions `n` bytes earlier (the buffer lost `n`
+    /// bytes at its start).
+    pub(crate) fn shift(self, n: usize) -> Open {
+        match self {
+            Open::Outside => Open::Outside,
+            Open::Inside(p) => Open::Inside(p.saturating_sub(n)),
+            Open::QuoteSeen(p) => Open::QuoteSeen(p.saturating_sub(n)),
+        }
+    }
+}
+
+/// What a scan that did not end leaves for the next: where it stopped and
+/// its state there. A scan of a record starting later (before that point)
+/// that is inside quotes at a line feed agrees with it from there on — the
+/// earlier scan was inside quotes at every line feed it passed, or it would
+/// have ended — so it jumps to that point instead of reading the same bytes
+/// again. This keeps resynchronisation linear: without it, a file where
+/// every line opens a quote never closed would be read once per line.
+pub(crate) type Memo = Option<(usize, Open)>;
+
+/// Where the record starting at `start` ends, looking at `buf[..stop]` only:
+/// `Ok(k)` with `k` the line feed that ends it; `Err` with the state at
+/// `stop` when it comes first. `memo`: see [`Memo`].
+fn scan(buf: &[u8], start: usize, stop: usize, memo: Memo) -> Result<usize, Open> {
+    let b = buf.get(..stop.min(buf.len())).unwrap_or(buf);
+    let mut memo = memo.filter(|(x, _)| *x > start && *x <= b.len());
+    let mut i = start;
+    let mut st = Open::Outside;
+    loop {
+        match st {
+            Open::Outside => {
+                let rest = b.get(i..).ok_or(st)?;
+                let k = i + memchr::memchr2(b'\n', b'"', rest).ok_or(st)?;
+                if b.get(k) == Some(&b'\n') {
+                    return Ok(k);
+                }
+                // a quote opens a cell only at its start; elsewhere it is left
+                // to `cells` to reject, and the record still ends at its line feed
+                if k == start || (k > 0 && b.get(k - 1) == Some(&b',')) {
+                    st = Open::Inside(k);
+                }
+                i = k + 1;
+            }
+            Open::Inside(o) => {
+                let rest = b.get(i..).unwrap_or(&[]);
+                let q = memchr::memchr(b'"', rest).map(|q| i + q);
+                if let Some((x, then)) = memo {
+                    let upto = q.unwrap_or(b.len()).min(x).max(i);
+                    if let Some(m) = memchr::memchr(b'\n', b.get(i..upto).unwrap_or(&[])) {
+                        let m = i + m;
+                        // the earlier scan was inside quotes at `m` too: from
+                        // here on both read the same, up to its stop `x`
+                        st = match then {
+                            Open::Inside(p) | Open::QuoteSeen(p) if p > m => then,
+                            Open::Inside(_) => Open::Inside(o),
+                            Open::QuoteSeen(_) => Open::QuoteSeen(o),
+                            Open::Outside => Open::Outside,
+                        };
+                        i = x;
+                        memo = None;
+                        continue;
+                    }
+                }
+                // skip to the next quote: the closing one, or the first of two
+                let q = q.ok_or(st)?;
+                st = Open::QuoteSeen(o);
+                i = q + 1;
+            }
+            Open::QuoteSeen(o) => match b.get(i) {
+                None => return Err(st),
+                Some(b'"') => {
+                    st = Open::Inside(o);
+                    i += 1;
+                }
+                Some(_) => st = Open::Outside,
+            },
+        }
+    }
+}
+
+/// `end` without a `\r` just before it (from `start` on).
+fn strip_cr(buf: &[u8], start: usize, end: usize) -> usize {
+    if end > start && buf.get(end - 1) == Some(&b'\r') {
+        end - 1
+    } else {
+        end
+    }
+}
 
 /// Where the record starting at `start` ends: `(end, next)` where `end`
 /// excludes the line break and `next` is the start of the following record;
 /// `None` when the buffer ends inside the record (no line break yet).
 pub(crate) fn record_end(buf: &[u8], start: usize) -> Option<(usize, usize)> {
-    let mut i = start;
-    loop {
-        let rest = buf.get(i..)?;
-        let k = i + memchr::memchr2(b'\n', b'"', rest)?;
-        if buf.get(k) == Some(&b'\n') {
-            let end = if k > start && buf.get(k - 1) == Some(&b'\r') {
-                k - 1
-            } else {
-                k
-            };
-            return Some((end, k + 1));
+    let k = scan(buf, start, buf.len(), None).ok()?;
+    Some((strip_cr(buf, start, k), k + 1))
+}
+
+/// How a record is framed in the input, by [`frame`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Frame {
+    /// A record: it ends at `end` (without its line break), the next starts
+    /// at `next`.
+    Record { end: usize, next: usize },
+    /// The buffer ends inside the record, within the size limit: read more.
+    More,
+    /// The record cannot be read: it is rejected with this code and
+    /// reason, and reading resumes at the line after the one it starts on.
+    Bad(&'static str, String),
+}
+
+/// The code of a record rejected for a quote never closed.
+const UNTERMINATED: &str = "policy::batch::unterminated_quote";
+/// The code of a record rejected for its size.
+const TOO_LONG: &str = "policy::batch::record_too_long";
+
+/// Which format [`frame`] cuts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cut {
+    /// A record is a line.
+    Lines,
+    /// A record is a CSV record (a quoted cell may hold line breaks).
+    Csv,
+}
+
+/// Frames the record starting at `start` of `buf`, whose bytes after
+/// `buf.len()` are not read yet (`eof`: there are none). A record may have at
+/// most `limit` bytes, its final line break excluded; the verdict depends
+/// only on the input's bytes, never on how much of them is buffered. `memo`
+/// is what the last scan that did not end left ([`Memo`]); it is updated.
+pub(crate) fn frame(
+    buf: &[u8],
+    start: usize,
+    eof: bool,
+    limit: usize,
+    cut: Cut,
+    memo: &mut Memo,
+) -> Frame {
+    // the line feed of a record within the limit is at `start + limit` at the latest
+    let window = start.saturating_add(limit).saturating_add(1);
+    let full = buf.len() >= window;
+    let found = match cut {
+        Cut::Lines => {
+            let part = buf.get(start..window.min(buf.len())).unwrap_or(&[]);
+            memchr::memchr(b'\n', part)
+                .map(|k| start + k)
+                .ok_or(Open::Outside)
         }
-        // inside quotes: skip to the closing quote (a doubled quote is two quotes)
-        let after = buf.get(k + 1..)?;
-        i = k + 1 + memchr::memchr(b'"', after)? + 1;
+        Cut::Csv => scan(buf, start, window, *memo),
+    };
+    let open = match found {
+        Ok(k) => {
+            return Frame::Record {
+                end: strip_cr(buf, start, k),
+                next: k + 1,
+            }
+        }
+        Err(open) => open,
+    };
+    if !full && !eof {
+        return Frame::More;
+    }
+    if cut == Cut::Csv {
+        *memo = Some((window.min(buf.len()), open));
+    }
+    let quote = match open {
+        Open::Inside(q) => Some(q),
+        // a closing quote (the input ends, or the window, after it)
+        Open::QuoteSeen(_) | Open::Outside => None,
+    };
+    // which cell opened the quote, when it is on the record's first line (a
+    // cost of that line only)
+    let cell = |q: usize| match memchr::memchr(b'\n', buf.get(start..q).unwrap_or(&[])) {
+        None => format!("cell {}", cell_number(buf, start, q)),
+        Some(_) => "a cell after the record's first line".to_string(),
+    };
+    match (quote, full) {
+        (Some(q), true) => Frame::Bad(
+            UNTERMINATED,
+            format!(
+                "{} opens a quote that is not closed within {limit} bytes (the record size \
+             limit, `--max-record-bytes`): an unterminated quote?",
+                cell(q)
+            ),
+        ),
+        (None, true) => Frame::Bad(
+            TOO_LONG,
+            format!(
+            "the record is longer than {limit} bytes (the record size limit, `--max-record-bytes`)"
+        ),
+        ),
+        (Some(q), false) => Frame::Bad(
+            UNTERMINATED,
+            format!(
+                "{} opens a quote that is never closed (the input ends first)",
+                cell(q)
+            ),
+        ),
+        (None, false) => Frame::Record {
+            end: strip_cr(buf, start, buf.len()),
+            next: buf.len(),
+        },
     }
 }
 
-/// The offset just past the last complete record of `buf` (0 if none).
-pub(crate) fn last_record_end(buf: &[u8]) -> usize {
-    if memchr::memchr(b'"', buf).is_none() {
-        return memchr::memrchr(b'\n', buf).map_or(0, |i| i + 1);
+/// The 1-based number of the cell at `at` of the record starting at `start`.
+fn cell_number(buf: &[u8], start: usize, at: usize) -> usize {
+    #[derive(PartialEq)]
+    enum St {
+        Start,
+        Plain,
+        Quoted,
+        /// A quote inside a quoted cell: its end, or the first of two.
+        QuoteSeen,
     }
+    let mut n = 1;
+    let mut st = St::Start;
+    for c in buf.get(start..at).unwrap_or(&[]) {
+        st = match (st, c) {
+            (St::Quoted, b'"') => St::QuoteSeen,
+            (St::Quoted, _) | (St::QuoteSeen, b'"') => St::Quoted,
+            (St::Start, b'"') => St::Quoted,
+            (_, b',') => {
+                n += 1;
+                St::Start
+            }
+            _ => St::Plain,
+        };
+    }
+    n
+}
+
+/// The offset just past the last complete record of `buf` (0 if none).
+#[cfg(test)]
+pub(crate) fn last_record_end(buf: &[u8]) -> usize {
     let mut pos = 0;
     while let Some((_, next)) = record_end(buf, pos) {
         pos = next;
@@ -214,24 +438,30 @@ impl Iterator for Separators<'_> {
     }
 }
 
+const CR_HELP: &str = "lines end with LF or CRLF; convert a file with CR line ends with \
+                       `tr '\\r' '\\n' < in.csv > out.csv`";
+
 /// Splits one record (without its line break) into cells. Quoted cells are
-/// unquoted. `Err` describes a malformed quote.
+/// unquoted. `Err` describes a malformed quote (one inside an unquoted cell,
+/// one never closed, text after a closing one) or a carriage return outside
+/// quotes.
 pub(crate) fn cells<'a>(rec: &'a str, out: &mut Vec<Cow<'a, str>>) -> Result<(), String> {
     out.clear();
     let b = rec.as_bytes();
-    if memchr::memchr(b'"', b).is_none() {
+    if memchr::memchr2(b'"', b'\r', b).is_none() {
         out.extend(rec.split(',').map(Cow::Borrowed));
         return Ok(());
     }
     let mut i = 0;
     loop {
+        let n = out.len() + 1;
         if b.get(i) == Some(&b'"') {
             let mut cell = String::new();
             let mut j = i + 1;
             loop {
                 let rest = b.get(j..).unwrap_or(&[]);
                 let Some(q) = memchr::memchr(b'"', rest) else {
-                    return Err(format!("cell {} has no closing quote", out.len() + 1));
+                    return Err(format!("cell {n} has no closing quote"));
                 };
                 cell.push_str(rec.get(j..j + q).unwrap_or(""));
                 j += q + 1;
@@ -246,27 +476,51 @@ pub(crate) fn cells<'a>(rec: &'a str, out: &mut Vec<Cow<'a, str>>) -> Result<(),
             match b.get(j) {
                 None => return Ok(()),
                 Some(b',') => i = j + 1,
+                Some(b'\r') => {
+                    return Err(format!(
+                    "cell {n} is followed by a carriage return (CR) that ends no line: {CR_HELP}"
+                ))
+                }
                 Some(_) => {
                     return Err(format!(
-                        "cell {} has text after its closing quote",
-                        out.len()
+                        "cell {n} has text after its closing quote: a quoted cell ends at its \
+                         closing quote, and a quote inside it is doubled (`\"\"`)"
                     ))
                 }
             }
         } else {
-            let rest = b.get(i..).unwrap_or(&[]);
-            match memchr::memchr(b',', rest) {
-                Some(k) => {
-                    out.push(Cow::Borrowed(rec.get(i..i + k).unwrap_or("")));
-                    i += k + 1;
+            let rest = rec.get(i..).unwrap_or("");
+            let end = memchr::memchr(b',', rest.as_bytes()).unwrap_or(rest.len());
+            let cell = rest.get(..end).unwrap_or("");
+            match memchr::memchr2(b'"', b'\r', cell.as_bytes()).map(|k| cell.as_bytes().get(k)) {
+                Some(Some(b'"')) => return Err(stray_quote(n, cell)),
+                Some(_) => {
+                    return Err(format!(
+                        "cell {n} holds a carriage return (CR) that ends no line: {CR_HELP}"
+                    ))
                 }
-                None => {
-                    out.push(Cow::Borrowed(rec.get(i..).unwrap_or("")));
-                    return Ok(());
-                }
+                None => {}
             }
+            out.push(Cow::Borrowed(cell));
+            if end == rest.len() {
+                return Ok(());
+            }
+            i += end + 1;
         }
     }
+}
+
+/// The reason for a quote inside cell `n`, which does not start with one.
+fn stray_quote(n: usize, cell: &str) -> String {
+    let example = if cell.chars().count() <= 40 {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        "\"ab\"\"c\"".to_string()
+    };
+    format!(
+        "cell {n} has a quote `\"` inside it but does not start with one: a cell with quotes \
+         is written in quotes, its quotes doubled (`{example}`)"
+    )
 }
 
 #[cfg(test)]

@@ -115,6 +115,25 @@ pub enum BatchError {
         /// The system's message.
         message: String,
     },
+    /// The input is not UTF-8 (its first record, or the CSV header, says so).
+    #[error("the {format} input is not UTF-8")]
+    #[diagnostic(code(policy::batch::not_utf8))]
+    NotUtf8 {
+        /// `CSV` or `JSONL`.
+        format: String,
+        /// What it probably is, and how to convert it.
+        #[help]
+        help: String,
+    },
+    /// The CSV header holds a carriage return that ends no line (a file with
+    /// classic Mac line ends is one long line).
+    #[error("the CSV header holds a carriage return (CR) that ends no line")]
+    #[diagnostic(code(policy::batch::lone_cr))]
+    LoneCr {
+        /// How to convert the file.
+        #[help]
+        help: String,
+    },
     /// Writing the results failed.
     #[error("cannot write the results: {message}")]
     #[diagnostic(code(policy::batch::write))]

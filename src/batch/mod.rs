@@ -21,11 +21,13 @@ mod chunk;
 pub mod columnar;
 mod columns;
 mod csv;
+mod encoding;
 mod error;
 mod jsonl;
 mod output;
 mod pipeline;
 mod plan;
+mod source;
 mod summary;
 mod table;
 
@@ -34,7 +36,7 @@ use std::io::{Read, Write};
 use chrono::NaiveDate;
 
 pub use error::BatchError;
-pub use summary::{MeasureSummary, Rejection, Summary};
+pub use summary::{escape_text, MeasureSummary, Rejection, Summary};
 pub use table::{Table, TableResults};
 
 use crate::ir::Policy;
@@ -104,11 +106,17 @@ pub struct BatchOptions<'a> {
     pub max_rejections: usize,
     /// The size of a chunk of input, in bytes.
     pub chunk_bytes: usize,
+    /// The most bytes a record may have (its final line break excluded); a
+    /// longer one is rejected and skipped without being held in memory.
+    pub max_record_bytes: usize,
 }
+
+/// The default record size limit: 1 MiB.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
 impl<'a> BatchOptions<'a> {
     /// Defaults for a date: all measures, JSONL in and out, columnar, every
-    /// fact checked, all cores, chunks of 256 KiB.
+    /// fact checked, all cores, chunks of 256 KiB, records of at most 1 MiB.
     pub fn new(date: NaiveDate) -> BatchOptions<'a> {
         BatchOptions {
             date,
@@ -122,6 +130,7 @@ impl<'a> BatchOptions<'a> {
             threads: 0,
             max_rejections: 100,
             chunk_bytes: 256 * 1024,
+            max_record_bytes: MAX_RECORD_BYTES,
         }
     }
 }
@@ -144,22 +153,22 @@ pub fn run(
     opts: &BatchOptions<'_>,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Summary, BatchError> {
-    let mut src = pipeline::Source::new(input);
+    let mut src = source::Source::new(input, opts.input_format, opts.max_record_bytes);
     let only = opts
         .entity
         .map(|n| plan::entity_index(policy, n))
         .transpose()?;
-    let (layout, first_line) = match opts.input_format {
+    let layout = match opts.input_format {
         InputFormat::Csv => {
-            let (header, lines) = src.header()?.ok_or(BatchError::NoHeader)?;
-            (Some(chunk::csv_layout(policy, &header, only)?), 1 + lines)
+            let header = src.header()?.ok_or(BatchError::NoHeader)?;
+            Some(chunk::csv_layout(policy, &header, only)?)
         }
-        InputFormat::Jsonl => (None, 1),
+        InputFormat::Jsonl => None,
     };
     let plan = plan::Plan::new(policy, opts, layout.as_ref().map(|l| l.entity).or(only))?;
     let reader = chunk::Reader::new(&plan, opts.input_format, layout);
     let out = output::Out::new(&plan, opts.output_format);
-    let tally = pipeline::run(&reader, &out, src, output, opts, first_line, progress)?;
+    let tally = pipeline::run(&reader, &out, src, output, opts, progress)?;
     Ok(tally.summary(&plan))
 }
 

@@ -4,13 +4,14 @@
 //! "measures":{"12":{"status":"eligible","amount":"5000.00"},
 //! "16":{"status":"needs_facts","needs":["劳动合同期限"]}}}` — the measures
 //! addressed to the record's entity, by number. A rejected record:
-//! `{"line":7,"rejected":"…"}`. Amounts are strings with two decimals (exact).
+//! `{"line":7,"rejected":"…","code":"policy::…"}`. Amounts are strings with two decimals (exact).
 //!
 //! CSV: `line,id,entity,total`, then `m12_status,m12_amount,m12_needs` for each
 //! reported measure (needs joined with `;`), then `rejected`.
 
 use super::columnar::{Cell, Program};
 use super::plan::{Outcome, Plan};
+use super::summary::{maybe_unsafe, unsafe_char};
 use super::OutputFormat;
 use crate::ir::{Policy, Status};
 
@@ -123,7 +124,14 @@ impl<'p> Out<'p> {
     }
 
     /// A rejected record.
-    pub(crate) fn rejected(&self, buf: &mut Vec<u8>, line: u64, id: Option<&[u8]>, reason: &str) {
+    pub(crate) fn rejected(
+        &self,
+        buf: &mut Vec<u8>,
+        line: u64,
+        id: Option<&[u8]>,
+        code: &str,
+        reason: &str,
+    ) {
         match self.format {
             OutputFormat::Jsonl => {
                 buf.extend_from_slice(b"{\"line\":");
@@ -134,6 +142,8 @@ impl<'p> Out<'p> {
                 }
                 buf.extend_from_slice(b",\"rejected\":");
                 json_str(buf, reason);
+                buf.extend_from_slice(b",\"code\":");
+                json_str(buf, code);
                 buf.extend_from_slice(b"}\n");
             }
             OutputFormat::Csv => {
@@ -152,7 +162,7 @@ impl<'p> Out<'p> {
     }
 
     /// An evaluated record; `view(j)` gives the outcome of the entity plan's
-    /// measure `j`. Returns the record's total in fen.
+    /// measure `j`. Returns the record's total in fen (`None`: overflow).
     pub(crate) fn record<'v>(
         &self,
         buf: &mut Vec<u8>,
@@ -160,10 +170,9 @@ impl<'p> Out<'p> {
         id: Option<&[u8]>,
         entity: u32,
         views: &[View<'v>],
-    ) -> i128 {
-        // the caller rejects a record whose total overflows
-        let total =
-            super::plan::record_total(views.iter().map(|v| (v.status(), v.amount()))).unwrap_or(0);
+    ) -> Option<i128> {
+        // the caller rejects a record whose total overflows (`plan::record_total`)
+        let total = super::plan::record_total(views.iter().map(|v| (v.status(), v.amount()))).ok();
         let e = entity as usize;
         let measures = self
             .plan
@@ -182,7 +191,7 @@ impl<'p> Out<'p> {
                 buf.extend_from_slice(b",\"entity\":");
                 buf.extend_from_slice(self.entity_json.get(e).map_or("\"\"", |s| s).as_bytes());
                 buf.extend_from_slice(b",\"total\":\"");
-                push_fen(buf, total);
+                push_total(buf, total);
                 buf.extend_from_slice(b"\",\"measures\":{");
                 for (j, (mp, v)) in measures.iter().zip(views).enumerate() {
                     if j > 0 {
@@ -225,7 +234,7 @@ impl<'p> Out<'p> {
                     csv_str(buf, &ent.name);
                 }
                 buf.push(b',');
-                push_fen(buf, total);
+                push_total(buf, total);
                 let pos = self.csv_pos.get(e).map(Vec::as_slice).unwrap_or(&[]);
                 for k in 0..self.plan.reported.len() {
                     buf.push(b',');
@@ -306,6 +315,14 @@ fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
     buf.extend_from_slice(tmp.get(i..).unwrap_or(&[]));
 }
 
+/// A total in fen as `1234.50`, or `overflow`.
+fn push_total(buf: &mut Vec<u8>, total: Option<i128>) {
+    match total {
+        Some(t) => push_fen(buf, t),
+        None => buf.extend_from_slice(b"overflow"),
+    }
+}
+
 /// An amount in fen as `1234.50`.
 pub(crate) fn push_fen(buf: &mut Vec<u8>, fen: i128) {
     if fen < 0 {
@@ -326,7 +343,7 @@ pub(crate) fn push_fen(buf: &mut Vec<u8>, fen: i128) {
 
 /// A JSON string with its quotes, from text known to be UTF-8.
 fn json_bytes(buf: &mut Vec<u8>, s: &[u8]) {
-    if s.iter().any(|c| *c == b'"' || *c == b'\\' || *c < 0x20) {
+    if s.iter().any(|c| *c == b'"' || *c == b'\\') || maybe_unsafe(s) {
         json_str(buf, &String::from_utf8_lossy(s));
     } else {
         buf.push(b'"');
@@ -344,10 +361,13 @@ fn csv_bytes(buf: &mut Vec<u8>, s: &[u8]) {
     }
 }
 
-/// A JSON string with its quotes.
+/// A JSON string with its quotes. Besides what JSON requires, control
+/// characters (DEL, C1), bidi controls and invisible format characters are
+/// written as `\uXXXX` — the same text, but none of it reaches a terminal
+/// that shows the result lines.
 pub(crate) fn json_str(buf: &mut Vec<u8>, s: &str) {
     buf.push(b'"');
-    if !s.bytes().any(|c| c == b'"' || c == b'\\' || c < 0x20) {
+    if !s.bytes().any(|c| c == b'"' || c == b'\\') && !maybe_unsafe(s.as_bytes()) {
         buf.extend_from_slice(s.as_bytes());
     } else {
         for ch in s.chars() {
@@ -357,8 +377,11 @@ pub(crate) fn json_str(buf: &mut Vec<u8>, s: &str) {
                 '\n' => buf.extend_from_slice(b"\\n"),
                 '\r' => buf.extend_from_slice(b"\\r"),
                 '\t' => buf.extend_from_slice(b"\\t"),
-                c if (c as u32) < 0x20 => {
-                    buf.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes())
+                c if unsafe_char(c) => {
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        buf.extend_from_slice(format!("\\u{u:04x}").as_bytes());
+                    }
                 }
                 c => {
                     let mut tmp = [0u8; 4];
@@ -404,5 +427,14 @@ mod tests {
         json_str(&mut b, "a\"b\\c\n");
         csv_str(&mut b, "x,y");
         assert_eq!(String::from_utf8_lossy(&b), "\"a\\\"b\\\\c\\n\"\"x,y\"");
+        // controls and bidi overrides are escaped too, losslessly
+        let mut b = Vec::new();
+        json_str(&mut b, "企\u{1b}[2J\u{202e}\u{85}业");
+        let back: String = serde_json::from_slice(&b).unwrap();
+        assert_eq!(back, "企\u{1b}[2J\u{202e}\u{85}业");
+        assert_eq!(
+            String::from_utf8_lossy(&b),
+            r#""企\u001b[2J\u202e\u0085业""#
+        );
     }
 }

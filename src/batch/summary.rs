@@ -1,6 +1,7 @@
 //! The summary of a batch run: records read and rejected, and per measure the
 //! counts by status and the total amount (the budget estimate), exact.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
@@ -18,6 +19,10 @@ pub struct Rejection {
     pub line: u64,
     /// Its id, if it has one.
     pub id: Option<String>,
+    /// What kind of problem: `policy::facts::invalid`,
+    /// `policy::facts::duplicate_key` (as `eval` reports facts), or a
+    /// `policy::batch::…` code of the reader (see docs/cli.md).
+    pub code: &'static str,
     /// What is wrong with it.
     pub reason: String,
 }
@@ -47,8 +52,10 @@ pub struct MeasureSummary {
     pub not_in_force: u64,
     /// How many came after the application deadline.
     pub deadline_passed: u64,
-    /// The sum of the eligible records' amounts, exact.
-    pub total: Decimal,
+    /// The sum of the eligible records' amounts, exact; `None` when it is
+    /// beyond what a decimal holds (about 7.9·10^26 元): `"overflow"` in JSON.
+    #[serde(serialize_with = "total_json")]
+    pub total: Option<Decimal>,
 }
 
 /// What a batch run found.
@@ -69,14 +76,24 @@ pub struct Summary {
     /// Per measure reported: the measures selected that are addressed to the
     /// entity named, or (none named) to an entity that had records.
     pub measures: Vec<MeasureSummary>,
-    /// The sum of all measures' totals, exact.
-    pub total: Decimal,
+    /// The sum of all measures' totals, exact; `None` when it is beyond what
+    /// a decimal holds: `"overflow"` in JSON.
+    #[serde(serialize_with = "total_json")]
+    pub total: Option<Decimal>,
     /// Always `CNY`.
     pub currency: &'static str,
 }
 
+/// A total as JSON: its decimal as a string, or `"overflow"`.
+fn total_json<S: serde::Serializer>(t: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(d) => serde::Serialize::serialize(d, s),
+        None => s.serialize_str("overflow"),
+    }
+}
+
 /// Counts of one measure, with its total in fen.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct MeasureTally {
     pub records: u64,
     pub eligible: u64,
@@ -85,7 +102,23 @@ pub(crate) struct MeasureTally {
     pub error: u64,
     pub not_in_force: u64,
     pub deadline_passed: u64,
-    pub fen: i128,
+    /// `None` once the sum has left `i128` (never clamped).
+    pub fen: Option<i128>,
+}
+
+impl Default for MeasureTally {
+    fn default() -> Self {
+        MeasureTally {
+            records: 0,
+            eligible: 0,
+            not_eligible: 0,
+            needs_facts: 0,
+            error: 0,
+            not_in_force: 0,
+            deadline_passed: 0,
+            fen: Some(0),
+        }
+    }
 }
 
 impl MeasureTally {
@@ -94,7 +127,7 @@ impl MeasureTally {
         match status {
             Status::Eligible => {
                 self.eligible += 1;
-                self.fen = self.fen.saturating_add(amount.unwrap_or(0));
+                self.fen = self.fen.and_then(|f| f.checked_add(amount.unwrap_or(0)));
             }
             Status::NotEligible => self.not_eligible += 1,
             Status::NeedsFacts => self.needs_facts += 1,
@@ -113,7 +146,7 @@ impl MeasureTally {
         self.error += o.error;
         self.not_in_force += o.not_in_force;
         self.deadline_passed += o.deadline_passed;
-        self.fen = self.fen.saturating_add(o.fen);
+        self.fen = self.fen.zip(o.fen).and_then(|(a, b)| a.checked_add(b));
     }
 }
 
@@ -148,7 +181,7 @@ impl Tally {
 
     pub(crate) fn summary(self, plan: &Plan<'_>) -> Summary {
         let p = plan.policy;
-        let mut total: i128 = 0;
+        let mut total: Option<i128> = Some(0);
         let measures = plan
             .reported
             .iter()
@@ -159,7 +192,7 @@ impl Tally {
                 if t.records == 0 && plan.only.is_none() {
                     return None;
                 }
-                total = total.saturating_add(t.fen);
+                total = total.zip(t.fen).and_then(|(a, b)| a.checked_add(b));
                 Some(MeasureSummary {
                     number: m.number,
                     label: m.label.clone(),
@@ -176,7 +209,7 @@ impl Tally {
                     error: t.error,
                     not_in_force: t.not_in_force,
                     deadline_passed: t.deadline_passed,
-                    total: decimal_fen(t.fen),
+                    total: t.fen.and_then(decimal_fen),
                 })
             })
             .collect();
@@ -188,23 +221,66 @@ impl Tally {
             rejected: self.rejected,
             rejections: self.rejections,
             measures,
-            total: decimal_fen(total),
+            total: total.and_then(decimal_fen),
             currency: crate::eval::CURRENCY,
         }
     }
 }
 
-/// Fen as a decimal of 元 (saturating far beyond any real budget: 7.9·10^26 元).
-fn decimal_fen(fen: i128) -> Decimal {
-    Decimal::try_from_i128_with_scale(fen, 2).unwrap_or(if fen < 0 {
-        Decimal::MIN
-    } else {
-        Decimal::MAX
-    })
+/// Fen as a decimal of 元, if a decimal holds it (up to about 7.9·10^26 元).
+fn decimal_fen(fen: i128) -> Option<Decimal> {
+    Decimal::try_from_i128_with_scale(fen, 2).ok()
+}
+
+/// Whether `c` must not reach a terminal as it is: a control character (C0,
+/// DEL, C1), a bidi control, or an invisible format character.
+pub(crate) fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// Whether `s` may hold a character that [`unsafe_char`] refuses: a byte
+/// that is a control, or that starts the UTF-8 encoding of one (cheap; exact
+/// for ASCII and for text without those lead bytes).
+pub(crate) fn maybe_unsafe(s: &[u8]) -> bool {
+    s.iter()
+        .any(|b| *b < 0x20 || matches!(b, 0x7F | 0xC2 | 0xD8 | 0xE2 | 0xEF))
+}
+
+/// A total as the text summary shows it.
+fn total_text(t: Option<Decimal>) -> String {
+    t.map_or_else(|| "overflow".to_string(), |d| format!("{d:.2}"))
+}
+
+/// Text from the input (or the policy) made safe to print on a terminal:
+/// control characters (line breaks, carriage returns, ANSI escapes), bidi
+/// controls and invisible format characters become `\u{…}` escapes, so that
+/// no input can forge a line or hide or reorder text.
+pub fn escape_text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 impl Summary {
-    /// The summary as people read it.
+    /// Whether a total could not be represented (it is `None`): the run
+    /// must not be taken as a success.
+    pub fn overflowed(&self) -> bool {
+        self.total.is_none() || self.measures.iter().any(|m| m.total.is_none())
+    }
+
+    /// The summary as people read it. Every text from the input (ids,
+    /// reasons, the locality) is escaped with [`escape_text`].
     pub fn render_text(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(
@@ -216,7 +292,7 @@ impl Summary {
             self.date,
             self.locality
                 .as_deref()
-                .map(|l| format!(", locality {l}"))
+                .map(|l| format!(", locality {}", escape_text(l)))
                 .unwrap_or_default()
         );
         let heads = [
@@ -231,11 +307,11 @@ impl Summary {
             .iter()
             .map(|m| {
                 [
-                    format!("{}{}", m.label, m.title),
+                    format!("{}{}", escape_text(&m.label), escape_text(&m.title)),
                     m.records.to_string(),
                     m.eligible.to_string(),
                     m.needs_facts.to_string(),
-                    format!("{:.2}", m.total),
+                    total_text(m.total),
                 ]
             })
             .collect();
@@ -244,7 +320,7 @@ impl Summary {
             String::new(),
             String::new(),
             String::new(),
-            format!("{:.2}", self.total),
+            total_text(self.total),
         ]);
         let mut widths = heads.map(UnicodeWidthStr::width);
         for r in &rows {
@@ -267,6 +343,13 @@ impl Summary {
         for r in &rows {
             line(r.each_ref().map(String::as_str), &mut s);
         }
+        if self.overflowed() {
+            let _ = writeln!(
+                s,
+                "overflow: a total is beyond what is kept exactly (about 7.9·10^26 元); \
+                 it is not shown rather than shown wrong"
+            );
+        }
         if self.rejected > 0 {
             let _ = writeln!(
                 s,
@@ -277,9 +360,9 @@ impl Summary {
             for r in &self.rejections {
                 let id =
                     r.id.as_deref()
-                        .map(|i| format!(" ({i})"))
+                        .map(|i| format!(" ({})", escape_text(i)))
                         .unwrap_or_default();
-                let _ = writeln!(s, "  line {}{id}: {}", r.line, r.reason);
+                let _ = writeln!(s, "  line {}{id}: {}", r.line, escape_text(&r.reason));
             }
         }
         s

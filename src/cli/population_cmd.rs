@@ -116,6 +116,9 @@ pub struct BatchArgs {
     /// How many rejected records the summary lists (all are counted).
     #[arg(long, default_value_t = 100)]
     pub max_rejections: usize,
+    /// The most bytes a record may have; a longer one is rejected and skipped.
+    #[arg(long, default_value_t = batch::MAX_RECORD_BYTES)]
+    pub max_record_bytes: usize,
     /// Print no summary and no progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -323,6 +326,7 @@ pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
     opts.threads = a.threads;
     opts.max_rejections = a.max_rejections;
     opts.chunk_bytes = a.chunk_kib.clamp(1, 65536) * 1024;
+    opts.max_record_bytes = a.max_record_bytes;
     let mut sink = match Sink::open(a.output.as_deref()) {
         Ok(o) => o,
         Err(e) => return cli_error(e, fmt),
@@ -370,7 +374,7 @@ pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
         out::err(&summary.render_text());
     }
     let errors: u64 = summary.measures.iter().map(|m| m.error).sum();
-    if summary.rejected > 0 || errors > 0 {
+    if summary.rejected > 0 || errors > 0 || summary.overflowed() {
         EXIT_INPUT
     } else {
         EXIT_OK

@@ -8,17 +8,37 @@ use crate::source::SourceRef;
 
 /// A facts file that does not fit the policy's entities. `path` is a JSON path
 /// such as `$.facts.裁员率`.
-#[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[error("{path}: {message}")]
-#[diagnostic(code(policy::facts::invalid))]
 pub struct FactsError {
     /// Where in the JSON.
     pub path: String,
     /// What is wrong.
     pub message: String,
     /// How to fix it.
-    #[help]
     pub help: Option<String>,
+    /// Its diagnostic code: [`FactsError::INVALID`] or
+    /// [`FactsError::DUPLICATE_KEY`].
+    pub code: &'static str,
+}
+
+impl FactsError {
+    /// A value or key that does not fit the schema, or text that is not JSON.
+    pub const INVALID: &'static str = "policy::facts::invalid";
+    /// A key given twice in one object (which one would count is not said).
+    pub const DUPLICATE_KEY: &'static str = "policy::facts::duplicate_key";
+}
+
+impl Diagnostic for FactsError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display + 'a>)
+    }
 }
 
 /// An evaluation that cannot give an exact answer. It names the rule and its
@@ -52,6 +72,19 @@ pub enum EvalError {
         /// The rule.
         rule: String,
         /// Where it is.
+        source_ref: SourceRef,
+    },
+    /// The total of an evaluation's eligible amounts does not fit: each
+    /// measure's amount does, their sum does not.
+    #[error("the total of the eligible measures overflows when measure {measure}'s amount ({source_ref}) is added")]
+    #[diagnostic(
+        code(policy::eval::total_overflow),
+        help("each amount is exact, but their sum is beyond about 7.9·10^26 元; check the facts")
+    )]
+    TotalOverflow {
+        /// The number of the measure whose amount made the sum overflow.
+        measure: u32,
+        /// Where that measure is.
         source_ref: SourceRef,
     },
     /// `x / 0`

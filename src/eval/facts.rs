@@ -64,17 +64,112 @@ impl Facts {
                 } else {
                     "the facts file is one JSON object: {\"entity\": \"…\", \"facts\": {…}}".into()
                 }),
+                code: FactsError::INVALID,
             }]
         })?;
+        let repeated = Facts::repeated_keys(text);
+        if !repeated.is_empty() {
+            return Err(repeated);
+        }
         Facts::from_json_value(policy, &json)
     }
 
-    /// Reads facts from a parsed JSON value.
+    /// The keys repeated within one object of `text` (JSON that parses), each
+    /// as an error naming its path (`$.facts.裁员率`). A JSON value keeps only
+    /// one of them — serde_json the last — so they are looked for in the text.
+    pub fn repeated_keys(text: &str) -> Vec<FactsError> {
+        enum Level {
+            Object {
+                path: String,
+                keys: std::collections::HashSet<String>,
+                /// The key whose value comes next.
+                key: Option<String>,
+            },
+            Array {
+                path: String,
+                index: usize,
+            },
+        }
+        let b = text.as_bytes();
+        let mut stack: Vec<Level> = Vec::new();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while let Some(k) = b.get(i..).and_then(|rest| {
+            rest.iter()
+                .position(|c| matches!(c, b'"' | b'{' | b'[' | b'}' | b']' | b','))
+        }) {
+            let at = i + k;
+            i = at + 1;
+            match b.get(at) {
+                Some(b'"') => {
+                    let end = string_end(b, at + 1);
+                    let raw = text.get(at..=end).unwrap_or("");
+                    i = end + 1;
+                    if let Some(Level::Object { path, keys, key }) = stack.last_mut() {
+                        if key.is_some() {
+                            continue; // a string value
+                        }
+                        let name = if raw.contains('\\') {
+                            serde_json::from_str::<String>(raw).unwrap_or_default()
+                        } else {
+                            raw.get(1..raw.len().saturating_sub(1))
+                                .unwrap_or("")
+                                .to_string()
+                        };
+                        if !keys.insert(name.clone()) {
+                            found.push(FactsError {
+                                path: format!("{path}.{name}"),
+                                message: format!("the key `{name}` is given twice"),
+                                help: Some(
+                                    "give each key once: JSON readers differ on which of the two counts"
+                                        .into(),
+                                ),
+                                code: FactsError::DUPLICATE_KEY,
+                            });
+                        }
+                        *key = Some(name);
+                    }
+                }
+                Some(open @ (b'{' | b'[')) => {
+                    let path = match stack.last() {
+                        None => "$".to_string(),
+                        Some(Level::Object { path, key, .. }) => {
+                            format!("{path}.{}", key.as_deref().unwrap_or(""))
+                        }
+                        Some(Level::Array { path, index }) => format!("{path}[{index}]"),
+                    };
+                    stack.push(if *open == b'{' {
+                        Level::Object {
+                            path,
+                            keys: std::collections::HashSet::new(),
+                            key: None,
+                        }
+                    } else {
+                        Level::Array { path, index: 0 }
+                    });
+                }
+                Some(b'}' | b']') => {
+                    stack.pop();
+                }
+                _ => match stack.last_mut() {
+                    Some(Level::Object { key, .. }) => *key = None,
+                    Some(Level::Array { index, .. }) => *index += 1,
+                    None => {}
+                },
+            }
+        }
+        found
+    }
+
+    /// Reads facts from a parsed JSON value. A value keeps one of two
+    /// repeated keys: text is read with [`Facts::from_json`], which refuses
+    /// them ([`Facts::repeated_keys`]).
     pub fn from_json_value(policy: &Policy, json: &Json) -> Result<Facts, Vec<FactsError>> {
         let err = |path: &str, message: String, help: Option<String>| FactsError {
             path: path.to_string(),
             message,
             help,
+            code: FactsError::INVALID,
         };
         let Json::Object(top) = json else {
             return Err(vec![err(
@@ -164,6 +259,21 @@ impl Facts {
     }
 }
 
+/// The closing quote of the JSON string whose text starts at `i` (after its
+/// opening quote); the end of `b` if there is none.
+fn string_end(b: &[u8], mut i: usize) -> usize {
+    while let Some(k) = b
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|c| matches!(c, b'"' | b'\\')))
+    {
+        if b.get(i + k) == Some(&b'"') {
+            return i + k;
+        }
+        i += k + 2;
+    }
+    b.len()
+}
+
 fn entity_list(policy: &Policy) -> String {
     let names: Vec<&str> = policy.entities.iter().map(|e| e.name.as_str()).collect();
     format!("the entities are {}", names.join(", "))
@@ -238,7 +348,51 @@ pub(crate) fn cell_value(policy: &Policy, ty: &Type, text: &str) -> FactResult {
                 ),
             )),
         },
+        Type::Number {
+            kind: NumKind::Percent,
+            ..
+        } if is_bare_number(text) => Err(bare_percent(text, true)),
         _ => scalar_value(policy, ty, Scalar::Str(text)),
+    }
+}
+
+/// Whether `s` is a number without a unit or `%` (`5.5`, ` 12 `).
+fn is_bare_number(s: &str) -> bool {
+    let t = s.trim();
+    !t.is_empty() && Decimal::from_str_exact(t).is_ok()
+}
+
+/// The error for a percentage written as text without its `%` (`"5.5"`):
+/// 5.5% or the fraction 5.5 (550%)? Refused rather than guessed. `csv`: the
+/// text is a CSV cell (no JSON numbers there).
+fn bare_percent(s: &str, csv: bool) -> (String, Option<String>) {
+    let t = s.trim();
+    let n = Decimal::from_str_exact(t).unwrap_or_default();
+    let times100 = n
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .map_or_else(|| "?".to_string(), |x| x.normalize().to_string());
+    let over100 = n
+        .checked_div(Decimal::ONE_HUNDRED)
+        .map_or_else(|| "?".to_string(), |x| x.normalize().to_string());
+    if csv {
+        (
+            format!(
+                "`{t}` is a percentage without `%`: write `{t}%` (or `{times100}%` if it is the \
+                 fraction {t})"
+            ),
+            Some("a percentage cell needs its `%`: the fraction 0.055 is `5.5%`".into()),
+        )
+    } else {
+        (
+            format!(
+                "`{t}` is a percentage without `%`: write \"{t}%\" or the number {over100} (a \
+                 fraction, without quotes)"
+            ),
+            Some(
+                "a percentage in a string needs its `%`; a JSON number is a fraction (0.055 is 5.5%)"
+                    .into(),
+            ),
+        )
     }
 }
 
@@ -404,6 +558,16 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
         )
     };
     let t = s.trim();
+    if matches!(
+        ty,
+        Type::Number {
+            kind: NumKind::Percent,
+            ..
+        }
+    ) && is_bare_number(t)
+    {
+        return Err(bare_percent(t, false));
+    }
     if let Some(p) = t.strip_suffix('%') {
         if !matches!(
             ty,
@@ -449,14 +613,6 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
                 Some(number_help(ty)),
             ));
         }
-    }
-    if let Type::Number {
-        kind: NumKind::Percent,
-        ..
-    } = ty
-    {
-        // a bare number for a percent is a fraction, as in JSON numbers
-        return Ok(n);
     }
     Ok(n)
 }

@@ -190,8 +190,8 @@ pub fn evaluate<'p>(
 /// amount can be ([`arith::add_fen`]); `m` is the measure whose amount made
 /// the total overflow. `policyc batch` rejects such a record with this message.
 pub(crate) fn total_overflow(m: &Measure) -> EvalError {
-    EvalError::Overflow {
-        rule: "(total of all measures)".into(),
+    EvalError::TotalOverflow {
+        measure: m.number,
         source_ref: m.source.clone(),
     }
 }
