@@ -109,7 +109,7 @@ pub const MAX_MESSAGE_SHOWN: usize = 240;
 /// characters (C0 with tab, line feed and carriage return, DEL, C1 — which
 /// start ANSI escape sequences), bidirectional controls (U+061C, U+200E/F,
 /// U+202A–U+202E, U+2066–U+2069), zero-width characters and the line and
-/// paragraph separators. The one list of such characters: [`escape`] and the
+/// paragraph separators, the interlinear annotation marks. The one list of such characters: [`escape`] and the
 /// source excerpts of diagnostics both use it.
 pub fn hidden_on_terminal(c: char) -> bool {
     c.is_control()
@@ -120,6 +120,7 @@ pub fn hidden_on_terminal(c: char) -> bool {
                 | '\u{2028}'..='\u{202E}'
                 | '\u{2060}'..='\u{2069}'
                 | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
         )
 }
 

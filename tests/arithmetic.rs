@@ -428,7 +428,11 @@ measure 2 "two" {
     let ok = eval::evaluate(&p, &f(1), &req).unwrap();
     assert_eq!(ok.total.to_string(), "792000000000000000000000000.00");
     let e = eval::evaluate(&p, &f(2), &req).unwrap_err();
-    assert!(e.to_string().contains("total of all measures"), "{e}");
+    assert!(
+        matches!(e, eval::EvalError::TotalOverflow { measure: 2, .. }),
+        "{e}"
+    );
+    assert!(e.to_string().contains("the total of the eligible measures overflows"), "{e}");
     // both engines of batch reject the record with eval's error (checked above)
     let mut opts = BatchOptions::new(date("2020-06-01"));
     opts.threads = 1;

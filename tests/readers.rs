@@ -496,7 +496,10 @@ fn input_text_in_the_summary_is_escaped() {
     let shown = s.render_text();
     assert!(!shown.contains('\u{1b}'), "{shown}");
     assert!(shown.contains(r"企\u{1b}[2J业"), "{shown}");
-    assert_eq!(batch::escape_text("a\rb\u{2066}c"), r"a\u{d}b\u{2066}c");
+    assert_eq!(
+        policyc::diagnostic::escape("a\rb\u{2066}c"),
+        r"a\u{d}b\u{2066}c"
+    );
 }
 
 #[test]

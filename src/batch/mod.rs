@@ -36,7 +36,7 @@ use std::io::{Read, Write};
 use chrono::NaiveDate;
 
 pub use error::BatchError;
-pub use summary::{escape_text, MeasureSummary, Rejection, Summary};
+pub use summary::{MeasureSummary, Rejection, Summary};
 pub use table::{Table, TableResults};
 
 use crate::ir::Policy;

@@ -11,8 +11,9 @@
 
 use super::columnar::{Cell, Program};
 use super::plan::{Outcome, Plan};
-use super::summary::{maybe_unsafe, unsafe_char};
+use super::summary::maybe_unsafe;
 use super::OutputFormat;
+use crate::diagnostic::hidden_on_terminal;
 use crate::ir::{Policy, Status};
 
 /// One measure's outcome for one record, from whichever path computed it.
@@ -377,7 +378,7 @@ pub(crate) fn json_str(buf: &mut Vec<u8>, s: &str) {
                 '\n' => buf.extend_from_slice(b"\\n"),
                 '\r' => buf.extend_from_slice(b"\\r"),
                 '\t' => buf.extend_from_slice(b"\\t"),
-                c if unsafe_char(c) => {
+                c if hidden_on_terminal(c) => {
                     let mut units = [0u16; 2];
                     for u in c.encode_utf16(&mut units) {
                         buf.extend_from_slice(format!("\\u{u:04x}").as_bytes());

@@ -1,7 +1,6 @@
 //! The summary of a batch run: records read and rejected, and per measure the
 //! counts by status and the total amount (the budget estimate), exact.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
@@ -10,6 +9,7 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use super::plan::Plan;
+use crate::diagnostic::escape;
 use crate::ir::Status;
 
 /// A record that could not be evaluated.
@@ -232,15 +232,7 @@ fn decimal_fen(fen: i128) -> Option<Decimal> {
     Decimal::try_from_i128_with_scale(fen, 2).ok()
 }
 
-/// Whether `c` must not reach a terminal as it is: a control character (C0,
-/// DEL, C1), a bidi control, or an invisible format character.
-pub(crate) fn unsafe_char(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
-            | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
-}
-
-/// Whether `s` may hold a character that [`unsafe_char`] refuses: a byte
+/// Whether `s` may hold a character that [`hidden_on_terminal`](crate::diagnostic::hidden_on_terminal) refuses: a byte
 /// that is a control, or that starts the UTF-8 encoding of one (cheap; exact
 /// for ASCII and for text without those lead bytes).
 pub(crate) fn maybe_unsafe(s: &[u8]) -> bool {
@@ -253,25 +245,6 @@ fn total_text(t: Option<Decimal>) -> String {
     t.map_or_else(|| "overflow".to_string(), |d| format!("{d:.2}"))
 }
 
-/// Text from the input (or the policy) made safe to print on a terminal:
-/// control characters (line breaks, carriage returns, ANSI escapes), bidi
-/// controls and invisible format characters become `\u{…}` escapes, so that
-/// no input can forge a line or hide or reorder text.
-pub fn escape_text(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(unsafe_char) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if unsafe_char(c) {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
 impl Summary {
     /// Whether a total could not be represented (it is `None`): the run
     /// must not be taken as a success.
@@ -280,7 +253,7 @@ impl Summary {
     }
 
     /// The summary as people read it. Every text from the input (ids,
-    /// reasons, the locality) is escaped with [`escape_text`].
+    /// reasons, the locality) is escaped with [`escape`].
     pub fn render_text(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(
@@ -292,7 +265,7 @@ impl Summary {
             self.date,
             self.locality
                 .as_deref()
-                .map(|l| format!(", locality {}", escape_text(l)))
+                .map(|l| format!(", locality {}", escape(l)))
                 .unwrap_or_default()
         );
         let heads = [
@@ -307,7 +280,7 @@ impl Summary {
             .iter()
             .map(|m| {
                 [
-                    format!("{}{}", escape_text(&m.label), escape_text(&m.title)),
+                    format!("{}{}", escape(&m.label), escape(&m.title)),
                     m.records.to_string(),
                     m.eligible.to_string(),
                     m.needs_facts.to_string(),
@@ -360,9 +333,9 @@ impl Summary {
             for r in &self.rejections {
                 let id =
                     r.id.as_deref()
-                        .map(|i| format!(" ({})", escape_text(i)))
+                        .map(|i| format!(" ({})", escape(i)))
                         .unwrap_or_default();
-                let _ = writeln!(s, "  line {}{id}: {}", r.line, escape_text(&r.reason));
+                let _ = writeln!(s, "  line {}{id}: {}", r.line, escape(&r.reason));
             }
         }
         s
