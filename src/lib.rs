@@ -29,6 +29,7 @@ pub mod diff;
 pub mod eval;
 pub mod fmt;
 pub mod ir;
+pub mod limits;
 pub mod load;
 pub mod sample;
 pub mod source;

@@ -381,16 +381,24 @@ fn a_file_on_one_long_line_is_checked_in_linear_time() {
 /// checks each finishes.
 #[test]
 fn evaluation_is_total() {
-    // a chain of 500 exceptions, each applying
-    let mut src = String::from("entity 企业 { a: money }\nmeasure 1 \"x\" {\n kind benefit\n to 企业\n rule r0 { amount a }\n");
-    for i in 1..500 {
-        src.push_str(&format!(
-            " rule r{i} exception to r{} {{ amount a + {i} 元 }}\n",
-            i - 1
-        ));
-    }
-    src.push_str("}\n");
-    let p = compile(&src).unwrap();
+    // the longest chain of exceptions accepted, each applying
+    let chain = |links: usize| {
+        let mut src = String::from("entity 企业 { a: money }\nmeasure 1 \"x\" {\n kind benefit\n to 企业\n rule r0 { amount a }\n");
+        for i in 1..=links {
+            src.push_str(&format!(
+                " rule r{i} exception to r{} {{ amount a + {i} 元 }}\n",
+                i - 1
+            ));
+        }
+        src.push_str("}\n");
+        src
+    };
+    let max = policyc::limits::MAX_EXCEPTION_DEPTH;
+    assert_eq!(
+        compile(&chain(max + 1)).unwrap_err(),
+        ["policy::check::exception_too_deep"]
+    );
+    let p = compile(&chain(max)).unwrap();
     let facts = Facts::from_json(&p, r#"{"entity": "企业", "facts": {"a": 1}}"#).unwrap();
     let req = Request {
         date: date("2020-07-01"),
@@ -400,7 +408,7 @@ fn evaluation_is_total() {
     let start = Instant::now();
     let r = eval::evaluate(&p, &facts, &req).unwrap();
     assert_eq!(r.measures[0].status, Status::Eligible);
-    assert_eq!(r.total.to_string(), "500.00");
+    assert_eq!(r.total.to_string(), format!("{}.00", max + 1));
     assert!(start.elapsed() < Duration::from_secs(10));
 
     // the checker refuses a cycle …
