@@ -107,3 +107,51 @@ fn check_is_near_linear_in_the_number_of_unknown_names() {
     assert!(ratio < MAX_RATIO, "ratio {ratio:.1}");
     assert_eq!(codes.len(), policyc::check::MAX_ERRORS + 1);
 }
+
+fn compiled(text: &str) -> policyc::ir::Policy {
+    let mut map = SourceMap::new();
+    map.add("scaling.policy", text);
+    policyc::compile(&map).unwrap()
+}
+
+#[test]
+fn reading_and_evaluating_facts_is_near_linear_in_their_width() {
+    let time = |n: usize| {
+        let p = compiled(&inputs::wide_entity(n));
+        let json = format!(
+            "{{\"entity\": \"企业\", \"facts\": {}}}",
+            inputs::wide_facts(n)
+        );
+        let req = policyc::eval::Request {
+            date: policyc::syntax::parse_date("2020-07-01").unwrap(),
+            locality: None,
+            explain: false,
+        };
+        best_of_three(&mut || {
+            for _ in 0..10 {
+                let f = policyc::eval::Facts::from_json(&p, &json).unwrap();
+                policyc::eval::evaluate(&p, &f, &req).unwrap();
+            }
+        })
+    };
+    let (small, large) = (time(4000), time(16_000));
+    let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-6);
+    eprintln!("facts width: 4000 → {small:?}, 16000 → {large:?}, ratio {ratio:.1}");
+    assert!(ratio < MAX_RATIO, "ratio {ratio:.1}");
+}
+
+#[test]
+fn diff_is_near_linear_in_the_number_of_measures() {
+    let time = |n: usize| {
+        let (old, new) = inputs::diff_pair(n);
+        let (old, new) = (compiled(&old), compiled(&new));
+        let mut changes = 0;
+        let t = best_of_three(&mut || changes = policyc::diff::diff(&old, &new).len());
+        assert_eq!(changes, n / 10);
+        t
+    };
+    let (small, large) = (time(2500), time(10_000));
+    let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-6);
+    eprintln!("diff: 2500 → {small:?}, 10000 → {large:?}, ratio {ratio:.1}");
+    assert!(ratio < MAX_RATIO, "ratio {ratio:.1}");
+}

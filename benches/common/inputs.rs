@@ -158,12 +158,12 @@ pub fn wide_facts(n: usize) -> String {
 /// A policy of `n` measures (a file of about 200 bytes per measure), and the
 /// same policy with every tenth measure changed: the two sides of a `diff`.
 pub fn diff_pair(n: usize) -> (String, String) {
-    let mut old = String::from("entity 企业 { 甲: money, 乙: integer<人> }\n");
+    let mut old = String::from("entity 企业 { 甲: money 乙: integer<人> }\n");
     let mut new = old.clone();
     for i in 1..=n {
         let m = |amount: &str| {
             format!(
-                "measure {i} \"补贴{i}\" {{\n  kind subsidy\n  to 企业\n  rule r {{\n    when 乙 >= 1 人\n    amount {amount}\n  }}\n}}\n"
+                "measure {i} \"补贴{i}\" {{\n  kind benefit\n  to 企业\n  rule r {{\n    when 乙 >= 1 人\n    amount {amount}\n  }}\n}}\n"
             )
         };
         old.push_str(&m("甲"));

@@ -39,7 +39,7 @@
 
 pub mod words;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use miette::Diagnostic as MietteDiagnostic;
@@ -1385,32 +1385,43 @@ fn match_measures<'m>(
     old: &'m [Measure],
     new: &'m [Measure],
 ) -> Vec<(Option<&'m Measure>, Option<&'m Measure>)> {
+    // each round pairs an old measure with the one new measure of the same key,
+    // by hash: linear, where a scan of the new measures per old one was not
+    type Key<'k> = (Option<u32>, Option<&'k str>);
+    let rounds: [fn(&Measure) -> Option<Key<'_>>; 4] = [
+        |m| Some((Some(m.number), Some(&m.title))),
+        |m| Some((None, Some(&m.title))),
+        |m| (!m.source_text.is_empty()).then_some((None, Some(&m.source_text))),
+        |m| Some((Some(m.number), None)),
+    ];
     let mut old_left: Vec<&Measure> = old.iter().collect();
     let mut new_left: Vec<&Measure> = new.iter().collect();
     let mut pairs: Vec<(Option<&Measure>, Option<&Measure>)> = Vec::new();
-    let rounds: [fn(&Measure, &Measure) -> bool; 4] = [
-        |a, b| a.number == b.number && a.title == b.title,
-        |a, b| a.title == b.title,
-        |a, b| !a.source_text.is_empty() && a.source_text == b.source_text,
-        |a, b| a.number == b.number,
-    ];
-    for same in rounds {
-        let mut k = 0;
-        while let Some(o) = old_left.get(k).copied() {
-            let candidates: Vec<usize> = new_left
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| same(o, n))
-                .map(|(i, _)| i)
-                .collect();
-            if let [i] = candidates.as_slice() {
-                let n = new_left.remove(*i);
-                old_left.remove(k);
-                pairs.push((Some(o), Some(n)));
-            } else {
-                k += 1;
+    for key in rounds {
+        let mut by_key: HashMap<Key<'_>, Vec<usize>> = HashMap::new();
+        for (i, n) in new_left.iter().enumerate() {
+            if let Some(k) = key(n) {
+                by_key.entry(k).or_default().push(i);
             }
         }
+        let mut taken = vec![false; new_left.len()];
+        old_left.retain(|o| {
+            let Some(k) = key(o) else { return true };
+            match by_key.get_mut(&k).map(|v| v.as_mut_slice()) {
+                Some([i]) => {
+                    let i = *i;
+                    by_key.remove(&k);
+                    if let (Some(t), Some(n)) = (taken.get_mut(i), new_left.get(i)) {
+                        *t = true;
+                        pairs.push((Some(*o), Some(*n)));
+                    }
+                    false
+                }
+                _ => true,
+            }
+        });
+        let mut t = taken.iter();
+        new_left.retain(|_| !t.next().copied().unwrap_or(false));
     }
     pairs.extend(old_left.into_iter().map(|o| (Some(o), None)));
     pairs.extend(new_left.into_iter().map(|n| (None, Some(n))));
