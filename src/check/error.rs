@@ -220,11 +220,15 @@ pub enum CheckError {
     #[error("the names `{name}` and `{other}` look alike")]
     #[diagnostic(
         code(policy::check::confusable_names),
-        help("two declared names must not look the same when printed: rename one of them")
+        help(
+            "two declared names must not look the same when printed: rename one of them ({detail})"
+        )
     )]
     ConfusableNames {
         /// The later name.
         name: String,
+        /// Where they differ, by code point.
+        detail: String,
         /// The earlier name it can be mistaken for.
         other: String,
         /// Where the later name is declared.
@@ -233,6 +237,20 @@ pub enum CheckError {
         /// Where the earlier name is declared.
         #[label("looks like this one")]
         other_span: Span,
+    },
+
+    /// `1 元/人/人/…/人` with `/人` 128 times: an exponent a unit cannot have
+    #[error("the unit's exponent is out of range")]
+    #[diagnostic(
+        code(policy::check::unit_out_of_range),
+        help(
+            "a unit's exponent must be between -127 and 127; no policy needs more than a few `/人`"
+        )
+    )]
+    UnitOutOfRange {
+        /// The number or type with the unit.
+        #[label("a unit with an exponent out of range")]
+        span: Span,
     },
 
     /// `locality 包头市 { }` when `当地月人均失业保险金` is `by locality` without default

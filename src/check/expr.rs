@@ -37,7 +37,7 @@ impl Checker<'_> {
     ) -> Option<Expr> {
         let (ty, node) = match &e.kind {
             ExprKind::Quantity(q) => (
-                Self::quantity_type(q),
+                self.literal_type(q)?,
                 Node::Literal {
                     value: ir::Value::Number(q.value),
                 },

@@ -16,6 +16,7 @@ mod error;
 mod examples;
 mod expr;
 mod index;
+mod names;
 mod rules;
 mod suggest;
 pub use suggest::did_you_mean;
@@ -39,6 +40,7 @@ pub const MAX_ERRORS: usize = 200;
 pub fn check(sources: &SourceMap, files: &[ast::File]) -> Result<ir::Policy, Vec<Diagnostic>> {
     let mut c = Checker::new(sources);
     c.collect(files);
+    c.check_names(files);
     c.resolve_declarations();
     c.check_localities();
     let measures = c.check_measures();
@@ -674,13 +676,8 @@ impl<'a> Checker<'a> {
                 per,
                 span,
             } => {
-                let mut dim = match unit {
-                    Some((u, _)) => Dim::of(*u),
-                    None => Dim::NONE,
-                };
-                for (u, _) in per {
-                    dim = dim.per(Dim::of(*u)).unwrap_or(dim);
-                }
+                let units = unit.iter().map(|(u, _)| *u);
+                let mut dim = self.unit_dim(units, per.iter().map(|(u, _)| *u), *span)?;
                 let kind = match base.name.as_str() {
                     "integer" => NumKind::Integer,
                     "decimal" => NumKind::Decimal,
@@ -706,7 +703,8 @@ impl<'a> Checker<'a> {
                             );
                             return None;
                         }
-                        dim = Dim::MONEY.times(dim).unwrap_or(dim);
+                        let moneyed = Dim::MONEY.times(dim);
+                        dim = moneyed.or_else(|| self.unit_overflow(*span))?;
                         NumKind::Decimal
                     }
                     "bool" | "date" => {
@@ -774,6 +772,37 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The dimension of `unit/per/per…`, or an error when an exponent leaves
+    /// the range a unit can have (±127: `元/人/人/…` 128 times).
+    fn unit_dim(
+        &mut self,
+        unit: impl Iterator<Item = Unit>,
+        per: impl Iterator<Item = Unit>,
+        span: Span,
+    ) -> Option<Dim> {
+        let mut dim = Dim::NONE;
+        for u in unit {
+            dim = dim.times(Dim::of(u)).or_else(|| self.unit_overflow(span))?;
+        }
+        for u in per {
+            dim = dim.per(Dim::of(u)).or_else(|| self.unit_overflow(span))?;
+        }
+        Some(dim)
+    }
+
+    fn unit_overflow(&mut self, span: Span) -> Option<Dim> {
+        self.err(span, CheckError::UnitOutOfRange { span });
+        None
+    }
+
+    /// The type of a number literal, or an error when its unit is out of range.
+    fn literal_type(&mut self, q: &ast::Quantity) -> Option<Type> {
+        if !q.percent {
+            self.unit_dim(q.unit.into_iter(), q.per.iter().copied(), q.span)?;
+        }
+        Some(Self::quantity_type(q))
+    }
+
     /// The type of a number literal: `5.5%` percent, `1000 元` money, `6 个月` integer<月>.
     fn quantity_type(q: &ast::Quantity) -> Type {
         if q.percent {
@@ -795,7 +824,7 @@ impl<'a> Checker<'a> {
     fn value(&mut self, v: &ast::Value, ty: &Type) -> Option<ir::Value> {
         match (v, ty) {
             (ast::Value::Quantity(q), Type::Number { kind, unit }) => {
-                let lt = Self::quantity_type(q);
+                let lt = self.literal_type(q)?;
                 let Type::Number {
                     kind: lkind,
                     unit: lunit,

@@ -16,6 +16,7 @@ pub mod ast;
 mod error;
 mod parser;
 mod scan;
+mod unexpected;
 
 pub use error::SyntaxError;
 pub use parser::parse_date;
