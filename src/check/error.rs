@@ -185,7 +185,7 @@ pub enum CheckError {
     #[error("rule `{name}` is an exception more than {limit} levels deep")]
     #[diagnostic(
         code(policy::check::exception_too_deep),
-        help("an exception chain may be at most {limit} rules long: make a rule of the chain an exception to an earlier base, or a base rule of its own")
+        help("a rule may be at most {limit} `exception to` links from a base rule: make a rule of the chain an exception to a rule nearer the base, or a base rule of its own")
     )]
     ExceptionTooDeep {
         /// The first rule past the limit.
@@ -193,7 +193,7 @@ pub enum CheckError {
         /// The limit ([`crate::limits::MAX_EXCEPTION_DEPTH`]).
         limit: usize,
         /// Where its base is named.
-        #[label("exception number {limit} + 1 in a chain")]
+        #[label("one link past the limit")]
         span: Span,
     },
 

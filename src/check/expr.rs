@@ -361,7 +361,7 @@ impl Checker<'_> {
                         name: name.clone(),
                     },
                     node: Node::Literal {
-                        value: ir::Value::Variant(vi as u32),
+                        value: ir::Value::Variant(vi),
                     },
                 });
             }
