@@ -48,7 +48,10 @@ fn eval_and_batch(c: &mut Criterion) {
     let mut g = c.benchmark_group("eval/facts width");
     for n in SIZES {
         let p = compile(&inputs::wide_entity(n)).unwrap();
-        let json = format!("{{\"entity\": \"企业\", \"facts\": {}}}", inputs::wide_facts(n));
+        let json = format!(
+            "{{\"entity\": \"企业\", \"facts\": {}}}",
+            inputs::wide_facts(n)
+        );
         let req = policyc::eval::Request {
             date,
             locality: None,
@@ -65,12 +68,19 @@ fn eval_and_batch(c: &mut Criterion) {
     let mut g = c.benchmark_group("batch/facts width (100 records)");
     for n in SIZES {
         let p = compile(&inputs::wide_entity(n)).unwrap();
-        let line = format!("{{\"entity\": \"企业\", \"facts\": {}}}\n", inputs::wide_facts(n));
+        let line = format!(
+            "{{\"entity\": \"企业\", \"facts\": {}}}\n",
+            inputs::wide_facts(n)
+        );
         let input = line.repeat(100);
         let mut opts = policyc::batch::BatchOptions::new(date);
         opts.threads = 1;
         g.bench_function(BenchmarkId::from_parameter(n), |b| {
-            b.iter(|| policyc::batch::run_text(&p, black_box(&input), &opts).unwrap().1)
+            b.iter(|| {
+                policyc::batch::run_text(&p, black_box(&input), &opts)
+                    .unwrap()
+                    .1
+            })
         });
     }
     g.finish();

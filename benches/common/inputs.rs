@@ -87,7 +87,7 @@ pub fn variants(n: usize) -> String {
         let _ = write!(s, "v{i}, ");
     }
     s.push_str(
-        "}\nentity 企业 { 甲: money, 类别: 类 }\nmeasure 1 \"m\" {\n  kind benefit\n  to 企业\n",
+        "}\nentity 企业 { 甲: money 类别: 类 }\nmeasure 1 \"m\" {\n  kind benefit\n  to 企业\n",
     );
     s.push_str("  rule r {\n    when 类别 in { ");
     for i in 0..n {
