@@ -384,6 +384,24 @@ fn a_file_on_one_long_line_is_checked_in_linear_time() {
 fn evaluation_is_total() {
     // the longest chain of exceptions accepted, each applying
     let p = chain_at(MAX_EXCEPTION_DEPTH);
+    // … and the checker refuses one link more
+    let chain = |links: usize| {
+        let mut src = String::from("entity 企业 { a: money }\nmeasure 1 \"x\" {\n kind benefit\n to 企业\n rule r0 { amount a }\n");
+        for i in 1..=links {
+            src.push_str(&format!(
+                " rule r{i} exception to r{} {{ amount a + {i} 元 }}\n",
+                i - 1
+            ));
+        }
+        src.push_str("}\n");
+        src
+    };
+    let max = policyc::limits::MAX_EXCEPTION_DEPTH;
+    assert_eq!(
+        compile(&chain(max + 1)).unwrap_err(),
+        ["policy::check::exception_too_deep"]
+    );
+    assert!(compile(&chain(max)).is_ok());
     let facts = Facts::from_json(&p, r#"{"entity": "企业", "facts": {"a": 1}}"#).unwrap();
     let req = Request {
         date: date("2020-07-01"),

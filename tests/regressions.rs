@@ -218,3 +218,112 @@ fn two_byte_order_marks_are_refused_by_fmt_as_by_check() {
     assert!(policyc::compile(&map).is_ok());
     assert!(policyc::fmt::format_source(one).is_ok());
 }
+
+/// The codes of compiling `text` in process (empty when it compiles).
+fn codes(text: &str) -> Vec<String> {
+    let mut map = SourceMap::new();
+    map.add("r.policy", text);
+    match policyc::compile(&map) {
+        Ok(_) => Vec::new(),
+        Err(d) => d.iter().map(|d| d.code()).collect(),
+    }
+}
+
+/// A parameter and a copy of its name with an invisible character: both
+/// printed `补贴上限`, and the rule silently read the copy's 999999 元.
+#[test]
+fn a_name_with_an_invisible_character_is_refused() {
+    for invisible in ['\u{FE00}', '\u{3164}', '\u{180B}', '\u{E0100}', '\u{034F}'] {
+        let copy = format!("补贴上限{invisible}");
+        let text = format!(
+            "entity 企业 {{ 工资: money }}\nparameter 补贴上限: money = 1000 元\nparameter {copy}: money = 999999 元\nmeasure 1 \"m\" {{ kind benefit to 企业 rule r {{ amount min(工资, {copy}) }} }}\n"
+        );
+        assert_eq!(
+            codes(&text),
+            ["policy::check::invisible_in_name"],
+            "U+{:04X}",
+            u32::from(invisible)
+        );
+    }
+}
+
+#[test]
+fn two_names_that_look_alike_are_refused_with_both_places() {
+    // a Latin field and a parameter with a Cyrillic `а`
+    let text = "entity 企业 { pay: money }\nparameter p\u{0430}y: money = 1 元\nmeasure 1 \"m\" { kind benefit to 企业 rule r { amount pay } }\n";
+    assert_eq!(codes(text), ["policy::check::confusable_names"]);
+    let (code, stderr) = check("confusable", text);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("looks like this one"), "{stderr}");
+    assert!(stderr.contains("U+0430 here, U+0061 there"), "{stderr}");
+    // ordinary distinct Chinese names, even ones TR39 calls alike, are fine
+    let fine = "enum 类 { 未, 末, 已, 己, 土, 士 }\nentity 企业 { 规模: money 规摸: money }\n";
+    assert_eq!(codes(fine), Vec::<String>::new());
+}
+
+#[test]
+fn a_unit_exponent_out_of_range_says_so() {
+    // was "expected money, found money": the exponent silently stopped at -128
+    let per = "/人".repeat(130);
+    for text in [
+        format!("parameter 上限: money = 1 元{per}\n"),
+        format!("parameter 率: money{per} = 1 元\n"),
+    ] {
+        assert_eq!(codes(&text), ["policy::check::unit_out_of_range"]);
+    }
+}
+
+#[test]
+fn exponent_notation_is_named_not_taken_for_a_unit() {
+    let (code, stderr) = check("exponent", "parameter 上限: money = 1e3 元\n");
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("exponent notation is not supported"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`1000`"), "{stderr}");
+    let (_, stderr) = check("exponent2", &rule("amount a * 2.5e-3"));
+    assert!(stderr.contains("invalid number `2.5e-3`"), "{stderr}");
+    assert!(stderr.contains("`0.0025`"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_string_escape_is_refused_not_dropped() {
+    // `"a\x"` used to become `ax`
+    assert_eq!(
+        codes("department 甲 = \"a\\x\"\n"),
+        ["policy::syntax::unknown_escape"]
+    );
+    let (_, stderr) = check("escape", "department 甲 = \"a\\x\"\n");
+    assert!(stderr.contains("unknown escape `\\x`"), "{stderr}");
+    assert!(stderr.contains("`\\t` (a tab)"), "{stderr}");
+    // the known escapes still work
+    let p = policyc::compile(&{
+        let mut m = SourceMap::new();
+        m.add("ok.policy", "department 甲 = \"a\\\"b\\\\c\\nd\\te\"\n");
+        m
+    })
+    .unwrap();
+    assert_eq!(p.departments[0].name, "a\"b\\c\nd\te");
+}
+
+/// An 8 MiB file that `check` accepts grows when formatted: `fmt` called it
+/// "a bug in policyc". It now says the output would be over the limit.
+#[test]
+fn fmt_of_a_file_that_would_grow_past_the_limit_is_an_honest_limit_error() {
+    let head = "department 甲=\"x\"\n// ";
+    let pad = policyc::syntax::MAX_FILE_SIZE - head.len() - 1;
+    let text = format!("{head}{}\n", "x".repeat(pad));
+    assert_eq!(text.len(), policyc::syntax::MAX_FILE_SIZE);
+    assert_eq!(codes(&text), Vec::<String>::new());
+    let err = policyc::fmt::format_source(&text).unwrap_err();
+    assert!(
+        matches!(err, policyc::fmt::FmtError::TooLarge { .. }),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("over the limit"), "{message}");
+    // a file that stays under the limit is formatted
+    let small = format!("{head}{}\n", "x".repeat(pad - 10));
+    assert!(policyc::fmt::format_source(&small).is_ok());
+}

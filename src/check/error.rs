@@ -181,6 +181,78 @@ pub enum CheckError {
         span: Span,
     },
 
+    /// `rule r65 exception to r64`, at the end of a chain of 65 exceptions
+    #[error("rule `{name}` is an exception more than {limit} levels deep")]
+    #[diagnostic(
+        code(policy::check::exception_too_deep),
+        help("a rule may be at most {limit} `exception to` links from a base rule: make a rule of the chain an exception to a rule nearer the base, or a base rule of its own")
+    )]
+    ExceptionTooDeep {
+        /// The first rule past the limit.
+        name: String,
+        /// The limit ([`crate::limits::MAX_EXCEPTION_DEPTH`]).
+        limit: usize,
+        /// Where its base is named.
+        #[label("one link past the limit")]
+        span: Span,
+    },
+
+    /// `parameter 上限\u{FE00}: money = 1 元`: a name with a character that is
+    /// not displayed (a variation selector, a Hangul filler)
+    #[error("the name `{shown}` contains the invisible character {code_point}")]
+    #[diagnostic(
+        code(policy::check::invisible_in_name),
+        help(
+            "this character is not displayed, so the name would print like another name; delete it"
+        )
+    )]
+    InvisibleInName {
+        /// The name with its invisible characters written as `<U+…>`.
+        shown: String,
+        /// The first invisible character, as `U+FE00`.
+        code_point: String,
+        /// The name.
+        #[label("contains {code_point}")]
+        span: Span,
+    },
+
+    /// `parameter 上限: …` and `parameter 丄限: …` — two names that look alike
+    #[error("the names `{name}` and `{other}` look alike")]
+    #[diagnostic(
+        code(policy::check::confusable_names),
+        help(
+            "two declared names must not look the same when printed: rename one of them ({detail})"
+        )
+    )]
+    ConfusableNames {
+        /// The later name.
+        name: String,
+        /// Where they differ, by code point.
+        detail: String,
+        /// The earlier name it can be mistaken for.
+        other: String,
+        /// Where the later name is declared.
+        #[label("this name")]
+        span: Span,
+        /// Where the earlier name is declared.
+        #[label("looks like this one")]
+        other_span: Span,
+    },
+
+    /// `1 元/人/人/…/人` with `/人` 128 times: an exponent a unit cannot have
+    #[error("the unit's exponent is out of range")]
+    #[diagnostic(
+        code(policy::check::unit_out_of_range),
+        help(
+            "a unit's exponent must be between -127 and 127; no policy needs more than a few `/人`"
+        )
+    )]
+    UnitOutOfRange {
+        /// The number or type with the unit.
+        #[label("a unit with an exponent out of range")]
+        span: Span,
+    },
+
     /// `locality 包头市 { }` when `当地月人均失业保险金` is `by locality` without default
     #[error("locality `{locality}` does not set parameter `{param}`")]
     #[diagnostic(code(policy::check::missing_locality_value))]

@@ -37,7 +37,7 @@ impl Checker<'_> {
     ) -> Option<Expr> {
         let (ty, node) = match &e.kind {
             ExprKind::Quantity(q) => (
-                Self::quantity_type(q),
+                self.literal_type(q)?,
                 Node::Literal {
                     value: ir::Value::Number(q.value),
                 },
@@ -57,9 +57,9 @@ impl Checker<'_> {
             ExprKind::Paren(inner) => return self.expr(inner, entity, hint),
             ExprKind::Name(n) => return self.name(n, entity, hint),
             ExprKind::Qualified(en, v) => {
-                let Some(id) = self.enums.iter().position(|x| x.name == en.name) else {
-                    let names: Vec<&str> = self.enums.iter().map(|x| x.name.as_str()).collect();
-                    let help = did_you_mean(&en.name, names);
+                let Some(&id) = self.index.enums.get(en.name.as_str()) else {
+                    let help =
+                        self.suggest(&en.name, || self.enums.iter().map(|x| x.name.as_str()));
                     self.err(
                         en.span,
                         CheckError::UnknownItem {
@@ -116,11 +116,12 @@ impl Checker<'_> {
                     name: name.clone(),
                 };
                 let mut variants = Vec::new();
+                let mut seen = std::collections::HashSet::with_capacity(set.len());
                 for v in set {
                     if let Some(ir::Value::Variant(i)) =
                         self.value(&ast::Value::Variant(v.clone()), &en_ty)
                     {
-                        if variants.contains(&i) {
+                        if !seen.insert(i) {
                             self.err(
                                 v.span,
                                 CheckError::Duplicate {
@@ -321,13 +322,11 @@ impl Checker<'_> {
 
     fn name(&mut self, n: &ast::Ident, entity: Option<u32>, hint: Option<&Type>) -> Option<Expr> {
         // 1. a fact of the addressee
-        if let Some(ent) = entity.and_then(|i| self.entities.get(i as usize)) {
-            if let Some((slot, f)) = ent
-                .fields
-                .iter()
-                .enumerate()
-                .find(|(_, f)| f.name == n.name)
-            {
+        if let Some(ei) = entity {
+            if let Some((slot, f)) = self.index.field(ei as usize, &n.name).and_then(|slot| {
+                let f = self.entities.get(ei as usize)?.fields.get(slot)?;
+                Some((slot, f))
+            }) {
                 return Some(Expr {
                     ty: f.ty.clone(),
                     node: Node::Field {
@@ -339,10 +338,10 @@ impl Checker<'_> {
         }
         // 2. a parameter
         if let Some((index, p)) = self
+            .index
             .params
-            .iter()
-            .enumerate()
-            .find(|(_, p)| p.ast.name.name == n.name)
+            .get(n.name.as_str())
+            .and_then(|&i| Some((i, self.params.get(i)?)))
         {
             let ty = p.ty.clone()?;
             return Some(Expr {
@@ -355,33 +354,24 @@ impl Checker<'_> {
         }
         // 3. an enumeration variant: the hinted enumeration first, then a unique one
         if let Some(Type::Enum { id, name }) = hint {
-            if let Some(vi) = self
-                .enums
-                .get(*id as usize)
-                .and_then(|e| e.variants.iter().position(|v| *v == n.name))
-            {
+            if let Some(vi) = self.index.variant(*id as usize, &n.name) {
                 return Some(Expr {
                     ty: Type::Enum {
                         id: *id,
                         name: name.clone(),
                     },
                     node: Node::Literal {
-                        value: ir::Value::Variant(vi as u32),
+                        value: ir::Value::Variant(vi),
                     },
                 });
             }
         }
-        let owners: Vec<(usize, usize)> = self
-            .enums
-            .iter()
-            .enumerate()
-            .filter_map(|(ei, e)| {
-                e.variants
-                    .iter()
-                    .position(|v| *v == n.name)
-                    .map(|vi| (ei, vi))
-            })
-            .collect();
+        let owners: Vec<(usize, u32)> = self
+            .index
+            .owners
+            .get(n.name.as_str())
+            .cloned()
+            .unwrap_or_default();
         match owners.as_slice() {
             [(ei, vi)] => {
                 let name = self
@@ -395,18 +385,23 @@ impl Checker<'_> {
                         name,
                     },
                     node: Node::Literal {
-                        value: ir::Value::Variant(*vi as u32),
+                        value: ir::Value::Variant(*vi),
                     },
                 })
             }
             [] => {
-                let mut names: Vec<String> = Vec::new();
-                if let Some(ent) = entity.and_then(|i| self.entities.get(i as usize)) {
-                    names.extend(ent.fields.iter().map(|f| f.name.clone()));
-                }
-                names.extend(self.params.iter().map(|p| p.ast.name.name.clone()));
-                names.extend(self.enums.iter().flat_map(|e| e.variants.iter().cloned()));
-                let help = did_you_mean(&n.name, names.iter().map(String::as_str));
+                let help = self.suggest(&n.name, || {
+                    entity
+                        .and_then(|i| self.entities.get(i as usize))
+                        .into_iter()
+                        .flat_map(|ent| ent.fields.iter().map(|f| f.name.as_str()))
+                        .chain(self.params.iter().map(|p| p.ast.name.name.as_str()))
+                        .chain(
+                            self.enums
+                                .iter()
+                                .flat_map(|e| e.variants.iter().map(String::as_str)),
+                        )
+                });
                 let scope = match entity.and_then(|i| self.entities.get(i as usize)) {
                     Some(e) => format!("`{}`", e.name),
                     None => "the addressee (this measure has no `to`)".into(),

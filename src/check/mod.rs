@@ -13,7 +13,11 @@
 )]
 
 mod error;
+mod examples;
 mod expr;
+mod index;
+mod names;
+mod rules;
 mod suggest;
 pub use suggest::did_you_mean;
 
@@ -36,6 +40,7 @@ pub const MAX_ERRORS: usize = 200;
 pub fn check(sources: &SourceMap, files: &[ast::File]) -> Result<ir::Policy, Vec<Diagnostic>> {
     let mut c = Checker::new(sources);
     c.collect(files);
+    c.check_names(files);
     c.resolve_declarations();
     c.check_localities();
     let measures = c.check_measures();
@@ -95,6 +100,7 @@ struct Checker<'a> {
     locality_asts: Vec<&'a ast::Locality>,
     localities: Vec<ir::LocalityDef>,
     measure_asts: Vec<&'a ast::Measure>,
+    index: index::Index,
 }
 
 impl<'a> Checker<'a> {
@@ -115,7 +121,26 @@ impl<'a> Checker<'a> {
             locality_asts: Vec::new(),
             localities: Vec::new(),
             measure_asts: Vec::new(),
+            index: index::Index::default(),
         }
+    }
+
+    /// "Did you mean …" for an error about to be reported, or `None` when the
+    /// error will be cut by [`MAX_ERRORS`]: then the candidates are not even
+    /// listed, so that ten thousand unknown names cost no more than 200.
+    fn suggest<'s, I: IntoIterator<Item = &'s str>>(
+        &'s self,
+        name: &str,
+        candidates: impl FnOnce() -> I,
+    ) -> Option<String> {
+        self.reporting()
+            .then(|| did_you_mean(name, candidates()))
+            .flatten()
+    }
+
+    /// Whether the next error will be reported (not cut by [`MAX_ERRORS`]).
+    fn reporting(&self) -> bool {
+        self.errors.len() < MAX_ERRORS
     }
 
     fn err(&mut self, span: Span, e: CheckError) {
@@ -172,16 +197,13 @@ impl<'a> Checker<'a> {
     fn collect(&mut self, files: &'a [ast::File]) {
         // where each name or number was first declared: a file of a hundred
         // thousand measures must not be quadratic
-        let mut dept_at: HashMap<&'a str, usize> = HashMap::new();
-        let mut param_at: HashMap<&'a str, usize> = HashMap::new();
-        let mut locality_at: HashMap<&'a str, usize> = HashMap::new();
         let mut measure_at: HashMap<u32, usize> = HashMap::new();
         for f in files {
             for item in &f.items {
                 match item {
                     Item::Document(d) => self.collect_document(d),
                     Item::Department(d) => {
-                        if let Some(&i) = dept_at.get(d.name.name.as_str()) {
+                        if let Some(&i) = self.index.departments.get(d.name.name.as_str()) {
                             let first = self.dept_spans.get(i).copied().unwrap_or_default();
                             let help = self.first_at(first);
                             self.err(
@@ -195,7 +217,15 @@ impl<'a> Checker<'a> {
                             );
                             continue;
                         }
-                        dept_at.insert(&d.name.name, self.departments.len());
+                        let at = self.departments.len();
+                        self.index
+                            .departments
+                            .entry(d.name.name.clone())
+                            .or_insert(at);
+                        self.index
+                            .departments
+                            .entry(d.full_name.value.clone())
+                            .or_insert(at);
                         self.departments.push(ir::Department {
                             id: d.name.name.clone(),
                             name: d.full_name.value.clone(),
@@ -211,6 +241,9 @@ impl<'a> Checker<'a> {
                         if self.type_name_taken(&e.name) {
                             continue;
                         }
+                        self.index
+                            .entities
+                            .insert(e.name.name.clone(), self.entities.len());
                         self.entities.push(ir::EntityDef {
                             name: e.name.name.clone(),
                             description: e.description.as_ref().map(|d| d.value.clone()),
@@ -219,7 +252,9 @@ impl<'a> Checker<'a> {
                         self.entity_asts.push(e);
                     }
                     Item::Parameter(p) => {
-                        if let Some(first) = param_at
+                        if let Some(first) = self
+                            .index
+                            .params
                             .get(p.name.name.as_str())
                             .and_then(|&i| self.params.get(i))
                         {
@@ -239,7 +274,9 @@ impl<'a> Checker<'a> {
                             let v = self.unique_names(variants, "variant");
                             self.add_enum(&p.name, v);
                         }
-                        param_at.insert(&p.name.name, self.params.len());
+                        self.index
+                            .params
+                            .insert(p.name.name.clone(), self.params.len());
                         self.params.push(ParamInfo {
                             ast: p,
                             ty: None,
@@ -264,7 +301,9 @@ impl<'a> Checker<'a> {
                             .insert(s.number, (s.title.value.clone(), s.span));
                     }
                     Item::Locality(l) => {
-                        if let Some(first) = locality_at
+                        if let Some(first) = self
+                            .index
+                            .localities
                             .get(l.name.name.as_str())
                             .and_then(|&i| self.locality_asts.get(i))
                         {
@@ -280,7 +319,9 @@ impl<'a> Checker<'a> {
                             );
                             continue;
                         }
-                        locality_at.insert(&l.name.name, self.locality_asts.len());
+                        self.index
+                            .localities
+                            .insert(l.name.name.clone(), self.locality_asts.len());
                         self.locality_asts.push(l);
                     }
                     Item::Measure(m) => {
@@ -402,9 +443,10 @@ impl<'a> Checker<'a> {
 
     fn unique_names(&mut self, names: &[ast::Ident], what: &'static str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for (i, n) in names.iter().enumerate() {
-            if let Some(first) = names.iter().take(i).find(|x| x.name == n.name) {
-                let help = self.first_at(first.span);
+        let mut seen: HashMap<&str, Span> = HashMap::with_capacity(names.len());
+        for n in names {
+            if let Some(&first) = seen.get(n.name.as_str()) {
+                let help = self.first_at(first);
                 self.err(
                     n.span,
                     CheckError::Duplicate {
@@ -415,6 +457,7 @@ impl<'a> Checker<'a> {
                     },
                 );
             } else {
+                seen.insert(&n.name, n.span);
                 out.push(n.name.clone());
             }
         }
@@ -424,12 +467,13 @@ impl<'a> Checker<'a> {
     fn type_name_taken(&mut self, name: &ast::Ident) -> bool {
         let first = if BUILTIN_TYPES.contains(&name.name.as_str()) {
             Some(None)
-        } else if let Some(i) = self.enums.iter().position(|e| e.name == name.name) {
+        } else if let Some(&i) = self.index.enums.get(name.name.as_str()) {
             Some(self.enum_spans.get(i).copied())
         } else {
-            self.entity_asts
-                .iter()
-                .find(|e| e.name.name == name.name)
+            self.index
+                .entities
+                .get(name.name.as_str())
+                .and_then(|&i| self.entity_asts.get(i))
                 .map(|e| Some(e.name.span))
         };
         match first {
@@ -460,6 +504,7 @@ impl<'a> Checker<'a> {
         if self.type_name_taken(name) {
             return;
         }
+        self.index.add_enum(self.enums.len(), &name.name, &variants);
         self.enums.push(ir::EnumDef {
             name: name.name.clone(),
             variants,
@@ -475,8 +520,9 @@ impl<'a> Checker<'a> {
         for (ei, e) in entity_asts.iter().enumerate() {
             let mut fields: Vec<ir::FieldDef> = Vec::new();
             let mut spans: Vec<Span> = Vec::new();
+            let mut at: HashMap<String, usize> = HashMap::with_capacity(e.fields.len());
             for f in &e.fields {
-                if let Some(i) = fields.iter().position(|x| x.name == f.name.name) {
+                if let Some(&i) = at.get(f.name.name.as_str()) {
                     let help = spans.get(i).and_then(|s| self.first_at(*s));
                     self.err(
                         f.name.span,
@@ -491,6 +537,7 @@ impl<'a> Checker<'a> {
                 }
                 let ty = self.resolve_type(&f.ty, None);
                 if let Some(ty) = ty {
+                    at.insert(f.name.name.clone(), fields.len());
                     fields.push(ir::FieldDef {
                         name: f.name.name.clone(),
                         ty,
@@ -501,6 +548,7 @@ impl<'a> Checker<'a> {
             if let Some(ent) = self.entities.get_mut(ei) {
                 ent.fields = fields;
             }
+            self.index.fields.push(at);
         }
         for i in 0..self.params.len() {
             let Some(p) = self.params.get(i).map(|p| p.ast) else {
@@ -616,7 +664,7 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 };
-                let id = self.enums.iter().position(|e| e.name == name)?;
+                let id = *self.index.enums.get(name)?;
                 Some(Type::Enum {
                     id: id as u32,
                     name: name.to_string(),
@@ -628,13 +676,8 @@ impl<'a> Checker<'a> {
                 per,
                 span,
             } => {
-                let mut dim = match unit {
-                    Some((u, _)) => Dim::of(*u),
-                    None => Dim::NONE,
-                };
-                for (u, _) in per {
-                    dim = dim.per(Dim::of(*u)).unwrap_or(dim);
-                }
+                let units = unit.iter().map(|(u, _)| *u);
+                let mut dim = self.unit_dim(units, per.iter().map(|(u, _)| *u), *span)?;
                 let kind = match base.name.as_str() {
                     "integer" => NumKind::Integer,
                     "decimal" => NumKind::Decimal,
@@ -660,7 +703,8 @@ impl<'a> Checker<'a> {
                             );
                             return None;
                         }
-                        dim = Dim::MONEY.times(dim).unwrap_or(dim);
+                        let moneyed = Dim::MONEY.times(dim);
+                        dim = moneyed.or_else(|| self.unit_overflow(*span))?;
                         NumKind::Decimal
                     }
                     "bool" | "date" => {
@@ -680,7 +724,7 @@ impl<'a> Checker<'a> {
                         });
                     }
                     other => {
-                        if let Some(id) = self.enums.iter().position(|e| e.name == other) {
+                        if let Some(&id) = self.index.enums.get(other) {
                             if unit.is_some() || !per.is_empty() {
                                 self.invalid(
                                     *span,
@@ -695,18 +739,19 @@ impl<'a> Checker<'a> {
                                 name: other.to_string(),
                             });
                         }
-                        let is_entity = self.entities.iter().any(|e| e.name == other);
-                        let names: Vec<String> = BUILTIN_TYPES
-                            .iter()
-                            .map(|s| s.to_string())
-                            .chain(self.enums.iter().map(|e| e.name.clone()))
-                            .collect();
+                        let is_entity = self.index.entities.contains_key(other);
                         let help = if is_entity {
                             Some(format!(
                                 "`{other}` is an entity; a field cannot hold an entity"
                             ))
                         } else {
-                            did_you_mean(other, names.iter().map(String::as_str)).or(Some(
+                            self.suggest(other, || {
+                                BUILTIN_TYPES
+                                    .iter()
+                                    .copied()
+                                    .chain(self.enums.iter().map(|e| e.name.as_str()))
+                            })
+                            .or(Some(
                                 "the types are bool, integer, decimal, percent, money, date and the enumerations".into(),
                             ))
                         };
@@ -725,6 +770,37 @@ impl<'a> Checker<'a> {
                 Some(Type::Number { kind, unit: dim })
             }
         }
+    }
+
+    /// The dimension of `unit/per/per…`, or an error when an exponent leaves
+    /// the range a unit can have (±127: `元/人/人/…` 128 times).
+    fn unit_dim(
+        &mut self,
+        unit: impl Iterator<Item = Unit>,
+        per: impl Iterator<Item = Unit>,
+        span: Span,
+    ) -> Option<Dim> {
+        let mut dim = Dim::NONE;
+        for u in unit {
+            dim = dim.times(Dim::of(u)).or_else(|| self.unit_overflow(span))?;
+        }
+        for u in per {
+            dim = dim.per(Dim::of(u)).or_else(|| self.unit_overflow(span))?;
+        }
+        Some(dim)
+    }
+
+    fn unit_overflow(&mut self, span: Span) -> Option<Dim> {
+        self.err(span, CheckError::UnitOutOfRange { span });
+        None
+    }
+
+    /// The type of a number literal, or an error when its unit is out of range.
+    fn literal_type(&mut self, q: &ast::Quantity) -> Option<Type> {
+        if !q.percent {
+            self.unit_dim(q.unit.into_iter(), q.per.iter().copied(), q.span)?;
+        }
+        Some(Self::quantity_type(q))
     }
 
     /// The type of a number literal: `5.5%` percent, `1000 元` money, `6 个月` integer<月>.
@@ -748,7 +824,7 @@ impl<'a> Checker<'a> {
     fn value(&mut self, v: &ast::Value, ty: &Type) -> Option<ir::Value> {
         match (v, ty) {
             (ast::Value::Quantity(q), Type::Number { kind, unit }) => {
-                let lt = Self::quantity_type(q);
+                let lt = self.literal_type(q)?;
                 let Type::Number {
                     kind: lkind,
                     unit: lunit,
@@ -801,13 +877,20 @@ impl<'a> Checker<'a> {
             (ast::Value::Bool(b, _), Type::Bool) => Some(ir::Value::Bool(*b)),
             (ast::Value::Variant(i), Type::Enum { id, name }) => {
                 let e = self.enums.get(*id as usize)?;
-                match e.variants.iter().position(|x| *x == i.name) {
-                    Some(p) => Some(ir::Value::Variant(p as u32)),
+                match self.index.variant(*id as usize, &i.name) {
+                    Some(p) => Some(ir::Value::Variant(p)),
                     None => {
-                        let help = did_you_mean(&i.name, e.variants.iter().map(String::as_str))
-                            .unwrap_or_else(|| {
-                                format!("the variants of `{name}` are {}", e.variants.join(", "))
-                            });
+                        let help = if self.reporting() {
+                            did_you_mean(&i.name, e.variants.iter().map(String::as_str))
+                                .unwrap_or_else(|| {
+                                    format!(
+                                        "the variants of `{name}` are {}",
+                                        e.variants.join(", ")
+                                    )
+                                })
+                        } else {
+                            String::new()
+                        };
                         self.err(
                             i.span,
                             CheckError::UnknownItem {
@@ -902,17 +985,10 @@ impl<'a> Checker<'a> {
                     continue;
                 }
                 seen.insert(lv.param.name.as_str(), lv.param.span);
-                let Some(pi) = self
-                    .params
-                    .iter()
-                    .position(|p| p.ast.name.name == lv.param.name)
-                else {
-                    let names: Vec<&str> = self
-                        .params
-                        .iter()
-                        .map(|p| p.ast.name.name.as_str())
-                        .collect();
-                    let help = did_you_mean(&lv.param.name, names);
+                let Some(&pi) = self.index.params.get(lv.param.name.as_str()) else {
+                    let help = self.suggest(&lv.param.name, || {
+                        self.params.iter().map(|p| p.ast.name.name.as_str())
+                    });
                     self.err(
                         lv.param.span,
                         CheckError::UnknownItem {
@@ -969,6 +1045,7 @@ impl<'a> Checker<'a> {
                     });
                 }
             }
+            let set: std::collections::HashSet<u32> = values.iter().map(|v| v.param).collect();
             for (pi, p) in self.params.iter().enumerate() {
                 if let Some(ir::ParamDef {
                     value: ir::ParamValue::Locality { default: None, .. },
@@ -976,7 +1053,7 @@ impl<'a> Checker<'a> {
                     ..
                 }) = &p.def
                 {
-                    if !values.iter().any(|v| v.param as usize == pi) {
+                    if !set.contains(&(pi as u32)) {
                         let span = l.name.span;
                         self.errors.push(Diagnostic::new(
                             span.file,
@@ -1045,7 +1122,11 @@ impl<'a> Checker<'a> {
             match c {
                 ast::MeasureClause::Section(n, span) => {
                     if !self.sections.contains_key(n) {
-                        let known: Vec<String> = self.sections.keys().map(u32::to_string).collect();
+                        let known: Vec<String> = if self.reporting() {
+                            self.sections.keys().map(u32::to_string).collect()
+                        } else {
+                            Vec::new()
+                        };
                         self.err(
                             *span,
                             CheckError::UnknownItem {
@@ -1081,28 +1162,29 @@ impl<'a> Checker<'a> {
                         kind.get_or_insert((MeasureKind::Directive, k.span));
                     }
                 },
-                ast::MeasureClause::To(e) => {
-                    match self.entities.iter().position(|x| x.name == e.name) {
-                        Some(i) => self.once(&mut to, i as u32, e.span, "to"),
-                        None => {
-                            let names: Vec<&str> =
-                                self.entities.iter().map(|x| x.name.as_str()).collect();
-                            let help = did_you_mean(&e.name, names.iter().copied()).or_else(|| {
-                                (!names.is_empty())
-                                    .then(|| format!("the entities are {}", names.join(", ")))
-                            });
-                            self.err(
-                                e.span,
-                                CheckError::UnknownItem {
-                                    what: "entity",
-                                    name: e.name.clone(),
-                                    span: e.span,
-                                    help,
-                                },
-                            );
-                        }
+                ast::MeasureClause::To(e) => match self.index.entities.get(e.name.as_str()) {
+                    Some(&i) => self.once(&mut to, i as u32, e.span, "to"),
+                    None => {
+                        let names = || self.entities.iter().map(|x| x.name.as_str());
+                        let help = self.suggest(&e.name, names).or_else(|| {
+                            (self.reporting() && !self.entities.is_empty()).then(|| {
+                                format!(
+                                    "the entities are {}",
+                                    names().collect::<Vec<_>>().join(", ")
+                                )
+                            })
+                        });
+                        self.err(
+                            e.span,
+                            CheckError::UnknownItem {
+                                what: "entity",
+                                name: e.name.clone(),
+                                span: e.span,
+                                help,
+                            },
+                        );
                     }
-                }
+                },
                 ast::MeasureClause::Effective(e) => {
                     self.once(&mut effective, e.clone(), e.span, "effective")
                 }
@@ -1249,14 +1331,15 @@ impl<'a> Checker<'a> {
 
     fn department(&mut self, n: &ast::Ident) -> Option<String> {
         if let Some(d) = self
+            .index
             .departments
-            .iter()
-            .find(|d| d.id == n.name || d.name == n.name)
+            .get(n.name.as_str())
+            .and_then(|&i| self.departments.get(i))
         {
             return Some(d.name.clone());
         }
-        let names: Vec<&str> = self.departments.iter().map(|d| d.id.as_str()).collect();
-        let help = did_you_mean(&n.name, names)
+        let help = self
+            .suggest(&n.name, || self.departments.iter().map(|d| d.id.as_str()))
             .or(Some("declare it with `department 短名 = \"全称\"`".into()));
         self.err(
             n.span,
@@ -1267,430 +1350,6 @@ impl<'a> Checker<'a> {
             },
         );
         None
-    }
-
-    fn rules(&mut self, rules: &[&ast::Rule], addressee: Option<u32>) -> Option<Vec<ir::RuleDef>> {
-        let mut out = Vec::new();
-        let mut ok = true;
-        for (i, r) in rules.iter().enumerate() {
-            if let Some(first) = rules.iter().take(i).find(|x| x.name.name == r.name.name) {
-                let help = self.first_at(first.name.span);
-                self.err(
-                    r.name.span,
-                    CheckError::Duplicate {
-                        what: "rule",
-                        name: r.name.name.clone(),
-                        span: r.name.span,
-                        help,
-                    },
-                );
-                ok = false;
-                continue;
-            }
-            let exception_to = match &r.exception_to {
-                None => None,
-                Some(b) => match rules.iter().position(|x| x.name.name == b.name) {
-                    Some(p) if p != i => Some(p as u32),
-                    Some(_) => {
-                        self.err(
-                            b.span,
-                            CheckError::ExceptionCycle {
-                                name: r.name.name.clone(),
-                                span: b.span,
-                            },
-                        );
-                        ok = false;
-                        None
-                    }
-                    None => {
-                        let names: Vec<&str> = rules.iter().map(|x| x.name.name.as_str()).collect();
-                        let help = did_you_mean(&b.name, names);
-                        self.err(
-                            b.span,
-                            CheckError::UnknownBaseRule {
-                                name: r.name.name.clone(),
-                                base: b.name.clone(),
-                                span: b.span,
-                                help,
-                            },
-                        );
-                        ok = false;
-                        None
-                    }
-                },
-            };
-            let mut text: Option<(String, Span)> = None;
-            let mut when: Option<(ir::Expr, Span)> = None;
-            let mut amount: Option<(ir::Expr, Span)> = None;
-            let mut floor: Option<(ir::Expr, Span)> = None;
-            let mut cap: Option<(ir::Expr, Span)> = None;
-            for c in &r.clauses {
-                match c {
-                    ast::RuleClause::Text(t) => {
-                        self.once(&mut text, t.value.clone(), t.span, "text")
-                    }
-                    ast::RuleClause::When(e) => {
-                        if let Some(x) = self.expr(e, addressee, None) {
-                            if x.ty == Type::Bool {
-                                self.once(&mut when, x, e.span, "when");
-                            } else {
-                                self.err(
-                                    e.span,
-                                    CheckError::ConditionNotBool {
-                                        found: x.ty.to_string(),
-                                        span: e.span,
-                                    },
-                                );
-                                ok = false;
-                            }
-                        } else {
-                            ok = false;
-                        }
-                    }
-                    ast::RuleClause::Amount(e)
-                    | ast::RuleClause::Floor(e)
-                    | ast::RuleClause::Cap(e) => {
-                        let money = Type::money();
-                        let Some(x) = self.expr(e, addressee, Some(&money)) else {
-                            ok = false;
-                            continue;
-                        };
-                        if !x.ty.is_money() {
-                            let help = money_help(&x.ty);
-                            self.type_mismatch(e.span, "money", x.ty.to_string(), help);
-                            ok = false;
-                            continue;
-                        }
-                        let (slot, kw) = match c {
-                            ast::RuleClause::Amount(_) => (&mut amount, "amount"),
-                            ast::RuleClause::Floor(_) => (&mut floor, "floor"),
-                            _ => (&mut cap, "cap"),
-                        };
-                        let mut s = slot.take();
-                        self.once(&mut s, x, e.span, kw);
-                        match c {
-                            ast::RuleClause::Amount(_) => amount = s,
-                            ast::RuleClause::Floor(_) => floor = s,
-                            _ => cap = s,
-                        }
-                    }
-                }
-            }
-            if amount.is_none() {
-                for (x, kw) in [(&floor, "floor"), (&cap, "cap")] {
-                    if let Some((_, span)) = x {
-                        let span = *span;
-                        self.clause_err(
-                            span,
-                            format!("a `{kw}` needs an `amount` to bound"),
-                            "no `amount` in this rule",
-                            Some("add `amount …` or remove this clause".into()),
-                        );
-                        ok = false;
-                    }
-                }
-            }
-            out.push(ir::RuleDef {
-                name: r.name.name.clone(),
-                part: r.part.as_ref().map(|p| p.name.clone()),
-                exception_to,
-                text: text.map(|(t, _)| normalize_text(&t)),
-                condition: when.map(|(x, _)| x),
-                amount: amount.map(|(x, _)| x),
-                floor: floor.map(|(x, _)| x),
-                cap: cap.map(|(x, _)| x),
-                source: self.sref(r.span),
-            });
-        }
-        // exceptions must form a tree
-        if ok {
-            for (i, r) in out.iter().enumerate() {
-                let mut seen = vec![i];
-                let mut cur = r.exception_to;
-                while let Some(n) = cur {
-                    if seen.contains(&(n as usize)) {
-                        if let Some(ast) = rules.get(i) {
-                            self.err(
-                                ast.name.span,
-                                CheckError::ExceptionCycle {
-                                    name: r.name.clone(),
-                                    span: ast.name.span,
-                                },
-                            );
-                        }
-                        ok = false;
-                        break;
-                    }
-                    seen.push(n as usize);
-                    cur = out.get(n as usize).and_then(|x| x.exception_to);
-                }
-                if !ok {
-                    break;
-                }
-                if let (Some(base), Some(ast)) = (
-                    r.exception_to.and_then(|b| out.get(b as usize)),
-                    rules.get(i),
-                ) {
-                    if base.part != r.part {
-                        self.invalid(
-                            ast.name.span,
-                            format!(
-                                "exception `{}` and its base rule `{}` define different parts",
-                                r.name, base.name
-                            ),
-                            "an exception replaces its base within one part",
-                            Some("give both rules the same `part`".into()),
-                        );
-                        ok = false;
-                    }
-                }
-            }
-        }
-        ok.then_some(out)
-    }
-
-    fn examples(&mut self, examples: &[&ast::Example]) -> Option<Vec<ir::ExampleDef>> {
-        let mut out = Vec::new();
-        let mut ok = true;
-        for ex in examples {
-            let before = self.errors.len();
-            let mut date: Option<(NaiveDate, Span)> = None;
-            let mut locality: Option<(String, Span)> = None;
-            let mut facts: Option<((u32, Vec<ir::FactDef>), Span)> = None;
-            let mut expect: Option<(ir::Expectation, Span)> = None;
-            for c in &ex.clauses {
-                match c {
-                    ast::ExampleClause::Date(d, span) => {
-                        self.once(&mut date, d.value, *span, "date")
-                    }
-                    ast::ExampleClause::Locality(l, span) => {
-                        if self.locality_asts.iter().any(|x| x.name.name == l.name) {
-                            self.once(&mut locality, l.name.clone(), *span, "locality");
-                        } else {
-                            let names: Vec<&str> = self
-                                .locality_asts
-                                .iter()
-                                .map(|x| x.name.name.as_str())
-                                .collect();
-                            let help = did_you_mean(&l.name, names.iter().copied()).or_else(|| {
-                                Some(format!("declare it with `locality {} {{ … }}`", l.name))
-                            });
-                            self.err(
-                                l.span,
-                                CheckError::UnknownItem {
-                                    what: "locality",
-                                    name: l.name.clone(),
-                                    span: l.span,
-                                    help,
-                                },
-                            );
-                        }
-                    }
-                    ast::ExampleClause::Facts(ent, values, span) => {
-                        let Some(ei) = self.entities.iter().position(|e| e.name == ent.name) else {
-                            let names: Vec<&str> =
-                                self.entities.iter().map(|e| e.name.as_str()).collect();
-                            let help = did_you_mean(&ent.name, names);
-                            self.err(
-                                ent.span,
-                                CheckError::UnknownItem {
-                                    what: "entity",
-                                    name: ent.name.clone(),
-                                    span: ent.span,
-                                    help,
-                                },
-                            );
-                            continue;
-                        };
-                        let mut fs: Vec<ir::FactDef> = Vec::new();
-                        for fv in values {
-                            let field = self
-                                .entities
-                                .get(ei)
-                                .and_then(|e| {
-                                    e.fields
-                                        .iter()
-                                        .enumerate()
-                                        .find(|(_, f)| f.name == fv.name.name)
-                                })
-                                .map(|(i, f)| (i, f.ty.clone()));
-                            let Some((slot, ty)) = field else {
-                                self.unknown_field(ei, &fv.name);
-                                continue;
-                            };
-                            if fs.iter().any(|f| f.slot as usize == slot) {
-                                self.err(
-                                    fv.name.span,
-                                    CheckError::Duplicate {
-                                        what: "fact",
-                                        name: fv.name.name.clone(),
-                                        span: fv.name.span,
-                                        help: None,
-                                    },
-                                );
-                                continue;
-                            }
-                            if let Some(value) = self.value(&fv.value, &ty) {
-                                fs.push(ir::FactDef {
-                                    slot: slot as u32,
-                                    name: fv.name.name.clone(),
-                                    value,
-                                });
-                            }
-                        }
-                        fs.sort_by_key(|f| f.slot);
-                        self.once(&mut facts, (ei as u32, fs), *span, "facts");
-                    }
-                    ast::ExampleClause::Expect(e) => {
-                        let Some(status) = Status::parse(&e.status.name) else {
-                            let names: Vec<&str> = Status::ALL.iter().map(|(_, n)| *n).collect();
-                            let help = did_you_mean(&e.status.name, names.iter().copied())
-                                .unwrap_or_else(|| {
-                                    format!("the statuses are {}", names.join(", "))
-                                });
-                            self.err(
-                                e.status.span,
-                                CheckError::UnknownItem {
-                                    what: "status",
-                                    name: e.status.name.clone(),
-                                    span: e.status.span,
-                                    help: Some(help),
-                                },
-                            );
-                            continue;
-                        };
-                        let amount = match &e.amount {
-                            Some(q) => {
-                                if status != Status::Eligible {
-                                    self.invalid(
-                                        q.span,
-                                        "only `eligible` takes an amount",
-                                        "remove this amount",
-                                        None,
-                                    );
-                                }
-                                self.value(&ast::Value::Quantity(q.clone()), &Type::money())
-                                    .and_then(|v| match v {
-                                        ir::Value::Number(n) => Some(n),
-                                        _ => None,
-                                    })
-                            }
-                            None => None,
-                        };
-                        if e.facts.is_some() && status != Status::NeedsFacts {
-                            self.invalid(
-                                e.span,
-                                "only `needs_facts` takes a list of facts",
-                                "remove the list",
-                                None,
-                            );
-                        }
-                        let facts_list = e.facts.as_ref().map(|l| {
-                            let mut v: Vec<String> = l.iter().map(|i| i.name.clone()).collect();
-                            v.sort();
-                            v
-                        });
-                        self.once(
-                            &mut expect,
-                            ir::Expectation {
-                                status,
-                                amount,
-                                facts: facts_list,
-                            },
-                            e.span,
-                            "expect",
-                        );
-                    }
-                }
-            }
-            let head = Span {
-                end: ex.name.span.end,
-                ..ex.span
-            };
-            if date.is_none() {
-                self.clause_err(
-                    head,
-                    format!("example `{}` has no `date`", ex.name.value),
-                    "add `date YYYY-MM-DD`",
-                    None,
-                );
-            }
-            if facts.is_none() {
-                self.clause_err(
-                    head,
-                    format!("example `{}` gives no facts", ex.name.value),
-                    "add `实体 { 字段: 值, … }`",
-                    Some("an example with no known fact is written `实体 { }`".into()),
-                );
-            }
-            if expect.is_none() {
-                self.clause_err(
-                    head,
-                    format!("example `{}` expects nothing", ex.name.value),
-                    "add `expect STATUS`",
-                    None,
-                );
-            }
-            // the needs_facts list must name fields of the entity
-            if let (Some(((ei, _), _)), Some((exp, espan))) = (&facts, &expect) {
-                if let Some(list) = &exp.facts {
-                    for n in list {
-                        let known = self
-                            .entities
-                            .get(*ei as usize)
-                            .is_some_and(|e| e.fields.iter().any(|f| &f.name == n));
-                        if !known {
-                            let espan = *espan;
-                            self.invalid(
-                                espan,
-                                format!("`{n}` is not a fact of the example's entity"),
-                                "in this list",
-                                None,
-                            );
-                        }
-                    }
-                }
-            }
-            if self.errors.len() > before {
-                ok = false;
-                continue;
-            }
-            if let (Some((date, _)), Some(((entity, facts), _)), Some((expect, _))) =
-                (date, facts, expect)
-            {
-                out.push(ir::ExampleDef {
-                    name: ex.name.value.clone(),
-                    date,
-                    locality: locality.map(|(l, _)| l),
-                    entity,
-                    facts,
-                    expect,
-                    source: self.sref(ex.span),
-                });
-            }
-        }
-        ok.then_some(out)
-    }
-
-    fn unknown_field(&mut self, entity: usize, name: &ast::Ident) {
-        let (ename, help) = match self.entities.get(entity) {
-            Some(e) => (
-                e.name.clone(),
-                did_you_mean(&name.name, e.fields.iter().map(|f| f.name.as_str())),
-            ),
-            None => (String::new(), None),
-        };
-        self.err(
-            name.span,
-            CheckError::UnknownItem {
-                what: "field",
-                name: name.name.clone(),
-                span: name.span,
-                help: help.or(Some(format!(
-                    "`{ename}` has no such field; add it to `entity {ename}`"
-                ))),
-            },
-        );
     }
 }
 

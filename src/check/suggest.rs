@@ -21,13 +21,41 @@ pub fn did_you_mean<'a>(
         .filter(|c| *c != name)
         // the distance is at least the difference of the lengths
         .filter(|c| c.len() <= 4 * (len + limit) && c.chars().count().abs_diff(len) <= limit)
-        .map(|c| (distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter_map(|c| Some((distance_within(name, c, limit)?, c)))
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
+/// The Levenshtein distance of `a` and `b` if it is at most `limit`: stops as
+/// soon as a whole row of the table exceeds `limit`, so that most candidates
+/// cost a few rows, not the product of the lengths.
+fn distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        if let Some(first) = cur.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
+            let ins = cur.get(j).copied().unwrap_or(usize::MAX - 1) + 1;
+            let sub = prev.get(j).copied().unwrap_or(usize::MAX - 1) + cost;
+            if let Some(x) = cur.get_mut(j + 1) {
+                *x = del.min(ins).min(sub);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+        if prev.iter().min().is_some_and(|m| *m > limit) {
+            return None;
+        }
+    }
+    prev.last().copied().filter(|d| *d <= limit)
+}
+
 /// Levenshtein distance counted in characters.
+#[cfg(test)]
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -62,6 +90,9 @@ mod tests {
         );
         assert_eq!(did_you_mean("完全不同", ["人社厅"]), None);
         assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance_within("kitten", "sitting", 3), Some(3));
+        assert_eq!(distance_within("kitten", "sitting", 2), None);
+        assert_eq!(distance_within("ab", "ba", 2), Some(2));
     }
 
     #[test]

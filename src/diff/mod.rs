@@ -37,7 +37,9 @@
     clippy::indexing_slicing
 )]
 
+mod matching;
 pub mod words;
+use matching::match_measures;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -1376,44 +1378,4 @@ fn params_used(m: &Measure) -> BTreeSet<String> {
         }
     }
     out
-}
-
-/// Pairs old and new measures: same number and title; then same title (a
-/// renumbered measure); then same text; then same number (a retitled
-/// measure). Unpaired measures were removed or added. Ordered by number.
-fn match_measures<'m>(
-    old: &'m [Measure],
-    new: &'m [Measure],
-) -> Vec<(Option<&'m Measure>, Option<&'m Measure>)> {
-    let mut old_left: Vec<&Measure> = old.iter().collect();
-    let mut new_left: Vec<&Measure> = new.iter().collect();
-    let mut pairs: Vec<(Option<&Measure>, Option<&Measure>)> = Vec::new();
-    let rounds: [fn(&Measure, &Measure) -> bool; 4] = [
-        |a, b| a.number == b.number && a.title == b.title,
-        |a, b| a.title == b.title,
-        |a, b| !a.source_text.is_empty() && a.source_text == b.source_text,
-        |a, b| a.number == b.number,
-    ];
-    for same in rounds {
-        let mut k = 0;
-        while let Some(o) = old_left.get(k).copied() {
-            let candidates: Vec<usize> = new_left
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| same(o, n))
-                .map(|(i, _)| i)
-                .collect();
-            if let [i] = candidates.as_slice() {
-                let n = new_left.remove(*i);
-                old_left.remove(k);
-                pairs.push((Some(o), Some(n)));
-            } else {
-                k += 1;
-            }
-        }
-    }
-    pairs.extend(old_left.into_iter().map(|o| (Some(o), None)));
-    pairs.extend(new_left.into_iter().map(|n| (None, Some(n))));
-    pairs.sort_by_key(|(o, n)| (n.or(*o).map_or(0, |m| m.number), o.map_or(0, |m| m.number)));
-    pairs
 }

@@ -218,10 +218,21 @@ impl Facts {
         match top.get("facts") {
             None | Some(Json::Null) => {}
             Some(Json::Object(map)) => {
+                // a wide facts object: fields by hash, not one scan per key
+                let by_name: std::collections::HashMap<&str, usize> = if map.len() > 8 {
+                    let names = entity.fields.iter().map(|f| f.name.as_str());
+                    names.enumerate().map(|(i, n)| (n, i)).collect()
+                } else {
+                    std::collections::HashMap::new()
+                };
                 for (k, v) in map {
                     let path = format!("$.facts.{k}");
-                    let Some((slot, field)) =
-                        entity.fields.iter().enumerate().find(|(_, f)| f.name == *k)
+                    let slot = if by_name.is_empty() {
+                        entity.fields.iter().position(|f| f.name == *k)
+                    } else {
+                        by_name.get(k.as_str()).copied()
+                    };
+                    let Some((slot, field)) = slot.and_then(|i| Some((i, entity.fields.get(i)?)))
                     else {
                         let help = crate::check::did_you_mean(
                             k,

@@ -63,6 +63,21 @@ pub enum FmtError {
         diagnostics: Vec<Diagnostic>,
     },
 
+    /// The formatted text would be over [`syntax::MAX_FILE_SIZE`]: a file just
+    /// under the limit, written tightly, grows when spaces are added. Writing
+    /// it would make a file that `check` refuses, so it is left as it is.
+    #[error("the formatted file would be {size} bytes, over the limit of {limit} bytes")]
+    #[diagnostic(
+        code(policy::fmt::too_large),
+        help("the file was left as it is; split it into several files (a policy may span many files in a folder)")
+    )]
+    TooLarge {
+        /// The size of the formatted text, in bytes.
+        size: usize,
+        /// [`syntax::MAX_FILE_SIZE`].
+        limit: usize,
+    },
+
     /// The printed text does not parse. A bug in the formatter, never in the file.
     #[error("the formatted text does not parse: {message}")]
     #[diagnostic(
@@ -112,7 +127,8 @@ pub fn normalize_line_breaks(text: &str) -> String {
 
 /// Formats one file's text into the canonical form.
 ///
-/// Fails when the text does not parse ([`FmtError::Syntax`]) or when the check
+/// Fails when the text does not parse ([`FmtError::Syntax`]), when the output
+/// would be over the file-size limit ([`FmtError::TooLarge`]), or when the check
 /// of the output fails (a formatter bug: the output would parse differently or
 /// lose a comment); the text is then to be left as it is.
 pub fn format_source(text: &str) -> Result<String, FmtError> {
@@ -124,6 +140,12 @@ pub fn format_source(text: &str) -> Result<String, FmtError> {
         syntax::parse(FileId(0), &src).map_err(|diagnostics| FmtError::Syntax { diagnostics })?;
     let comments = syntax::comments(&src);
     let out = printer::print(&src, &file, comments.clone());
+    if out.len() > syntax::MAX_FILE_SIZE {
+        return Err(FmtError::TooLarge {
+            size: out.len(),
+            limit: syntax::MAX_FILE_SIZE,
+        });
+    }
     verify(&file, &comments, &out)?;
     Ok(out)
 }

@@ -24,6 +24,20 @@ pub enum SyntaxError {
         help: Option<String>,
     },
 
+    /// `"a\\x"`: a backslash before a character that has no escape
+    #[error("unknown escape `{escape}` in a string")]
+    #[diagnostic(
+        code(policy::syntax::unknown_escape),
+        help("the escapes are `\\\"` (a quote), `\\\\` (a backslash), `\\n` (a line break) and `\\t` (a tab); write `\\\\` for a backslash itself")
+    )]
+    UnknownEscape {
+        /// The escape as written, e.g. `\\x`.
+        escape: String,
+        /// Where it is.
+        #[label("not an escape")]
+        span: Span,
+    },
+
     /// `effective 2020-13-31`, `12..5 元`
     #[error("invalid {what} `{text}`")]
     #[diagnostic(code(policy::syntax::invalid_literal))]

@@ -17,6 +17,7 @@ mod error;
 pub mod literal;
 mod parser;
 mod scan;
+mod unexpected;
 
 pub use error::SyntaxError;
 pub use literal::parse_date;

@@ -205,6 +205,29 @@ pub fn comments(text: &str) -> Vec<Comment> {
     out
 }
 
+/// The value of a one-line string's text between its quotes: `\"`, `\\`,
+/// `\n` and `\t` are escapes. Any other character after a backslash is an
+/// error, `(byte offset of the backslash, the character)`: it used to be kept
+/// without its backslash, silently.
+pub(crate) fn unescape(raw: &str) -> Result<String, (usize, char)> {
+    let mut value = String::with_capacity(raw.len());
+    let mut chars = raw.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            value.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some((_, 'n')) => value.push('\n'),
+            Some((_, 't')) => value.push('\t'),
+            Some((_, q @ ('"' | '\\'))) => value.push(q),
+            Some((_, other)) => return Err((i, other)),
+            None => {}
+        }
+    }
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,3 @@
+//! Inputs shared by the benchmarks and `tests/scaling.rs`.
+
+pub mod inputs;

@@ -1,0 +1,258 @@
+//! Rules of a measure: clauses, exceptions, and the shape of the exception
+//! forest (no cycle, no chain deeper than [`crate::limits::MAX_EXCEPTION_DEPTH`]),
+//! found in time linear in the number of rules.
+
+use super::*;
+use crate::limits::MAX_EXCEPTION_DEPTH;
+
+impl Checker<'_> {
+    pub(super) fn rules(
+        &mut self,
+        rules: &[&ast::Rule],
+        addressee: Option<u32>,
+    ) -> Option<Vec<ir::RuleDef>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        // rule name → position of its first declaration
+        let mut at: HashMap<&str, usize> = HashMap::with_capacity(rules.len());
+        for (i, r) in rules.iter().enumerate() {
+            at.entry(r.name.name.as_str()).or_insert(i);
+        }
+        for (i, r) in rules.iter().enumerate() {
+            if let Some(first) = at
+                .get(r.name.name.as_str())
+                .filter(|&&f| f != i)
+                .and_then(|&f| rules.get(f))
+            {
+                let help = self.first_at(first.name.span);
+                self.err(
+                    r.name.span,
+                    CheckError::Duplicate {
+                        what: "rule",
+                        name: r.name.name.clone(),
+                        span: r.name.span,
+                        help,
+                    },
+                );
+                ok = false;
+                continue;
+            }
+            let exception_to = match &r.exception_to {
+                None => None,
+                Some(b) => match at.get(b.name.as_str()).copied() {
+                    Some(p) if p != i => Some(p as u32),
+                    Some(_) => {
+                        self.err(
+                            b.span,
+                            CheckError::ExceptionCycle {
+                                name: r.name.name.clone(),
+                                span: b.span,
+                            },
+                        );
+                        ok = false;
+                        None
+                    }
+                    None => {
+                        let help =
+                            self.suggest(&b.name, || rules.iter().map(|x| x.name.name.as_str()));
+                        self.err(
+                            b.span,
+                            CheckError::UnknownBaseRule {
+                                name: r.name.name.clone(),
+                                base: b.name.clone(),
+                                span: b.span,
+                                help,
+                            },
+                        );
+                        ok = false;
+                        None
+                    }
+                },
+            };
+            let mut text: Option<(String, Span)> = None;
+            let mut when: Option<(ir::Expr, Span)> = None;
+            let mut amount: Option<(ir::Expr, Span)> = None;
+            let mut floor: Option<(ir::Expr, Span)> = None;
+            let mut cap: Option<(ir::Expr, Span)> = None;
+            for c in &r.clauses {
+                match c {
+                    ast::RuleClause::Text(t) => {
+                        self.once(&mut text, t.value.clone(), t.span, "text")
+                    }
+                    ast::RuleClause::When(e) => {
+                        if let Some(x) = self.expr(e, addressee, None) {
+                            if x.ty == Type::Bool {
+                                self.once(&mut when, x, e.span, "when");
+                            } else {
+                                self.err(
+                                    e.span,
+                                    CheckError::ConditionNotBool {
+                                        found: x.ty.to_string(),
+                                        span: e.span,
+                                    },
+                                );
+                                ok = false;
+                            }
+                        } else {
+                            ok = false;
+                        }
+                    }
+                    ast::RuleClause::Amount(e)
+                    | ast::RuleClause::Floor(e)
+                    | ast::RuleClause::Cap(e) => {
+                        let money = Type::money();
+                        let Some(x) = self.expr(e, addressee, Some(&money)) else {
+                            ok = false;
+                            continue;
+                        };
+                        if !x.ty.is_money() {
+                            let help = money_help(&x.ty);
+                            self.type_mismatch(e.span, "money", x.ty.to_string(), help);
+                            ok = false;
+                            continue;
+                        }
+                        let (slot, kw) = match c {
+                            ast::RuleClause::Amount(_) => (&mut amount, "amount"),
+                            ast::RuleClause::Floor(_) => (&mut floor, "floor"),
+                            _ => (&mut cap, "cap"),
+                        };
+                        let mut s = slot.take();
+                        self.once(&mut s, x, e.span, kw);
+                        match c {
+                            ast::RuleClause::Amount(_) => amount = s,
+                            ast::RuleClause::Floor(_) => floor = s,
+                            _ => cap = s,
+                        }
+                    }
+                }
+            }
+            if amount.is_none() {
+                for (x, kw) in [(&floor, "floor"), (&cap, "cap")] {
+                    if let Some((_, span)) = x {
+                        let span = *span;
+                        self.clause_err(
+                            span,
+                            format!("a `{kw}` needs an `amount` to bound"),
+                            "no `amount` in this rule",
+                            Some("add `amount …` or remove this clause".into()),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            out.push(ir::RuleDef {
+                name: r.name.name.clone(),
+                part: r.part.as_ref().map(|p| p.name.clone()),
+                exception_to,
+                text: text.map(|(t, _)| normalize_text(&t)),
+                condition: when.map(|(x, _)| x),
+                amount: amount.map(|(x, _)| x),
+                floor: floor.map(|(x, _)| x),
+                cap: cap.map(|(x, _)| x),
+                source: self.sref(r.span),
+            });
+        }
+        // exceptions must form a tree of bounded depth
+        if ok {
+            ok = self.exception_tree(rules, &out);
+        }
+        ok.then_some(out)
+    }
+
+    /// Checks that the exceptions of a measure form a forest no deeper than
+    /// [`MAX_EXCEPTION_DEPTH`], in time linear in the number of rules: each
+    /// rule's depth is computed once, by walking up to a rule whose depth is
+    /// known and then down the path again (no recursion). Reports the first
+    /// cycle, the first chain too deep, and every exception in another part.
+    fn exception_tree(&mut self, rules: &[&ast::Rule], out: &[ir::RuleDef]) -> bool {
+        const UNKNOWN: usize = usize::MAX;
+        const ON_PATH: usize = usize::MAX - 1;
+        let mut depth = vec![UNKNOWN; out.len()];
+        let mut path: Vec<usize> = Vec::new();
+        let mut ok = true;
+        let mut too_deep_reported = false;
+        for (i, r) in out.iter().enumerate() {
+            // walk up from i until a rule of known depth, a root, or a cycle
+            path.clear();
+            let mut cur = i;
+            let mut base_depth = None;
+            loop {
+                match depth.get(cur).copied() {
+                    Some(ON_PATH) => break,
+                    Some(UNKNOWN) => {}
+                    Some(d) => {
+                        base_depth = Some(d);
+                        break;
+                    }
+                    None => break,
+                }
+                path.push(cur);
+                if let Some(x) = depth.get_mut(cur) {
+                    *x = ON_PATH;
+                }
+                match out.get(cur).and_then(|x| x.exception_to) {
+                    Some(n) => cur = n as usize,
+                    None => {
+                        base_depth = Some(usize::MAX);
+                        break;
+                    }
+                }
+            }
+            let Some(base) = base_depth else {
+                // a cycle: rule i leads into it
+                if let Some(ast) = rules.get(i) {
+                    self.err(
+                        ast.name.span,
+                        CheckError::ExceptionCycle {
+                            name: r.name.clone(),
+                            span: ast.name.span,
+                        },
+                    );
+                }
+                return false;
+            };
+            // down the path: the last rule on it is a root (depth 0) or the
+            // exception of a rule of known depth `base`
+            let mut d = base;
+            for &n in path.iter().rev() {
+                d = d.wrapping_add(1);
+                if let Some(x) = depth.get_mut(n) {
+                    *x = d;
+                }
+            }
+            let di = depth.get(i).copied().unwrap_or(0);
+            if di > MAX_EXCEPTION_DEPTH && !too_deep_reported {
+                too_deep_reported = true;
+                ok = false;
+                if let Some(b) = rules.get(i).and_then(|a| a.exception_to.as_ref()) {
+                    self.err(
+                        b.span,
+                        CheckError::ExceptionTooDeep {
+                            name: r.name.clone(),
+                            limit: MAX_EXCEPTION_DEPTH,
+                            span: b.span,
+                        },
+                    );
+                }
+            }
+            if let (Some(base), Some(ast)) = (
+                r.exception_to.and_then(|b| out.get(b as usize)),
+                rules.get(i),
+            ) {
+                if base.part != r.part {
+                    self.invalid(
+                        ast.name.span,
+                        format!(
+                            "exception `{}` and its base rule `{}` define different parts",
+                            r.name, base.name
+                        ),
+                        "an exception replaces its base within one part",
+                        Some("give both rules the same `part`".into()),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok
+    }
+}
