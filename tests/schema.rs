@@ -1044,7 +1044,8 @@ fn eval_schema_is_tight() {
     let m0 = "/measures/0";
     let conflict = "/measures/1";
     assert_eq!(at(&mut base.clone(), conflict)["status"], "error");
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    type Mutation = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Mutation)> = vec![
         (
             "an extra top-level key",
             Box::new(|d| insert(d, "", "extra", json!(1))),
