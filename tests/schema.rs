@@ -890,9 +890,24 @@ fn eval_json(policy: &str, facts: &Value, date: &str, extra: &[&str]) -> Value {
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}{err}"))
 }
 
+/// What a schema cannot say: `needs` is sorted by code point (so each once).
+fn assert_sorted_needs(needs: &Value) {
+    let names: Vec<&str> = needs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        names.windows(2).all(|w| w[0] < w[1]),
+        "needs not sorted: {names:?}"
+    );
+}
+
 /// Every status, error kind, `bounded_by` value and explanation shape, seen.
 fn eval_coverage(doc: &Value, seen: &mut BTreeSet<String>) {
     for m in doc["measures"].as_array().unwrap() {
+        assert_sorted_needs(&m["needs"]);
         seen.insert(format!("status:{}", m["status"].as_str().unwrap()));
         if let Some(k) = m["error"]["error"].as_str() {
             seen.insert(format!("error:{k}"));
@@ -1242,6 +1257,9 @@ fn batch_output_matches_its_schemas() {
             }
             if let Some(ms) = l["measures"].as_object() {
                 for m in ms.values() {
+                    if let Some(n) = m.get("needs") {
+                        assert_sorted_needs(n);
+                    }
                     seen.insert(format!("status:{}", m["status"].as_str().unwrap()));
                     for k in ["amount", "needs", "error"] {
                         if m.get(k).is_some() {
@@ -1265,6 +1283,25 @@ fn batch_output_matches_its_schemas() {
             lines.len() as u64,
             "one result line per record"
         );
+        let n = |x: &Value, k: &str| x[k].as_u64().unwrap();
+        assert_eq!(
+            n(&summary, "records"),
+            n(&summary, "evaluated") + n(&summary, "rejected")
+        );
+        for m in summary["measures"].as_array().unwrap() {
+            let counted: u64 = [
+                "eligible",
+                "not_eligible",
+                "needs_facts",
+                "error",
+                "not_in_force",
+                "deadline_passed",
+            ]
+            .iter()
+            .map(|k| n(m, k))
+            .sum();
+            assert_eq!(n(m, "records"), counted, "{m}");
+        }
     }
     for want in [
         "code:policy::facts::invalid",
