@@ -2,7 +2,8 @@
 //!
 //! The JSON shape is `{"entity": "企业", "facts": {"规模": "小型", "裁员率": "3%", …}}`.
 //! A fact that is absent or `null` is unknown. Numbers are read exactly from
-//! their digits (never through a float). See `docs/facts.md`.
+//! their digits (never through a float). See `docs/cli.md` (what is accepted)
+//! and `docs/facts.schema.json`.
 
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
@@ -370,7 +371,27 @@ pub(crate) fn cell_value(policy: &Policy, ty: &Type, text: &str) -> FactResult {
 /// Whether `s` is a number without a unit or `%` (`5.5`, ` 12 `).
 fn is_bare_number(s: &str) -> bool {
     let t = s.trim();
-    !t.is_empty() && Decimal::from_str_exact(t).is_ok()
+    plain_decimal(t) && Decimal::from_str_exact(t).is_ok()
+}
+
+/// Whether `s` is written `-?D+(.D+)?`: ASCII digits with an optional sign
+/// and a point with digits on both sides, as in JSON and in a policy. `5.`,
+/// `.5`, `+5`, `1_000` and `1e3` are not (JSON numbers may have exponents;
+/// strings may not).
+fn plain_decimal(s: &str) -> bool {
+    let t = s.strip_prefix('-').unwrap_or(s);
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    match t.split_once('.') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => digits(t),
+    }
+}
+
+/// The help for digits that are not [`plain_decimal`].
+fn digits_help(digits: &str) -> Option<String> {
+    (digits.starts_with('.') || digits.starts_with("-.") || digits.ends_with('.')).then(|| {
+        "a decimal point needs a digit on each side: write `0.5`, `5` or `5.0`".to_string()
+    })
 }
 
 /// The error for a percentage written as text without its `%` (`"5.5"`):
@@ -589,7 +610,11 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
         ) {
             return Err(bad());
         }
-        let n = Decimal::from_str_exact(p.trim()).map_err(|_| bad())?;
+        let p = p.trim();
+        if !plain_decimal(p) {
+            return Err((bad().0, digits_help(p).or(bad().1)));
+        }
+        let n = Decimal::from_str_exact(p).map_err(|_| bad())?;
         return n.checked_div(Decimal::ONE_HUNDRED).ok_or_else(bad);
     }
     let digits_end = t
@@ -597,15 +622,17 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
         .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == '-'))
         .map_or(t.len(), |(i, _)| i);
     let (digits, rest) = t.split_at(digits_end);
+    if !plain_decimal(digits) {
+        return Err((bad().0, digits_help(digits).or(bad().1)));
+    }
     let mut n = Decimal::from_str_exact(digits).map_err(|_| bad())?;
     let mut rest = rest.trim();
     if let Some(r) = rest.strip_prefix('万') {
         n = n.checked_mul(Decimal::from(10_000)).ok_or_else(bad)?;
-        rest = r;
+        rest = r.trim_start();
     }
     if !rest.is_empty() {
         let expected = unit_text(ty);
-        let normalized = rest.replace("个月", "月");
         if rest.starts_with(',') && rest.chars().nth(1).is_some_and(|c| c.is_ascii_digit()) {
             return Err((
                 format!("`{s}` has a thousands separator"),
@@ -618,7 +645,8 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
         if expected.is_empty() || full_width(rest) {
             return Err(bad());
         }
-        if normalized != expected {
+        // the denominators in any order, as in a policy: `元/月/人` is `元/人/月`
+        if unit_dim(rest) != ty.dim() {
             return Err((
                 format!("`{s}` has unit `{rest}`, expected `{expected}`"),
                 Some(number_help(ty)),
@@ -626,6 +654,23 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
         }
     }
     Ok(n)
+}
+
+/// The dimension of a unit written after a number, as a policy writes it:
+/// one unit or none, then `/unit` any number of times (`元`, `元/人/月`,
+/// `元/月/人`, `个月`); `None` if it is not one.
+fn unit_dim(s: &str) -> Option<crate::ir::Dim> {
+    let mut pieces = s.split('/');
+    let num = pieces.next()?;
+    let mut d = if num.is_empty() {
+        crate::ir::Dim::NONE
+    } else {
+        crate::ir::Dim::of(Unit::parse(num)?)
+    };
+    for p in pieces {
+        d = d.per(crate::ir::Dim::of(Unit::parse(p)?))?;
+    }
+    Some(d)
 }
 
 fn article(ty: &Type) -> String {
