@@ -345,7 +345,7 @@ impl<'a> WithSource<'a> {
     }
 }
 
-/// The sources as a terminal may show them: every character that [`visible`]
+/// The sources as a terminal may show them: every character that `visible`
 /// would replace becomes a visible one *of the same length in bytes* (`?` for
 /// one byte, `¤` for two, `�` for three), so that every span still fits. A
 /// right-to-left override in a policy must not reorder the diagnostic around it.
