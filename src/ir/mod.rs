@@ -31,7 +31,7 @@ pub use crate::syntax::ast::BinaryOp;
 pub use crate::types::{Dim, NumKind, Type, Unit};
 
 /// The version of the IR's JSON form. Bumped on any incompatible change.
-pub const IR_VERSION: &str = "1.0";
+pub const IR_VERSION: &str = "2.0";
 
 /// A compiled policy.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
