@@ -525,66 +525,16 @@ fn lines_that_each_open_a_quote_never_closed_are_read_in_linear_time() {
 // record and which records cannot be framed; the batch run must give exactly
 // one result per such record, in order, whatever the chunk size.
 
+#[path = "common/framer.rs"]
+mod framer;
+
 /// Per record: its line, and whether it cannot be framed (rejected whatever
 /// its content).
 fn reference_frames(input: &[u8], csv: bool, limit: usize) -> Vec<(u64, bool)> {
-    let mut b = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    let mut line = 1u64;
-    if csv {
-        // the generated header is one plain line
-        let k = b.iter().position(|c| *c == b'\n').unwrap();
-        b = &b[k + 1..];
-        line += 1;
-    }
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < b.len() {
-        // the record's end: a line feed outside quotes
-        let mut i = pos;
-        let mut inside = false;
-        let mut end = None;
-        while i < b.len() {
-            let c = b[i];
-            if inside {
-                if c == b'"' {
-                    if b.get(i + 1) == Some(&b'"') {
-                        i += 1;
-                    } else {
-                        inside = false;
-                    }
-                }
-            } else if c == b'\n' {
-                end = Some(i);
-                break;
-            } else if csv && c == b'"' && (i == pos || b[i - 1] == b',') {
-                inside = true;
-            }
-            i += 1;
-        }
-        let len = end.unwrap_or(b.len()) - pos;
-        let bad = len > limit || (end.is_none() && inside);
-        if bad {
-            out.push((line, true));
-            // resume at the line after the record's first
-            match b[pos..].iter().position(|c| *c == b'\n') {
-                Some(k) => pos += k + 1,
-                None => pos = b.len(),
-            }
-            line += 1;
-            continue;
-        }
-        let next = end.map_or(b.len(), |e| e + 1);
-        let mut raw = &b[pos..end.unwrap_or(b.len())];
-        if raw.last() == Some(&b'\r') {
-            raw = &raw[..raw.len() - 1];
-        }
-        if !raw.iter().all(u8::is_ascii_whitespace) {
-            out.push((line, false));
-        }
-        line += b[pos..next].iter().filter(|c| **c == b'\n').count() as u64;
-        pos = next;
-    }
-    out
+    framer::reference_frames(input, csv, limit)
+        .into_iter()
+        .map(|(line, _, _, bad)| (line, bad))
+        .collect()
 }
 
 fn csv_fragment() -> impl Strategy<Value = Vec<u8>> {
