@@ -343,3 +343,161 @@ fn the_model_agrees_on_generated_policies() {
         ],
     );
 }
+
+// ---------------------------------------------------------------------------
+// 3. Hostile values
+
+/// Values of each field of `tests/reference/hostile.policy`, as JSON: the
+/// extremes a facts file may hold (and a few just beyond, which both must
+/// refuse).
+const HOSTILE: &[(&str, &[&str])] = &[
+    (
+        "甲",
+        &[
+            "0",
+            "0.00",
+            "\"0.0000000000 元\"",
+            "1",
+            "7",
+            "\"12.50\"",
+            "12.5000",
+            "\"1234.565 元\"",
+            "0.005",
+            "0.015",
+            "999999999999999.99",
+            "999999999999999",
+            "\"99999999999.9999 万元\"",
+            "333333333333333.33",
+            "0.00000000000000000001",
+            "0.0000000000000000000000000001",
+            "0.00000000000000000000000000001",
+            "1000000000000000",
+            "-1",
+        ],
+    ),
+    (
+        "乙",
+        &[
+            "0",
+            "0.00",
+            "3",
+            "\"0.50 元\"",
+            "12.500",
+            "999999999999999.99",
+            "0.0000000000000000000000000001",
+            "100.001",
+            "\"1.2 万元\"",
+        ],
+    ),
+    (
+        "率",
+        &[
+            "\"5.5%\"",
+            "\"0.00%\"",
+            "\"100%\"",
+            "0.055",
+            "\"0.0000000000000000000000001%\"",
+            "\"99999999999%\"",
+            "\"12.50%\"",
+            "0",
+            "1.0000",
+        ],
+    ),
+    (
+        "系数",
+        &[
+            "0",
+            "0.00",
+            "\"0.000\"",
+            "3",
+            "-3",
+            "0.1",
+            "0.3333333333333333333333333333",
+            "999999999999999.9999999999",
+            "-0.0000000000000000000000000001",
+            "1.5",
+            "12.500",
+            "-999999999999999",
+        ],
+    ),
+    (
+        "天数",
+        &["0", "1", "365", "3652059", "100000000", "999999999999999", "-1"],
+    ),
+    (
+        "月数",
+        &["0", "1", "11", "12", "13", "\"6 个月\"", "119988", "999999999999999"],
+    ),
+    ("年数", &["0", "1", "7999", "9998", "999999", "\"3 年\""]),
+    (
+        "日期",
+        &[
+            "\"0001-01-01\"",
+            "\"9999-12-31\"",
+            "\"2020-02-29\"",
+            "\"2020-01-31\"",
+            "\"0000-01-01\"",
+            "\"2019-03-31\"",
+            "\"2000-02-29\"",
+        ],
+    ),
+    (
+        "日期二",
+        &["\"0001-01-01\"", "\"9999-12-31\"", "\"2020-03-01\"", "\"2021-02-28\""],
+    ),
+    ("人数", &["0", "1", "50", "999999999999999", "\"1.2 万人\""]),
+    ("类", &["\"甲类\"", "\"乙类\""]),
+];
+
+/// Records of hostile values: every value of every field at least once, the
+/// rest drawn by a fixed xorshift; each fact left out one time in eight.
+fn hostile_records(n: usize) -> String {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |k: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % k as u64) as usize
+    };
+    let mut lines = Vec::new();
+    for i in 0..n {
+        let mut facts = Vec::new();
+        for (name, values) in HOSTILE {
+            let pick = if i < values.len() { i } else { next(values.len()) };
+            if i >= values.len() && next(8) == 0 {
+                continue;
+            }
+            facts.push(format!("\"{name}\": {}", values[pick]));
+        }
+        lines.push(format!(
+            "{{\"entity\": \"单位\", \"facts\": {{{}}}}}",
+            facts.join(", ")
+        ));
+    }
+    lines.join("\n")
+}
+
+#[test]
+fn the_model_agrees_on_hostile_values() {
+    let Some(py) = python() else { return };
+    let source = std::fs::read_to_string("tests/reference/hostile.policy").unwrap();
+    let p = differential::compile(&source).unwrap_or_else(|d| panic!("{d}"));
+    let records = hostile_records(400);
+    let day = differential::day;
+    let runs: Vec<Run<'_>> = vec![
+        (day("2020-01-01"), None),
+        (day("2020-01-01"), Some("呼和浩特市")),
+        (day("0001-01-01"), None),
+        (day("0001-01-02"), None),
+        (day("9999-12-29"), Some("呼和浩特市")),
+        (day("9999-12-30"), None),
+        (day("9999-12-31"), None),
+    ];
+    let mut tally = Tally::new();
+    let diffs = check(py, "hostile", &p, &records, &runs, &mut tally);
+    fail_on(
+        &diffs,
+        &tally,
+        &["eligible", "needs_facts", "error", "rejected", "not_in_force", "deadline_passed"],
+    );
+}

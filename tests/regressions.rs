@@ -218,3 +218,29 @@ fn two_byte_order_marks_are_refused_by_fmt_as_by_check() {
     assert!(policyc::compile(&map).is_ok());
     assert!(policyc::fmt::format_source(one).is_ok());
 }
+
+/// A decimal (or percent) fact with 15 digits before the point and 4 after it
+/// (`999999999999999.9999`, below the 10^15 limit) overflowed the `i64` the
+/// columnar engine of `batch` reads it into: a panic in a debug build, a
+/// wrapped — wrong — value in a release build. Found by the reference model
+/// (`tests/reference.rs`, hostile values).
+/// Fix: `src/batch/columns.rs`, `digits` multiplies with `checked_mul` and
+/// leaves such a value to the general path.
+#[test]
+fn a_decimal_fact_with_19_digits_is_read_exactly_by_the_columnar_engine() {
+    use policyc::batch::{self, BatchOptions, Engine};
+    let mut map = SourceMap::new();
+    map.add(
+        "p.policy",
+        "entity 单位 { 系数: decimal  率: percent }\nmeasure 1 \"m\" { kind benefit to 单位 rule r { amount 系数 * 1 元 + 率 * 1 元 } }\n",
+    );
+    let p = policyc::compile(&map).unwrap();
+    let input = "{\"entity\": \"单位\", \"facts\": {\"系数\": 999999999999999.9999, \"率\": 999999999999999.9999}}\n";
+    let mut o = BatchOptions::new(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+    o.threads = 1;
+    let (columnar, _) = batch::run_text(&p, input, &o).unwrap();
+    o.engine = Engine::Rows;
+    let (rows, _) = batch::run_text(&p, input, &o).unwrap();
+    assert!(rows.contains("\"amount\":\"2000000000000000.00\""), "{rows}");
+    assert_eq!(columnar, rows);
+}

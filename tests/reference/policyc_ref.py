@@ -58,7 +58,13 @@ def round_half_away(x: Fraction) -> int:
 
 def number(x: Fraction) -> Fraction:
     """The result of an operation whose exact value is x (docs/ir.md, Numbers)."""
-    for s in range(MAX_SCALE, -1, -1):
+    for s in range(0, MAX_SCALE + 1):  # exact when it is a number
+        m = x * 10**s
+        if m.denominator == 1:
+            if abs(m.numerator) < LIMIT:
+                return x
+            break
+    for s in range(MAX_SCALE, -1, -1):  # otherwise rounded
         m = round_half_away(x * 10**s)
         if abs(m) < LIMIT:
             if s < MIN_SCALE:
