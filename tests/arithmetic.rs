@@ -432,7 +432,11 @@ measure 2 "two" {
         matches!(e, eval::EvalError::TotalOverflow { measure: 2, .. }),
         "{e}"
     );
-    assert!(e.to_string().contains("the total of the eligible measures overflows"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("the total of the eligible measures overflows"),
+        "{e}"
+    );
     // both engines of batch reject the record with eval's error (checked above)
     let mut opts = BatchOptions::new(date("2020-06-01"));
     opts.threads = 1;
