@@ -15,7 +15,7 @@
 //! in one of the two. A difference not fixed yet is listed in [`KNOWN`] (a
 //! skip-list the lead empties). Without `python3` the test passes with a
 //! message, unless `POLICYC_REQUIRE_PYTHON` is set (as in CI).
-//! See docs/reliability.md, "A reference model".
+//! See docs/ir.md, "A reference model".
 
 #![allow(
     clippy::unwrap_used,
@@ -401,6 +401,7 @@ const HOSTILE: &[(&str, &[&str])] = &[
             "\"12.50%\"",
             "0",
             "1.0000",
+            "\"-0.5%\"",
         ],
     ),
     (
@@ -422,11 +423,28 @@ const HOSTILE: &[(&str, &[&str])] = &[
     ),
     (
         "天数",
-        &["0", "1", "365", "3652059", "100000000", "999999999999999", "-1"],
+        &[
+            "0",
+            "1",
+            "365",
+            "3652059",
+            "100000000",
+            "999999999999999",
+            "-1",
+        ],
     ),
     (
         "月数",
-        &["0", "1", "11", "12", "13", "\"6 个月\"", "119988", "999999999999999"],
+        &[
+            "0",
+            "1",
+            "11",
+            "12",
+            "13",
+            "\"6 个月\"",
+            "119988",
+            "999999999999999",
+        ],
     ),
     ("年数", &["0", "1", "7999", "9998", "999999", "\"3 年\""]),
     (
@@ -443,10 +461,32 @@ const HOSTILE: &[(&str, &[&str])] = &[
     ),
     (
         "日期二",
-        &["\"0001-01-01\"", "\"9999-12-31\"", "\"2020-03-01\"", "\"2021-02-28\""],
+        &[
+            "\"0001-01-01\"",
+            "\"9999-12-31\"",
+            "\"2020-03-01\"",
+            "\"2021-02-28\"",
+        ],
     ),
     ("人数", &["0", "1", "50", "999999999999999", "\"1.2 万人\""]),
     ("类", &["\"甲类\"", "\"乙类\""]),
+    ("丙", &["true", "false"]),
+    ("丁", &["false", "true"]),
+];
+
+/// Records on the edges of the calendar (the last month and day a date may
+/// reach, and one beyond) and of the facts reader.
+const EDGES: &[&str] = &[
+    r#"{"entity": "单位", "facts": {"日期": "9999-12-31", "月数": 3025716, "日期二": "2020-01-01"}}"#,
+    r#"{"entity": "单位", "facts": {"日期": "9999-12-31", "月数": 3025717, "日期二": "2020-01-01"}}"#,
+    r#"{"entity": "单位", "facts": {"日期": "0001-01-01", "天数": 95746130, "日期二": "0001-01-01"}}"#,
+    r#"{"entity": "单位", "facts": {"日期": "0001-01-01", "天数": 95746131, "日期二": "0001-01-01"}}"#,
+    r#"{"entity": "单位", "facts": {"日期": "0000-01-01", "年数": 252143, "日期二": "0000-02-29"}}"#,
+    r#"{"entity": "单位", "facts": {"率": "-5%"}}"#,
+    r#"{"entity": "单位", "facts": {"率": -0.00}}"#,
+    r#"{"entity": "单位", "facts": {"系数": -0.00, "甲": "-0.00 元"}}"#,
+    r#"{"entity": "单位", "facts": {"系数": 999999999999999.9999, "率": 999999999999999.9999, "甲": 1}}"#,
+    r#"{"entity": "单位", "facts": {"人数": "1.2 万人", "乙": 0.0000000000000000000000000001, "甲": 0.015}}"#,
 ];
 
 /// Records of hostile values: every value of every field at least once, the
@@ -463,7 +503,11 @@ fn hostile_records(n: usize) -> String {
     for i in 0..n {
         let mut facts = Vec::new();
         for (name, values) in HOSTILE {
-            let pick = if i < values.len() { i } else { next(values.len()) };
+            let pick = if i < values.len() {
+                i
+            } else {
+                next(values.len())
+            };
             if i >= values.len() && next(8) == 0 {
                 continue;
             }
@@ -474,6 +518,7 @@ fn hostile_records(n: usize) -> String {
             facts.join(", ")
         ));
     }
+    lines.extend(EDGES.iter().map(|e| (*e).to_string()));
     lines.join("\n")
 }
 
@@ -498,6 +543,13 @@ fn the_model_agrees_on_hostile_values() {
     fail_on(
         &diffs,
         &tally,
-        &["eligible", "needs_facts", "error", "rejected", "not_in_force", "deadline_passed"],
+        &[
+            "eligible",
+            "needs_facts",
+            "error",
+            "rejected",
+            "not_in_force",
+            "deadline_passed",
+        ],
     );
 }

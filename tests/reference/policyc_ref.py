@@ -5,7 +5,7 @@ It reads an exported IR (`policyc export`, docs/ir.md) and facts records
 (docs/cli.md, "eval"), and evaluates every measure addressed to each record's
 entity on a date, optionally in a locality. It does not link or read policyc's
 sources: where it disagrees with policyc, either policyc has a bug or the
-documents do not say enough (docs/reliability.md, "A reference model").
+documents do not say enough (docs/ir.md, "A reference model").
 
 Python standard library only. Numbers are exact rationals (`fractions`),
 rounded by the rule of docs/ir.md "Numbers"; dates are day numbers of the
@@ -561,7 +561,7 @@ def read_number(v, ty):
         raise FactsError("expected a number")
     if kind == "integer" and x.denominator != 1:
         raise FactsError("a fraction where a whole number is needed")
-    if unit and x < 0:
+    if (unit or kind == "percent") and x < 0:  # a count, an amount or a share
         raise FactsError("negative")
     if abs(x) >= 10**15:
         raise FactsError("too large")
