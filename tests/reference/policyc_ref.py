@@ -510,73 +510,74 @@ class Num(str):
     """A JSON number, kept as its text."""
 
 
-UNIT_WORDS = {"元": "元", "人": "人", "天": "天", "月": "月", "个月": "月", "年": "年"}
-NUM_UNIT_RE = re.compile(r"^(-?[0-9]+(?:\.[0-9]+)?)\s*(万)?\s*(.*)$")
+UNIT_ORDER = ["元", "人", "天", "月", "年"]
+PLAIN_RE = re.compile(r"^-?([0-9]+\.?[0-9]*|\.[0-9]+)$")  # `1.` and `.5` are read too
+JSON_NUM_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 
 
-def unit_of(text):
-    """A unit written after a number (`元/人/月`) as a Dim, or None."""
-    if text == "":
-        return {}
-    dim = {}
-    for k, part in enumerate(text.split("/")):
-        sym = UNIT_WORDS.get(part.strip())
-        if sym is None:
-            return None
-        dim[sym] = dim.get(sym, 0) + (1 if k == 0 else -1)
-    return {s: e for s, e in dim.items() if e != 0}
+def unit_text(dim):
+    """A Dim as a facts string writes it: `元`, `元/人/月`, `人`, `月`."""
+    num = [u for u in UNIT_ORDER if dim.get(u, 0) == 1]
+    den = [u for u in UNIT_ORDER if dim.get(u, 0) == -1]
+    return "".join(num) + "".join("/" + u for u in den)
+
+
+def written_decimals(text):
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def too_many_decimals(x: Fraction) -> bool:
+    return (x * 10**28).denominator != 1
 
 
 def read_number(v, ty):
+    """A number fact (docs/cli.md, eval): exactly, or FactsError."""
     kind, unit = ty["kind"], ty["unit"]
-    if isinstance(v, bool) or v is None:
-        raise FactsError("expected a number")
-    if isinstance(v, Num):
+    if isinstance(v, Num):  # a JSON number: its digits, exactly
         text = str(v)
-        if not DEC_RE.match(text):
-            raise FactsError("not a plain decimal")
-        x = Fraction(text)
-        decimals = len(text.split(".")[1]) if "." in text else 0
-    elif isinstance(v, str):
-        s = v.strip()
-        g = NUM_UNIT_RE.match(s)
-        if not g:
+        if not JSON_NUM_RE.match(text):
             raise FactsError("not a number")
-        digits, wan, rest = g.groups()
-        rest = rest.strip()
-        x = Fraction(digits)
-        decimals = len(digits.split(".")[1]) if "." in digits else 0
-        if wan:
-            x *= 10000
-            decimals = max(0, decimals - 4)
+        if "e" in text.lower():
+            x = Fraction(text)
+            if too_many_decimals(x):
+                raise FactsError("too many decimals")
+        else:
+            if written_decimals(text) > 28:
+                raise FactsError("too many decimals")
+            x = Fraction(text)
+    elif isinstance(v, str):
+        t = v.strip()
         if kind == "percent":
-            if rest != "%":
+            if not t.endswith("%"):
                 raise FactsError("a percentage needs its %")
-            x /= 100
-            decimals += 2
-        elif rest != "":
-            if unit_of(rest) != unit:
+            digits = t[:-1].strip()
+            if not PLAIN_RE.match(digits) or written_decimals(digits) > 28:
+                raise FactsError("not a percentage")
+            x = Fraction(digits) / 100
+            if too_many_decimals(x):
+                raise FactsError("too many decimals")
+        else:
+            k = 0
+            while k < len(t) and (t[k].isascii() and (t[k].isdigit() or t[k] in ".-")):
+                k += 1
+            digits, rest = t[:k], t[k:].strip()
+            if not PLAIN_RE.match(digits) or written_decimals(digits) > 28:
+                raise FactsError("not a number")
+            x = Fraction(digits)
+            if rest.startswith("万"):
+                x *= 10000
+                rest = rest[1:]
+            if rest != "" and rest.replace("个月", "月") != unit_text(unit):
                 raise FactsError("wrong unit")
     else:
         raise FactsError("expected a number")
+    if abs(x) >= 10**15:
+        raise FactsError("too large")
     if kind == "integer" and x.denominator != 1:
         raise FactsError("a fraction where a whole number is needed")
     if (unit or kind == "percent") and x < 0:  # a count, an amount or a share
         raise FactsError("negative")
-    if abs(x) >= 10**15:
-        raise FactsError("too large")
-    if decimals > 28 and number_decimals(x) > 28:
-        raise FactsError("too many decimals")
     return x
-
-
-def number_decimals(x: Fraction) -> int:
-    s = 0
-    while (x * 10**s).denominator != 1:
-        s += 1
-        if s > 40:
-            break
-    return s
 
 
 def read_facts(ir, obj):
