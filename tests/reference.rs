@@ -584,3 +584,52 @@ fn the_model_agrees_on_hostile_values() {
         ],
     );
 }
+
+// ---------------------------------------------------------------------------
+// 4. The worked example of docs/ir.md
+
+/// The first fenced block after `marker` in `text`.
+fn fenced_block<'a>(text: &'a str, marker: &str) -> &'a str {
+    let rest = &text[text.find(marker).unwrap()..];
+    let body = &rest[rest.find("```").unwrap()..];
+    let start = body.find('\n').unwrap() + 1;
+    &body[start..start + body[start..].find("```").unwrap()]
+}
+
+/// The outcomes the table of docs/ir.md's worked example states, from the
+/// model (and from policyc).
+#[test]
+fn the_model_gives_the_outcomes_of_the_worked_example() {
+    let Some(py) = python() else { return };
+    let doc = std::fs::read_to_string("docs/ir.md").unwrap();
+    let p = differential::compile(fenced_block(&doc, "The source (`demo.policy`)"))
+        .unwrap_or_else(|d| panic!("{d}"));
+    let records = [
+        r#"{"entity": "企业", "facts": {"规模": "小型", "裁员率": 0.03, "上年度失业保险费": 48000}}"#,
+        r#"{"entity": "企业", "facts": {"规模": "小型", "裁员率": 0.06, "上年度失业保险费": 1234.565}}"#,
+        r#"{"entity": "企业", "facts": {"规模": "小型", "上年度失业保险费": 48000}}"#,
+        r#"{"entity": "企业", "facts": {"规模": "大型"}}"#,
+    ]
+    .join("\n");
+    let day = differential::day;
+    let runs: Vec<Run<'_>> = vec![
+        (day("2020-07-01"), None),
+        (day("2020-07-01"), Some("呼和浩特市")),
+        (day("2021-01-01"), None),
+        (day("2019-12-31"), None),
+    ];
+    let got = model(py, &p, &records, &runs);
+    let m3 = |run: usize, line: usize| got[run * 4 + line]["measures"]["3"].to_string();
+    assert_eq!(m3(0, 0), r#"{"amount":"48000.00","status":"eligible"}"#);
+    assert_eq!(m3(1, 1), r#"{"amount":"1234.57","status":"eligible"}"#);
+    assert_eq!(m3(0, 2), r#"{"needs":["裁员率"],"status":"needs_facts"}"#);
+    assert_eq!(m3(0, 3), r#"{"status":"not_eligible"}"#);
+    assert_eq!(m3(2, 0), r#"{"status":"deadline_passed"}"#);
+    assert_eq!(m3(3, 0), r#"{"status":"not_in_force"}"#);
+    let mut tally = Tally::new();
+    fail_on(
+        &check(py, "worked example", &p, &records, &runs, &mut tally),
+        &tally,
+        &[],
+    );
+}
