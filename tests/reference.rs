@@ -558,7 +558,11 @@ fn the_model_agrees_on_hostile_values() {
     let Some(py) = python() else { return };
     let source = std::fs::read_to_string("tests/reference/hostile.policy").unwrap();
     let p = differential::compile(&source).unwrap_or_else(|d| panic!("{d}"));
-    let records = hostile_records(400);
+    let n = std::env::var("POLICYC_REFERENCE_RECORDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    let records = hostile_records(n);
     let day = differential::day;
     let runs: Vec<Run<'_>> = vec![
         (day("2020-01-01"), None),
