@@ -673,6 +673,9 @@ def main(argv):
         else:
             sys.stderr.write(__doc__)
             return 2
+    if "--ir" not in args or "--facts" not in args:
+        sys.stderr.write(__doc__)
+        return 2
     with open(args["--ir"], encoding="utf-8") as f:
         ir = json.load(f)
     if ir.get("ir_version") != "1.0":
