@@ -327,3 +327,73 @@ fn fmt_of_a_file_that_would_grow_past_the_limit_is_an_honest_limit_error() {
     let small = format!("{head}{}\n", "x".repeat(pad - 10));
     assert!(policyc::fmt::format_source(&small).is_ok());
 }
+
+/// A decimal (or percent) fact with 15 digits before the point and 4 after it
+/// (`999999999999999.9999`, below the 10^15 limit) overflowed the `i64` the
+/// columnar engine of `batch` reads it into: a panic in a debug build, a
+/// wrapped — wrong — value in a release build. Found by the reference model
+/// (`tests/reference.rs`, hostile values).
+/// Fix: `src/batch/columns.rs`, `digits` multiplies with `checked_mul` and
+/// leaves such a value to the general path.
+#[test]
+fn a_decimal_fact_with_19_digits_is_read_exactly_by_the_columnar_engine() {
+    use policyc::batch::{self, BatchOptions, Engine};
+    let mut map = SourceMap::new();
+    map.add(
+        "p.policy",
+        "entity 单位 { 系数: decimal  率: percent }\nmeasure 1 \"m\" { kind benefit to 单位 rule r { amount 系数 * 1 元 + 率 * 1 元 } }\n",
+    );
+    let p = policyc::compile(&map).unwrap();
+    let input = "{\"entity\": \"单位\", \"facts\": {\"系数\": 999999999999999.9999, \"率\": 999999999999999.9999}}\n";
+    let mut o = BatchOptions::new(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+    o.threads = 1;
+    let (columnar, _) = batch::run_text(&p, input, &o).unwrap();
+    o.engine = Engine::Rows;
+    let (rows, _) = batch::run_text(&p, input, &o).unwrap();
+    assert!(
+        rows.contains("\"amount\":\"2000000000000000.00\""),
+        "{rows}"
+    );
+    assert_eq!(columnar, rows);
+}
+
+/// A percentage fact with more than 26 decimals before its `%`
+/// (`"0.0000000000000000000000000001%"`, 10^-30 as a fraction) was divided by
+/// 100 with rounding to 28 decimals: silently read as 0 (so `率 > 0%` was
+/// false), and `"0.000000000000000000000000015%"` as 2 × 10^-28. Facts are read
+/// exactly or refused, as a JSON number with 29 decimals is. Found by the
+/// reference model (`tests/reference.rs`).
+/// Fix: `src/eval/facts.rs`, `parse_number_text` refuses a percentage whose
+/// quotient by 100 is not exact.
+#[test]
+fn a_percentage_fact_too_fine_to_keep_is_refused_not_rounded() {
+    let mut map = SourceMap::new();
+    map.add(
+        "p.policy",
+        "entity 单位 { 率: percent }\nmeasure 1 \"m\" { kind benefit to 单位 rule r { when 率 > 0% amount 1 元 } }\n",
+    );
+    let p = policyc::compile(&map).unwrap();
+    for v in [
+        "0.0000000000000000000000000001%",
+        "0.000000000000000000000000015%",
+    ] {
+        let e = Facts::from_json(
+            &p,
+            &format!(r#"{{"entity": "单位", "facts": {{"率": "{v}"}}}}"#),
+        )
+        .err()
+        .unwrap_or_else(|| panic!("{v} was accepted"));
+        assert!(format!("{e:?}").contains("too many decimals"), "{v}: {e:?}");
+    }
+    // 28 decimals as a fraction, trailing zeros allowed: read exactly
+    for v in [
+        "0.00000000000000000000000001%",
+        "0.000000000000000000000000010%",
+    ] {
+        let f = Facts::from_json(
+            &p,
+            &format!(r#"{{"entity": "单位", "facts": {{"率": "{v}"}}}}"#),
+        );
+        assert!(f.is_ok(), "{v}");
+    }
+}

@@ -524,7 +524,7 @@ pub(crate) fn digits(t: &[u8], scale: u32) -> Option<i64> {
         match (b, frac.as_mut()) {
             (b'0'..=b'9', None) => {
                 int += 1;
-                n = n * 10 + i64::from(b - b'0');
+                n = n.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
                 if int > 15 {
                     return None;
                 }
@@ -534,7 +534,7 @@ pub(crate) fn digits(t: &[u8], scale: u32) -> Option<i64> {
                 if *f > scale {
                     return None;
                 }
-                n = n * 10 + i64::from(b - b'0');
+                n = n.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
             }
             (b'.', None) if int > 0 => frac = Some(0),
             _ => return None,

@@ -615,7 +615,16 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
             return Err((bad().0, digits_help(p).or(bad().1)));
         }
         let n = Decimal::from_str_exact(p).map_err(|_| bad())?;
-        return n.checked_div(Decimal::ONE_HUNDRED).ok_or_else(bad);
+        // exactly, or refused: `0.0000000000000000000000000001%` has 30 decimals
+        return n
+            .checked_div(Decimal::ONE_HUNDRED)
+            .filter(|q| q.checked_mul(Decimal::ONE_HUNDRED) == Some(n))
+            .ok_or_else(|| {
+                (
+                    format!("`{s}` has too many decimals"),
+                    Some("numeric facts keep at most 28 decimals exactly".into()),
+                )
+            });
     }
     let digits_end = t
         .char_indices()

@@ -1,0 +1,720 @@
+#!/usr/bin/env python3
+"""A reference model of policyc's evaluation, written from the documents only.
+
+It reads an exported IR (`policyc export`, docs/ir.md) and facts records
+(docs/cli.md, "eval"), and evaluates every measure addressed to each record's
+entity on a date, optionally in a locality. It does not link or read policyc's
+sources: where it disagrees with policyc, either policyc has a bug or the
+documents do not say enough (docs/ir.md, "A reference model").
+
+Python standard library only. Numbers are exact rationals (`fractions`),
+rounded by the rule of docs/ir.md "Numbers"; dates are day numbers of the
+proleptic Gregorian calendar (not `datetime`, whose years stop at 9999).
+
+Usage:
+
+    policyc_ref.py --ir POLICY.json --facts RECORDS.jsonl --date 2020-07-01 [--locality 呼和浩特市]
+    policyc_ref.py --ir POLICY.json --facts RECORDS.jsonl --runs RUNS.json
+
+`--facts` is one facts object (as `policyc eval --facts` reads it) or JSONL,
+one per line. `--runs` is a JSON list of `[date, locality-or-null]`: every
+record is evaluated on each. Output: one JSON line per record (and run), in
+the shape of a `policyc batch` result line without texts:
+
+    {"date": "2020-07-01", "locality": null, "line": 1, "total": "5000.00",
+     "measures": {"12": {"status": "eligible", "amount": "5000.00"},
+                  "16": {"status": "needs_facts", "needs": ["劳动合同期限"]},
+                  "3": {"status": "error"}}}
+
+or `{"date": …, "locality": …, "line": 2, "rejected": true}` for a record the
+facts reader refuses (or whose total overflows).
+"""
+
+import json
+import re
+import sys
+from fractions import Fraction
+
+# --------------------------------------------------------------------------
+# Numbers (docs/ir.md, "Numbers")
+
+LIMIT = 2**96  # |m| < 2^96
+MAX_SCALE = 28
+MIN_SCALE = 10  # fewer decimals left than this: overflow
+
+
+class EvalError(Exception):
+    """An evaluation error: the measure's status is `error`."""
+
+
+def round_half_away(x: Fraction) -> int:
+    """The integer nearest to x, halves away from zero."""
+    n, d = abs(x.numerator), x.denominator
+    q, r = divmod(n, d)
+    if 2 * r >= d:
+        q += 1
+    return q if x >= 0 else -q
+
+
+def number(x: Fraction) -> Fraction:
+    """The result of an operation whose exact value is x (docs/ir.md, Numbers)."""
+    for s in range(0, MAX_SCALE + 1):  # exact when it is a number
+        m = x * 10**s
+        if m.denominator == 1:
+            if abs(m.numerator) < LIMIT:
+                return x
+            break
+    for s in range(MAX_SCALE, -1, -1):  # otherwise rounded
+        m = round_half_away(x * 10**s)
+        if abs(m) < LIMIT:
+            if s < MIN_SCALE:
+                raise EvalError("overflow")
+            return Fraction(m, 10**s)
+    raise EvalError("overflow")
+
+
+def fen(x: Fraction) -> Fraction:
+    """Rounded to the fen, half away from zero; overflow if it cannot be kept."""
+    m = round_half_away(x * 100)
+    if abs(m) >= LIMIT:
+        raise EvalError("overflow")
+    return Fraction(m, 100)
+
+
+def money_text(x: Fraction) -> str:
+    m = round_half_away(x * 100)
+    sign = "-" if m < 0 else ""
+    m = abs(m)
+    return f"{sign}{m // 100}.{m % 100:02d}"
+
+
+DEC_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+def dec(s: str) -> Fraction:
+    if not isinstance(s, str) or not DEC_RE.match(s):
+        raise ValueError(f"not a decimal: {s!r}")
+    return Fraction(s)
+
+
+# --------------------------------------------------------------------------
+# Dates: day numbers (days since 1970-01-01) of the proleptic Gregorian calendar
+
+MIN_YEAR, MAX_YEAR = -262143, 262142  # docs/language.md, Limits
+
+
+def days_from_civil(y: int, m: int, d: int) -> int:
+    y -= m <= 2
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def civil_from_days(z: int):
+    z += 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    y = yoe + era * 400
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + (3 if mp < 10 else -9)
+    return (y + (m <= 2), m, d)
+
+
+def leap(y: int) -> bool:
+    return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+
+
+def month_len(y: int, m: int) -> int:
+    return [31, 29 if leap(y) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+
+
+DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+
+
+def parse_date(s):
+    """A `YYYY-MM-DD` date as a day number, or None if it is not one."""
+    if not isinstance(s, str):
+        return None
+    g = DATE_RE.match(s)
+    if not g:
+        return None
+    y, m, d = (int(x) for x in g.groups())
+    if not (1 <= m <= 12 and 1 <= d <= month_len(y, m)):
+        return None
+    return days_from_civil(y, m, d)
+
+
+def check_date(z: int) -> int:
+    y = civil_from_days(z)[0]
+    if not (MIN_YEAR <= y <= MAX_YEAR):
+        raise EvalError("date out of range")
+    return z
+
+
+def add_months(z: int, n: int) -> int:
+    y, m, d = civil_from_days(z)
+    t = y * 12 + (m - 1) + n
+    y2, m2 = t // 12, t % 12 + 1
+    if not (MIN_YEAR <= y2 <= MAX_YEAR):
+        raise EvalError("date out of range")
+    return check_date(days_from_civil(y2, m2, min(d, month_len(y2, m2))))
+
+
+# --------------------------------------------------------------------------
+# Values: bool, Fraction (number), Date (a day number), Variant (an index),
+# or Unknown (the set of slots it waits for)
+
+
+class Date:
+    __slots__ = ("z",)
+
+    def __init__(self, z):
+        self.z = z
+
+    def __eq__(self, o):
+        return isinstance(o, Date) and o.z == self.z
+
+
+class Variant:
+    __slots__ = ("i",)
+
+    def __init__(self, i):
+        self.i = i
+
+    def __eq__(self, o):
+        return isinstance(o, Variant) and o.i == self.i
+
+
+class Unknown:
+    __slots__ = ("slots",)
+
+    def __init__(self, slots):
+        self.slots = frozenset(slots)
+
+
+def is_unknown(v):
+    return isinstance(v, Unknown)
+
+
+def constant(value, ty):
+    """A `Value` of the IR, read with its type."""
+    (k, v), = value.items()
+    if k == "bool":
+        return bool(v)
+    if k == "number":
+        return dec(v)
+    if k == "date":
+        z = parse_date(v)
+        if z is None:
+            raise ValueError(f"bad date {v!r}")
+        return Date(z)
+    if k == "variant":
+        return Variant(v)
+    raise ValueError(f"unknown value kind {k}")
+
+
+def is_duration(ty):
+    if ty.get("type") != "number":
+        return None
+    u = ty["unit"]
+    if len(u) == 1:
+        (sym, e), = u.items()
+        if e == 1 and sym in ("天", "月", "年"):
+            return sym
+    return None
+
+
+def whole(x: Fraction) -> int:
+    if x.denominator != 1:
+        raise EvalError("inconsistency: a duration that is not whole")
+    return x.numerator
+
+
+class Env:
+    def __init__(self, ir, facts, date, locality):
+        self.ir = ir
+        self.facts = facts  # slot -> value (missing: unknown)
+        self.date = date
+        self.locality = locality  # a LocalityDef or None
+
+    # docs/ir.md, Parameters
+    def param(self, i):
+        p = self.ir["parameters"][i]
+        pv = p["value"]
+        if pv["kind"] == "constant":
+            return constant(pv["value"], p["type"])
+        if pv["kind"] == "versioned":
+            found = None
+            for v in pv["versions"]:
+                if parse_date(v["from"]) <= self.date:
+                    found = v
+            if found is None:
+                raise EvalError("no value on date")
+            return constant(found["value"], p["type"])
+        if pv["kind"] == "locality":
+            if self.locality is not None:
+                for lv in self.locality["values"]:
+                    if lv["param"] == i:
+                        return constant(lv["value"], p["type"])
+            if pv["default"] is not None:
+                return constant(pv["default"], p["type"])
+            raise EvalError("needs a locality")
+        raise ValueError("unknown parameter kind")
+
+    def ev(self, e):
+        n = e["node"]
+        if n == "literal":
+            return constant(e["value"], e["type"])
+        if n == "field":
+            s = e["slot"]
+            return self.facts[s] if s in self.facts else Unknown([s])
+        if n == "param":
+            return self.param(e["index"])
+        if n == "not":
+            a = self.ev(e["arg"])
+            return a if is_unknown(a) else (not a)
+        if n == "neg":
+            a = self.ev(e["arg"])
+            return a if is_unknown(a) else number(-a)
+        if n == "in":
+            a = self.ev(e["arg"])
+            return a if is_unknown(a) else (a.i in e["variants"])
+        if n == "if":
+            c = self.ev(e["cond"])
+            if c is True:
+                return self.ev(e["then"])
+            if c is False:
+                return self.ev(e["else"])
+            t = self.ev(e["then"])
+            f = self.ev(e["else"])
+            if not is_unknown(t) and not is_unknown(f) and equal(t, f):
+                return t
+            return c
+        if n == "match":
+            s = self.ev(e["scrutinee"])
+            if is_unknown(s):
+                return s
+            return self.ev(e["arms"][s.i]["value"])
+        if n == "call":
+            vals = [self.ev(a) for a in e["args"]]
+            unk = [v for v in vals if is_unknown(v)]
+            if unk:
+                return Unknown(frozenset().union(*(u.slots for u in unk)))
+            key = (lambda v: v.z) if isinstance(vals[0], Date) else (lambda v: v)
+            return (min if e["func"] == "min" else max)(vals, key=key)
+        if n == "binary":
+            return self.binary(e)
+        raise ValueError(f"unknown node {n}")
+
+    def binary(self, e):
+        op = e["op"]
+        if op in ("and", "or"):
+            decisive = op == "or"  # `true or ?` is true; `false and ?` is false
+            a = self.ev(e["lhs"])
+            if a is decisive:
+                return a
+            b = self.ev(e["rhs"])
+            if b is decisive:
+                return b
+            if not is_unknown(a):  # a is not decisive: the value is b's
+                return b
+            if not is_unknown(b):
+                return a
+            return Unknown(a.slots | b.slots)
+        a = self.ev(e["lhs"])
+        b = self.ev(e["rhs"])
+        if is_unknown(a) or is_unknown(b):
+            s = frozenset()
+            for v in (a, b):
+                if is_unknown(v):
+                    s |= v.slots
+            return Unknown(s)
+        if op == "eq":
+            return equal(a, b)
+        if op == "ne":
+            return not equal(a, b)
+        if op in ("lt", "le", "gt", "ge"):
+            x, y = (a.z, b.z) if isinstance(a, Date) else (a, b)
+            return {"lt": x < y, "le": x <= y, "gt": x > y, "ge": x >= y}[op]
+        lt, rt = e["lhs"]["type"], e["rhs"]["type"]
+        if op == "add" and isinstance(a, Date):
+            return move(a, b, is_duration(rt), 1)
+        if op == "add" and isinstance(b, Date):
+            return move(b, a, is_duration(lt), 1)
+        if op == "sub" and isinstance(a, Date):
+            if isinstance(b, Date):
+                return Fraction(a.z - b.z)
+            return move(a, b, is_duration(rt), -1)
+        if op == "add":
+            return number(a + b)
+        if op == "sub":
+            return number(a - b)
+        if op == "mul":
+            return number(a * b)
+        if op == "div":
+            if b == 0:
+                raise EvalError("division by zero")
+            return number(a / b)
+        raise ValueError(f"unknown op {op}")
+
+
+def move(d, n, unit, sign):
+    n = whole(n) * sign
+    if unit == "天":
+        return Date(check_date(d.z + n))
+    if unit == "月":
+        return Date(add_months(d.z, n))
+    if unit == "年":
+        return Date(add_months(d.z, 12 * n))
+    raise EvalError("inconsistency: not a duration")
+
+
+def equal(a, b):
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    return a == b
+
+
+# --------------------------------------------------------------------------
+# Default logic (docs/ir.md, "Rules: default logic")
+
+APPLIES, NONE = "applies", "none"
+
+
+def resolve(env, rules, i, children):
+    r = combine(env, rules, children.get(i, []), children)
+    if r[0] == APPLIES:
+        return r
+    if r[0] == "unknown":
+        return r
+    c = rules[i]["condition"]
+    v = True if c is None else env.ev(c)
+    if v is True:
+        return (APPLIES, i)
+    if v is False:
+        return (NONE,)
+    return ("unknown", v.slots)
+
+
+def combine(env, rules, siblings, children):
+    winner = None
+    unknown = None
+    for s in siblings:
+        r = resolve(env, rules, s, children)
+        if r[0] == APPLIES:
+            if winner is not None:
+                raise EvalError("conflict")
+            winner = r[1]
+        elif r[0] == "unknown":
+            unknown = (unknown or frozenset()) | r[1]
+    if unknown is not None:
+        return ("unknown", unknown)
+    if winner is not None:
+        return (APPLIES, winner)
+    return (NONE,)
+
+
+def decide(env, measure):
+    """(status, total or None, needs slots)."""
+    rules = measure["rules"]
+    children = {}
+    parts = []
+    for i, r in enumerate(rules):
+        if r["part"] not in parts:
+            parts.append(r["part"])
+        if r["exception_to"] is not None:
+            children.setdefault(r["exception_to"], []).append(i)
+    winners = []
+    unknown = None
+    for p in parts:
+        base = [i for i, r in enumerate(rules) if r["part"] == p and r["exception_to"] is None]
+        r = combine(env, rules, base, children)
+        if r[0] == "unknown":
+            unknown = (unknown or frozenset()) | r[1]
+        elif r[0] == APPLIES:
+            winners.append(r[1])
+    if unknown is not None:
+        return ("needs_facts", None, unknown)
+    if not winners:
+        return ("not_eligible", None, frozenset())
+    winners.sort()
+    amounts = []
+    unknown = None
+    for w in winners:
+        r = rules[w]
+        if r["amount"] is None:
+            continue
+        vals = [env.ev(r[k]) if r[k] is not None else None for k in ("amount", "floor", "cap")]
+        unk = [v for v in vals if is_unknown(v)]
+        if unk:
+            for u in unk:
+                unknown = (unknown or frozenset()) | u.slots
+            continue
+        v, floor, cap = vals
+        if floor is not None and v < floor:
+            v = floor
+        if cap is not None and v > cap:
+            v = cap
+        amounts.append(fen(v))
+    if unknown is not None:
+        return ("needs_facts", None, unknown)
+    total = None
+    for a in amounts:
+        total = fen(a if total is None else total + a)
+    return ("eligible", total, frozenset())
+
+
+def evaluate_measure(env, measure, entity):
+    """(status, total, needs slots) of one measure (docs/ir.md, Measure status)."""
+    if measure["addressee"] is None or measure["addressee"] != entity:
+        return ("not_addressed", None, frozenset())
+    eff = measure["effective"]
+    if eff["from"] is not None and env.date < parse_date(eff["from"]):
+        return ("not_in_force", None, frozenset())
+    until = measure["applications_until"]
+    if until is not None and env.date > parse_date(until):
+        return ("deadline_passed", None, frozenset())
+    if eff["to"] is not None and env.date > parse_date(eff["to"]):
+        return ("not_in_force", None, frozenset())
+    if not measure["rules"]:
+        return ("eligible", None, frozenset())
+    try:
+        return decide(env, measure)
+    except EvalError:
+        return ("error", None, frozenset())
+
+
+# --------------------------------------------------------------------------
+# Facts (docs/cli.md, "eval")
+
+
+class FactsError(Exception):
+    pass
+
+
+def no_duplicates(pairs):
+    d = {}
+    for k, v in pairs:
+        if k in d:
+            raise FactsError(f"the key `{k}` is given twice")
+        d[k] = v
+    return d
+
+
+class Num(str):
+    """A JSON number, kept as its text."""
+
+
+UNIT_ORDER = ["元", "人", "天", "月", "年"]
+PLAIN_RE = re.compile(r"^-?([0-9]+\.?[0-9]*|\.[0-9]+)$")  # `1.` and `.5` are read too
+JSON_NUM_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+
+
+def unit_text(dim):
+    """A Dim as a facts string writes it: `元`, `元/人/月`, `人`, `月`."""
+    num = [u for u in UNIT_ORDER if dim.get(u, 0) == 1]
+    den = [u for u in UNIT_ORDER if dim.get(u, 0) == -1]
+    return "".join(num) + "".join("/" + u for u in den)
+
+
+def written_decimals(text):
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def too_many_decimals(x: Fraction) -> bool:
+    return (x * 10**28).denominator != 1
+
+
+def read_number(v, ty):
+    """A number fact (docs/cli.md, eval): exactly, or FactsError."""
+    kind, unit = ty["kind"], ty["unit"]
+    if isinstance(v, Num):  # a JSON number: its digits, exactly
+        text = str(v)
+        if not JSON_NUM_RE.match(text):
+            raise FactsError("not a number")
+        if "e" in text.lower():
+            x = Fraction(text)
+            if too_many_decimals(x):
+                raise FactsError("too many decimals")
+        else:
+            if written_decimals(text) > 28:
+                raise FactsError("too many decimals")
+            x = Fraction(text)
+    elif isinstance(v, str):
+        t = v.strip()
+        if kind == "percent":
+            if not t.endswith("%"):
+                raise FactsError("a percentage needs its %")
+            digits = t[:-1].strip()
+            if not PLAIN_RE.match(digits) or written_decimals(digits) > 28:
+                raise FactsError("not a percentage")
+            x = Fraction(digits) / 100
+            if too_many_decimals(x):
+                raise FactsError("too many decimals")
+        else:
+            k = 0
+            while k < len(t) and (t[k].isascii() and (t[k].isdigit() or t[k] in ".-")):
+                k += 1
+            digits, rest = t[:k], t[k:].strip()
+            if not PLAIN_RE.match(digits) or written_decimals(digits) > 28:
+                raise FactsError("not a number")
+            x = Fraction(digits)
+            if rest.startswith("万"):
+                x *= 10000
+                rest = rest[1:]
+            if rest != "" and rest.replace("个月", "月") != unit_text(unit):
+                raise FactsError("wrong unit")
+    else:
+        raise FactsError("expected a number")
+    if abs(x) >= 10**15:
+        raise FactsError("too large")
+    if kind == "integer" and x.denominator != 1:
+        raise FactsError("a fraction where a whole number is needed")
+    if (unit or kind == "percent") and x < 0:  # a count, an amount or a share
+        raise FactsError("negative")
+    return x
+
+
+def read_facts(ir, obj):
+    """(entity index, {slot: value}) of a facts object, or FactsError."""
+    if not isinstance(obj, dict):
+        raise FactsError("not an object")
+    for k in obj:
+        if k not in ("entity", "facts", "id"):
+            raise FactsError(f"unknown key {k}")
+    names = [e["name"] for e in ir["entities"]]
+    if obj.get("entity") not in names:
+        raise FactsError("unknown entity")
+    ei = names.index(obj["entity"])
+    fields = ir["entities"][ei]["fields"]
+    fnames = [f["name"] for f in fields]
+    facts = obj.get("facts", {})
+    if not isinstance(facts, dict):
+        raise FactsError("facts is not an object")
+    out = {}
+    for k, v in facts.items():
+        if k not in fnames:
+            raise FactsError(f"unknown field {k}")
+        slot = fnames.index(k)
+        if v is None:
+            continue
+        ty = fields[slot]["type"]
+        t = ty["type"]
+        if t == "bool":
+            if not isinstance(v, bool):
+                raise FactsError("expected a bool")
+            out[slot] = v
+        elif t == "date":
+            z = parse_date(v)
+            if z is None:
+                raise FactsError("bad date")
+            out[slot] = Date(z)
+        elif t == "enum":
+            variants = ir["enums"][ty["id"]]["variants"]
+            if not isinstance(v, str) or v not in variants:
+                raise FactsError("not a variant")
+            out[slot] = Variant(variants.index(v))
+        else:
+            out[slot] = read_number(v, ty)
+    return ei, out
+
+
+def parse_json(text):
+    return json.loads(
+        text,
+        object_pairs_hook=no_duplicates,
+        parse_float=Num,
+        parse_int=Num,
+        parse_constant=lambda c: (_ for _ in ()).throw(FactsError(c)),
+    )
+
+
+# --------------------------------------------------------------------------
+# A record on a date
+
+
+def evaluate_record(ir, text, date, locality):
+    try:
+        ei, facts = read_facts(ir, parse_json(text))
+    except (FactsError, ValueError, RecursionError):
+        return {"rejected": True}
+    env = Env(ir, facts, date, locality)
+    fields = ir["entities"][ei]["fields"]
+    measures = {}
+    total = Fraction(0)
+    for m in ir["measures"]:
+        if m["addressee"] != ei:
+            continue
+        status, amount, needs = evaluate_measure(env, m, ei)
+        o = {"status": status}
+        if status == "eligible" and amount is not None:
+            o["amount"] = money_text(amount)
+            total += amount
+            if abs(total * 100) >= LIMIT:
+                return {"rejected": True}
+        if status == "needs_facts":
+            o["needs"] = sorted(fields[s]["name"] for s in needs)
+        measures[str(m["number"])] = o
+    return {"total": money_text(total), "measures": measures}
+
+
+def main(argv):
+    args = {"--locality": None}
+    i = 1
+    while i < len(argv):
+        if argv[i] in ("--ir", "--facts", "--date", "--locality", "--runs") and i + 1 < len(argv):
+            args[argv[i]] = argv[i + 1]
+            i += 2
+        else:
+            sys.stderr.write(__doc__)
+            return 2
+    if "--ir" not in args or "--facts" not in args:
+        sys.stderr.write(__doc__)
+        return 2
+    with open(args["--ir"], encoding="utf-8") as f:
+        ir = json.load(f)
+    if ir.get("ir_version") != "2.0":
+        sys.stderr.write("unsupported ir_version\n")
+        return 1
+    if "--runs" in args:
+        with open(args["--runs"], encoding="utf-8") as f:
+            runs = json.load(f)
+    elif "--date" in args:
+        runs = [[args["--date"], args["--locality"]]]
+    else:
+        sys.stderr.write(__doc__)
+        return 2
+    with open(args["--facts"], encoding="utf-8-sig") as f:
+        text = f.read()
+    lines = text.split("\n")
+    if len([l for l in lines if l.strip()]) > 1:
+        try:  # one facts object written over several lines
+            if isinstance(json.loads(text), dict):
+                lines = [text]
+        except ValueError:
+            pass
+    localities = {l["name"]: l for l in ir["localities"]}
+    out = sys.stdout
+    for date_text, loc in runs:
+        date = parse_date(date_text)
+        if date is None or (loc is not None and loc not in localities):
+            sys.stderr.write(f"bad date or locality: {date_text} {loc}\n")
+            return 2
+        locality = localities.get(loc) if loc is not None else None
+        for n, line in enumerate(lines, 1):
+            if line.strip() == "":
+                continue
+            r = {"date": date_text, "locality": loc, "line": n}
+            r.update(evaluate_record(ir, line.rstrip("\r"), date, locality))
+            out.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.setrecursionlimit(10000)
+    sys.exit(main(sys.argv))
