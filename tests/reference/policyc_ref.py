@@ -511,7 +511,7 @@ class Num(str):
 
 
 UNIT_ORDER = ["元", "人", "天", "月", "年"]
-PLAIN_RE = re.compile(r"^-?([0-9]+\.?[0-9]*|\.[0-9]+)$")  # `1.` and `.5` are read too
+PLAIN_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # a digit on each side of the point
 JSON_NUM_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 
 
@@ -520,6 +520,15 @@ def unit_text(dim):
     num = [u for u in UNIT_ORDER if dim.get(u, 0) == 1]
     den = [u for u in UNIT_ORDER if dim.get(u, 0) == -1]
     return "".join(num) + "".join("/" + u for u in den)
+
+
+def same_unit(written, wanted):
+    """Whether a facts string's unit is the field's: `个月` is `月`, and the
+    denominators may come in any order (`元/月/人` is `元/人/月`)."""
+    def parts(u):
+        head, *den = u.replace("个月", "月").split("/")
+        return head, sorted(den)
+    return parts(written) == parts(wanted)
 
 
 def written_decimals(text):
@@ -566,8 +575,8 @@ def read_number(v, ty):
             x = Fraction(digits)
             if rest.startswith("万"):
                 x *= 10000
-                rest = rest[1:]
-            if rest != "" and rest.replace("个月", "月") != unit_text(unit):
+                rest = rest[1:].strip()
+            if rest != "" and not same_unit(rest, unit_text(unit)):
                 raise FactsError("wrong unit")
     else:
         raise FactsError("expected a number")
