@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
-pub use error::CheckError;
+pub use error::{CheckError, Problem};
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, MeasureKind, Status};
@@ -155,8 +155,10 @@ impl<'a> Checker<'a> {
         Some(format!("first defined at {}", self.sref(span)))
     }
 
-    fn clause_err(
+    /// A [`Problem`] with its code.
+    fn problem(
         &mut self,
+        code: &'static str,
         span: Span,
         what: impl Into<String>,
         label: impl Into<String>,
@@ -164,30 +166,13 @@ impl<'a> Checker<'a> {
     ) {
         self.err(
             span,
-            CheckError::Clause {
+            CheckError::Problem(Problem {
+                code,
                 what: what.into(),
                 span,
                 label: label.into(),
                 help,
-            },
-        );
-    }
-
-    fn invalid(
-        &mut self,
-        span: Span,
-        what: impl Into<String>,
-        label: impl Into<String>,
-        help: Option<String>,
-    ) {
-        self.err(
-            span,
-            CheckError::Invalid {
-                what: what.into(),
-                span,
-                label: label.into(),
-                help,
-            },
+            }),
         );
     }
 
@@ -600,7 +585,8 @@ impl<'a> Checker<'a> {
                 } => {
                     if !matches!(ty, Type::Number { .. }) {
                         for b in [floor, cap].into_iter().flatten() {
-                            self.invalid(
+                            self.problem(
+                                Problem::BOUND_ON_NON_NUMBER,
                                 b.span(),
                                 "only numbers can have a floor or a cap",
                                 format!("`{}` is {ty}", p.name.name),
@@ -656,7 +642,8 @@ impl<'a> Checker<'a> {
         match t {
             ast::TypeExpr::Choice { span, .. } => {
                 let Some(name) = choice_name else {
-                    self.invalid(
+                    self.problem(
+                        Problem::MISPLACED_CHOICE,
                         *span,
                         "`choice { … }` is only allowed as the type of a parameter",
                         "declare an `enum` instead",
@@ -683,7 +670,8 @@ impl<'a> Checker<'a> {
                     "decimal" => NumKind::Decimal,
                     "percent" => {
                         if !dim.is_none() {
-                            self.invalid(
+                            self.problem(
+                                Problem::UNEXPECTED_UNIT,
                                 *span,
                                 "a percentage has no unit",
                                 "remove the unit",
@@ -695,7 +683,8 @@ impl<'a> Checker<'a> {
                     }
                     "money" => {
                         if let Some((_, s)) = unit {
-                            self.invalid(
+                            self.problem(
+                                Problem::MONEY_UNIT,
                                 *s,
                                 "money is always in 元",
                                 "remove this unit",
@@ -709,7 +698,8 @@ impl<'a> Checker<'a> {
                     }
                     "bool" | "date" => {
                         if unit.is_some() || !per.is_empty() {
-                            self.invalid(
+                            self.problem(
+                                Problem::UNEXPECTED_UNIT,
                                 *span,
                                 format!("`{}` takes no unit", base.name),
                                 "remove the unit",
@@ -726,7 +716,8 @@ impl<'a> Checker<'a> {
                     other => {
                         if let Some(&id) = self.index.enums.get(other) {
                             if unit.is_some() || !per.is_empty() {
-                                self.invalid(
+                                self.problem(
+                                    Problem::UNEXPECTED_UNIT,
                                     *span,
                                     "an enumeration takes no unit",
                                     "remove the unit",
@@ -1014,7 +1005,8 @@ impl<'a> Checker<'a> {
                     _ => continue,
                 };
                 if !delegated {
-                    self.invalid(
+                    self.problem(
+                        Problem::NOT_DELEGATED,
                         lv.param.span,
                         format!(
                             "parameter `{}` is not delegated to localities",
@@ -1095,7 +1087,8 @@ impl<'a> Checker<'a> {
     fn once<T>(&mut self, slot: &mut Option<(T, Span)>, value: T, span: Span, keyword: &str) {
         if let Some((_, first)) = slot {
             let help = self.first_at(*first);
-            self.clause_err(
+            self.problem(
+                Problem::DUPLICATE_CLAUSE,
                 span,
                 format!("`{keyword}` is given twice"),
                 "second time",
@@ -1205,7 +1198,8 @@ impl<'a> Checker<'a> {
                                 prev_role.keyword(),
                                 self.sref(*prev)
                             ));
-                            self.clause_err(
+                            self.problem(
+                                Problem::DUPLICATE_DEPARTMENT,
                                 n.span,
                                 format!("department `{}` is named twice in this measure", n.name),
                                 "named again here",
@@ -1230,7 +1224,8 @@ impl<'a> Checker<'a> {
                 end: m.number_span.end,
                 ..m.span
             };
-            self.clause_err(
+            self.problem(
+                Problem::MISSING_KIND,
                 span,
                 format!("measure {} has no `kind`", m.number),
                 "add a `kind` clause",
@@ -1300,7 +1295,8 @@ impl<'a> Checker<'a> {
         let addressee = to.map(|(i, _)| i);
         if addressee.is_none() && !rules.is_empty() {
             let span = rules.first().map_or(m.span, |r| r.name.span);
-            self.clause_err(
+            self.problem(
+                Problem::MISSING_ADDRESSEE,
                 span,
                 format!("measure {} has rules but no addressee", m.number),
                 "rules read facts of an entity",
