@@ -573,7 +573,7 @@ fn read_csv_plain(
                         |row| cell(row, w).1,
                         |row, m| {
                             if let Some(p @ None) = problems.get_mut(row) {
-                                *p = Some((FactsError::INVALID, format!("`{name}`: {m}")));
+                                *p = Some((FactsError::BAD_VALUE, format!("`{name}`: {m}")));
                             }
                         },
                     );
@@ -791,14 +791,14 @@ fn read_json<'c>(
         Ok(j) => j,
         Err(e) if lone_cr(raw) => {
             return State::Rejected(
-                FactsError::INVALID,
+                FactsError::NOT_JSON,
                 format!(
                 "not valid JSON: {e}; the line holds a carriage return (CR) that ends no line: \
                  lines end with LF or CRLF (convert CR line ends with `tr '\\r' '\\n'`)"
             ),
             )
         }
-        Err(e) => return State::Rejected(FactsError::INVALID, format!("not valid JSON: {e}")),
+        Err(e) => return State::Rejected(FactsError::NOT_JSON, format!("not valid JSON: {e}")),
     };
     let repeated = Facts::repeated_keys(text);
     if !repeated.is_empty() {
@@ -815,7 +815,7 @@ fn read_json<'c>(
         Ok(f) => f,
         Err(errors) => {
             let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            let code = errors.first().map_or(FactsError::INVALID, |e| e.code);
+            let code = errors.first().map_or(FactsError::BAD_VALUE, |e| e.code);
             return State::Rejected(code, list.join("; "));
         }
     };
@@ -917,7 +917,7 @@ fn read_csv<'c>(
                 if let Err((msg, _)) = c.set_cell(policy, *s, cell.as_bytes()) {
                     c.abort_row();
                     let name = def.fields.get(*s).map_or("?", |f| f.name.as_str());
-                    return State::Rejected(FactsError::INVALID, format!("`{name}`: {msg}"));
+                    return State::Rejected(FactsError::BAD_VALUE, format!("`{name}`: {msg}"));
                 }
             }
         }

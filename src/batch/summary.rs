@@ -19,8 +19,8 @@ pub struct Rejection {
     pub line: u64,
     /// Its id, if it has one.
     pub id: Option<String>,
-    /// What kind of problem: `policy::facts::invalid`,
-    /// `policy::facts::duplicate_key` (as `eval` reports facts), or a
+    /// What kind of problem: a `policy::facts::…` code (as `eval` reports
+    /// facts: `bad_value`, `not_json`, `duplicate_key`, …), or a
     /// `policy::batch::…` code of the reader (see docs/cli.md).
     pub code: &'static str,
     /// What is wrong with it.

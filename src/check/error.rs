@@ -289,37 +289,12 @@ pub enum CheckError {
         help: Option<String>,
     },
 
-    /// `parameter x: integer = 1.5`, `match 方式 { 甲 => … }` missing `乙`
-    #[error("{what}")]
-    #[diagnostic(code(policy::check::invalid))]
-    Invalid {
-        /// What is wrong.
-        what: String,
-        /// Where.
-        #[label("{label}")]
-        span: Span,
-        /// What the label says.
-        label: String,
-        /// How to fix it.
-        #[help]
-        help: Option<String>,
-    },
-
-    /// A measure without `kind`, a rule with two `amount`s
-    #[error("{what}")]
-    #[diagnostic(code(policy::check::clause))]
-    Clause {
-        /// What is wrong.
-        what: String,
-        /// Where.
-        #[label("{label}")]
-        span: Span,
-        /// What the label says.
-        label: String,
-        /// How to fix it.
-        #[help]
-        help: Option<String>,
-    },
+    /// One of the problems listed in [`Problem`]'s constants: a clause given
+    /// twice or missing, a `match` that misses a variant, a unit where none is
+    /// allowed, …
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Problem(Problem),
 
     /// More errors than the limit; the rest are not shown.
     #[error("too many errors; only the first {limit} are shown")]
@@ -331,4 +306,84 @@ pub enum CheckError {
         /// The limit.
         limit: usize,
     },
+}
+
+/// A check error whose code says which problem it is (one of the constants
+/// below), with a labelled span and an optional help line.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[error("{what}")]
+pub struct Problem {
+    /// Its diagnostic code, one of the constants of [`Problem`].
+    pub code: &'static str,
+    /// What is wrong.
+    pub what: String,
+    /// Where.
+    pub span: Span,
+    /// What the label says.
+    pub label: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Problem {
+    /// `expect ineligible 100 元`: only `eligible` takes an amount.
+    pub const EXAMPLE_MISPLACED_AMOUNT: &'static str = "policy::check::example_misplaced_amount";
+    /// `expect eligible [甲]`: only `needs_facts` takes a list of facts.
+    pub const EXAMPLE_MISPLACED_FACTS: &'static str = "policy::check::example_misplaced_facts";
+    /// An example without `date`.
+    pub const EXAMPLE_MISSING_DATE: &'static str = "policy::check::example_missing_date";
+    /// An example that gives no facts.
+    pub const EXAMPLE_MISSING_FACTS: &'static str = "policy::check::example_missing_facts";
+    /// An example without `expect`.
+    pub const EXAMPLE_MISSING_EXPECT: &'static str = "policy::check::example_missing_expect";
+    /// `expect needs_facts [乙]` where `乙` is not a fact of the example's entity.
+    pub const EXAMPLE_UNKNOWN_FACT: &'static str = "policy::check::example_unknown_fact";
+    /// `min(甲)`: a function that takes at least two values given one.
+    pub const TOO_FEW_ARGUMENTS: &'static str = "policy::check::too_few_arguments";
+    /// A `match` that does not cover every variant of its enumeration.
+    pub const NON_EXHAUSTIVE_MATCH: &'static str = "policy::check::non_exhaustive_match";
+    /// A bare variant name that belongs to several enumerations.
+    pub const AMBIGUOUS_VARIANT: &'static str = "policy::check::ambiguous_variant";
+    /// A product whose unit has too many factors to be kept.
+    pub const UNIT_TOO_COMPLEX: &'static str = "policy::check::unit_too_complex";
+    /// `parameter 名称: text = "x" floor 1`: a floor or cap on a non-number.
+    pub const BOUND_ON_NON_NUMBER: &'static str = "policy::check::bound_on_non_number";
+    /// `choice { … }` used as the type of something other than a parameter.
+    pub const MISPLACED_CHOICE: &'static str = "policy::check::misplaced_choice";
+    /// A unit on a type that takes none: `percent<人>`, `date<天>`, an enumeration.
+    pub const UNEXPECTED_UNIT: &'static str = "policy::check::unexpected_unit";
+    /// `money<美元>`: money is always in 元.
+    pub const MONEY_UNIT: &'static str = "policy::check::money_unit";
+    /// A locality value for a parameter that is not delegated to localities.
+    pub const NOT_DELEGATED: &'static str = "policy::check::not_delegated";
+    /// A clause given twice: two `kind`s, two `amount`s, …
+    pub const DUPLICATE_CLAUSE: &'static str = "policy::check::duplicate_clause";
+    /// `lead 人社厅` twice in one measure.
+    pub const DUPLICATE_DEPARTMENT: &'static str = "policy::check::duplicate_department";
+    /// A measure without `kind`.
+    pub const MISSING_KIND: &'static str = "policy::check::missing_kind";
+    /// A measure with rules but no `to ENTITY`.
+    pub const MISSING_ADDRESSEE: &'static str = "policy::check::missing_addressee";
+    /// A `floor` or `cap` in a rule without `amount`.
+    pub const BOUND_WITHOUT_AMOUNT: &'static str = "policy::check::bound_without_amount";
+    /// An exception that defines a different part than its base rule.
+    pub const EXCEPTION_PART_MISMATCH: &'static str = "policy::check::exception_part_mismatch";
+}
+
+impl Diagnostic for Problem {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display + 'a>)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some(self.label.clone()), self.span),
+        )))
+    }
 }

@@ -109,7 +109,8 @@ impl Checker<'_> {
                         let amount = match &e.amount {
                             Some(q) => {
                                 if status != Status::Eligible {
-                                    self.invalid(
+                                    self.problem(
+                                        Problem::EXAMPLE_MISPLACED_AMOUNT,
                                         q.span,
                                         "only `eligible` takes an amount",
                                         "remove this amount",
@@ -125,7 +126,8 @@ impl Checker<'_> {
                             None => None,
                         };
                         if e.facts.is_some() && status != Status::NeedsFacts {
-                            self.invalid(
+                            self.problem(
+                                Problem::EXAMPLE_MISPLACED_FACTS,
                                 e.span,
                                 "only `needs_facts` takes a list of facts",
                                 "remove the list",
@@ -155,7 +157,8 @@ impl Checker<'_> {
                 ..ex.span
             };
             if date.is_none() {
-                self.clause_err(
+                self.problem(
+                    Problem::EXAMPLE_MISSING_DATE,
                     head,
                     format!("example `{}` has no `date`", ex.name.value),
                     "add `date YYYY-MM-DD`",
@@ -163,7 +166,8 @@ impl Checker<'_> {
                 );
             }
             if facts.is_none() {
-                self.clause_err(
+                self.problem(
+                    Problem::EXAMPLE_MISSING_FACTS,
                     head,
                     format!("example `{}` gives no facts", ex.name.value),
                     "add `实体 { 字段: 值, … }`",
@@ -171,7 +175,8 @@ impl Checker<'_> {
                 );
             }
             if expect.is_none() {
-                self.clause_err(
+                self.problem(
+                    Problem::EXAMPLE_MISSING_EXPECT,
                     head,
                     format!("example `{}` expects nothing", ex.name.value),
                     "add `expect STATUS`",
@@ -185,7 +190,8 @@ impl Checker<'_> {
                         let known = self.index.field(*ei as usize, n).is_some();
                         if !known {
                             let espan = *espan;
-                            self.invalid(
+                            self.problem(
+                                Problem::EXAMPLE_UNKNOWN_FACT,
                                 espan,
                                 format!("`{n}` is not a fact of the example's entity"),
                                 "in this list",

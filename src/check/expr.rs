@@ -165,7 +165,8 @@ impl Checker<'_> {
                     }
                 };
                 if args.len() < 2 {
-                    self.invalid(
+                    self.problem(
+                        Problem::TOO_FEW_ARGUMENTS,
                         e.span,
                         format!("`{}` takes at least two values", f.name),
                         "here",
@@ -278,7 +279,8 @@ impl Checker<'_> {
                     .map(|(v, _)| v.as_str())
                     .collect();
                 if !missing.is_empty() {
-                    self.invalid(
+                    self.problem(
+                        Problem::NON_EXHAUSTIVE_MATCH,
                         e.span,
                         format!("this choice does not cover every variant of `{name}`"),
                         format!(
@@ -426,7 +428,8 @@ impl Checker<'_> {
                             .map(|e| format!("`{}.{}`", e.name, n.name))
                     })
                     .collect();
-                self.invalid(
+                self.problem(
+                    Problem::AMBIGUOUS_VARIANT,
                     n.span,
                     format!("`{}` is a variant of several enumerations", n.name),
                     "ambiguous",
@@ -624,7 +627,8 @@ impl Checker<'_> {
                         (ua.per(*ub), NumKind::Decimal)
                     };
                     let Some(unit) = unit else {
-                        self.invalid(
+                        self.problem(
+                            Problem::UNIT_TOO_COMPLEX,
                             e.span,
                             "the unit of this product is too complex",
                             "here",

@@ -130,7 +130,8 @@ impl Checker<'_> {
                 for (x, kw) in [(&floor, "floor"), (&cap, "cap")] {
                     if let Some((_, span)) = x {
                         let span = *span;
-                        self.clause_err(
+                        self.problem(
+                            Problem::BOUND_WITHOUT_AMOUNT,
                             span,
                             format!("a `{kw}` needs an `amount` to bound"),
                             "no `amount` in this rule",
@@ -240,7 +241,8 @@ impl Checker<'_> {
                 rules.get(i),
             ) {
                 if base.part != r.part {
-                    self.invalid(
+                    self.problem(
+                        Problem::EXCEPTION_PART_MISMATCH,
                         ast.name.span,
                         format!(
                             "exception `{}` and its base rule `{}` define different parts",

@@ -17,14 +17,27 @@ pub struct FactsError {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
-    /// Its diagnostic code: [`FactsError::INVALID`] or
-    /// [`FactsError::DUPLICATE_KEY`].
+    /// Its diagnostic code, one of the constants of [`FactsError`].
     pub code: &'static str,
 }
 
 impl FactsError {
-    /// A value or key that does not fit the schema, or text that is not JSON.
-    pub const INVALID: &'static str = "policy::facts::invalid";
+    /// Text that is not JSON (a comment, a trailing comma, a truncated file, …).
+    pub const NOT_JSON: &'static str = "policy::facts::not_json";
+    /// JSON whose top level, or whose `facts`, is not an object.
+    pub const NOT_AN_OBJECT: &'static str = "policy::facts::not_an_object";
+    /// A top-level key other than `entity`, `facts` and `id`.
+    pub const UNKNOWN_KEY: &'static str = "policy::facts::unknown_key";
+    /// No `entity`, or an `entity` that is not a string.
+    pub const MISSING_ENTITY: &'static str = "policy::facts::missing_entity";
+    /// An `entity` the policy does not declare.
+    pub const UNKNOWN_ENTITY: &'static str = "policy::facts::unknown_entity";
+    /// A key of `facts` that is not a field of the entity.
+    pub const UNKNOWN_FIELD: &'static str = "policy::facts::unknown_field";
+    /// A field's value that does not fit the field's type: the wrong JSON type,
+    /// a bad date, a wrong unit, a negative or out-of-range amount, an unknown
+    /// variant, a percentage without `%`, …
+    pub const BAD_VALUE: &'static str = "policy::facts::bad_value";
     /// A key given twice in one object (which one would count is not said).
     pub const DUPLICATE_KEY: &'static str = "policy::facts::duplicate_key";
 }

@@ -65,7 +65,7 @@ impl Facts {
                 } else {
                     "the facts file is one JSON object: {\"entity\": \"…\", \"facts\": {…}}".into()
                 }),
-                code: FactsError::INVALID,
+                code: FactsError::NOT_JSON,
             }]
         })?;
         let repeated = Facts::repeated_keys(text);
@@ -166,14 +166,16 @@ impl Facts {
     /// repeated keys: text is read with [`Facts::from_json`], which refuses
     /// them ([`Facts::repeated_keys`]).
     pub fn from_json_value(policy: &Policy, json: &Json) -> Result<Facts, Vec<FactsError>> {
-        let err = |path: &str, message: String, help: Option<String>| FactsError {
-            path: path.to_string(),
-            message,
-            help,
-            code: FactsError::INVALID,
-        };
+        let err =
+            |code: &'static str, path: &str, message: String, help: Option<String>| FactsError {
+                path: path.to_string(),
+                message,
+                help,
+                code,
+            };
         let Json::Object(top) = json else {
             return Err(vec![err(
+                FactsError::NOT_AN_OBJECT,
                 "$",
                 "expected an object".into(),
                 Some("write {\"entity\": \"…\", \"facts\": {…}}".into()),
@@ -183,6 +185,7 @@ impl Facts {
         for k in top.keys() {
             if k != "entity" && k != "facts" && k != "id" {
                 errors.push(err(
+                    FactsError::UNKNOWN_KEY,
                     &format!("$.{k}"),
                     format!("unknown key `{k}`"),
                     Some("the keys are `entity`, `facts` and optionally `id`".into()),
@@ -193,6 +196,7 @@ impl Facts {
             Some(Json::String(s)) => s.as_str(),
             Some(_) => {
                 return Err(vec![err(
+                    FactsError::MISSING_ENTITY,
                     "$.entity",
                     "expected the entity's name as a string".into(),
                     None,
@@ -200,6 +204,7 @@ impl Facts {
             }
             None => {
                 return Err(vec![err(
+                    FactsError::MISSING_ENTITY,
                     "$",
                     "missing `entity`".into(),
                     Some(entity_list(policy)),
@@ -210,6 +215,7 @@ impl Facts {
             let names: Vec<&str> = policy.entities.iter().map(|e| e.name.as_str()).collect();
             let help = crate::check::did_you_mean(entity_name, names).or(Some(entity_list(policy)));
             return Err(vec![err(
+                FactsError::UNKNOWN_ENTITY,
                 "$.entity",
                 format!("unknown entity `{entity_name}`"),
                 help,
@@ -241,6 +247,7 @@ impl Facts {
                         )
                         .or_else(|| Some(field_list(entity)));
                         errors.push(err(
+                            FactsError::UNKNOWN_FIELD,
                             &path,
                             format!("`{}` has no field `{k}`", entity.name),
                             help,
@@ -253,11 +260,14 @@ impl Facts {
                                 *s = val;
                             }
                         }
-                        Err((message, help)) => errors.push(err(&path, message, help)),
+                        Err((message, help)) => {
+                            errors.push(err(FactsError::BAD_VALUE, &path, message, help))
+                        }
                     }
                 }
             }
             Some(_) => errors.push(err(
+                FactsError::NOT_AN_OBJECT,
                 "$.facts",
                 "expected an object of field values".into(),
                 None,
