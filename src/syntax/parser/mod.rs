@@ -82,7 +82,7 @@ struct Builder {
     file: FileId,
     errors: Vec<SyntaxError>,
     /// How many expressions enclose the one being converted: conversion stops
-    /// at [`MAX_DEPTH`] instead of recursing further.
+    /// at [`MAX_DEPTH`](super::MAX_DEPTH) instead of recursing further.
     nesting: usize,
 }
 
