@@ -42,7 +42,7 @@ fn all_engines(p: &Policy, entity: &str, records: &[&str], day: &str) -> Vec<Vec
         locality: None,
         explain: true,
     };
-    let loaded = Policy::from_json(&p.to_json()).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = Policy::from_json(&p.to_json().unwrap()).unwrap_or_else(|e| panic!("{e}"));
     let lines: Vec<String> = records
         .iter()
         .map(|f| format!("{{\"entity\": \"{entity}\", \"facts\": {f}}}"))

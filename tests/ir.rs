@@ -35,7 +35,7 @@ fn ir_of_the_slice_is_stable() {
     let p =
         compile_files(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slice.policy")]);
     let json = p
-        .map(|p| p.to_json())
+        .map(|p| p.to_json().unwrap())
         .unwrap_or_else(|n| format!("{n} errors"));
     insta::assert_snapshot!("slice_ir", json);
 }
@@ -128,7 +128,7 @@ fn truncated_and_corrupted_seed_files_never_panic() {
 fn from_json_rejects_keys_the_exporter_never_writes() {
     let p =
         compile_files(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slice.policy")]);
-    let json = p.map(|p| p.to_json()).unwrap_or_default();
+    let json = p.map(|p| p.to_json().unwrap()).unwrap_or_default();
     assert!(policyc::ir::Policy::from_json(&json).is_ok());
     // an unknown key inside a flattened expression node
     let bad = json.replacen(
@@ -153,7 +153,7 @@ fn from_json_rejects_keys_the_exporter_never_writes() {
 /// The seed policy's export, as JSON to edit by hand.
 fn seed_json() -> serde_json::Value {
     let p = compile_files(&seed_files()).unwrap();
-    serde_json::from_str(&p.to_json()).unwrap()
+    serde_json::from_str(&p.to_json().unwrap()).unwrap()
 }
 
 /// The code of the error loading `v`, or `ok`.

@@ -291,7 +291,7 @@ fn the_deepest_accepted_expression_compiles_exports_loads_and_evaluates() {
             "enum E {{ x }}\nentity 企业 {{ a: money  b: bool  e: E }}\nmeasure 1 \"x\" {{ kind benefit to 企业 rule r {{ {body} }} }}\n"
         );
         let p = compile(&src).unwrap_or_else(|e| panic!("{e:?}\n{src}"));
-        let json = p.to_json();
+        let json = p.to_json().unwrap();
         let back = Policy::from_json(&json).unwrap_or_else(|e| panic!("{e}"));
         assert!(back == p);
         let facts = Facts::from_json(
@@ -420,7 +420,7 @@ fn evaluation_is_total() {
         .unwrap_err()
         .contains(&"policy::check::exception_cycle".to_string()));
     // … and the evaluator stops on one written into the JSON by hand
-    let mut json: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&p.to_json().unwrap()).unwrap();
     let rules = json["measures"][0]["rules"].as_array_mut().unwrap();
     rules[0]["exception_to"] = serde_json::json!(0);
     rules[1]["exception_to"] = serde_json::json!(1);
@@ -468,7 +468,7 @@ fn exception_chain(links: usize) -> String {
 /// from the export of a chain of one link, whatever chains the checker accepts.
 fn chain_json(links: usize) -> serde_json::Value {
     let p = compile(&exception_chain(1)).unwrap();
-    let mut json: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&p.to_json().unwrap()).unwrap();
     let rules = json["measures"][0]["rules"].as_array_mut().unwrap();
     let model = rules[1].clone();
     for i in 2..=links {
@@ -542,7 +542,7 @@ fn exception_chains_cannot_exhaust_the_stack() {
     // at the limit: loaded, evaluated by every engine, exported and loaded again
     let at_limit = on_small_stack(|| {
         let p = chain_at(MAX_EXCEPTION_DEPTH);
-        let back = Policy::from_json(&p.to_json()).unwrap_or_else(|e| panic!("{e}"));
+        let back = Policy::from_json(&p.to_json().unwrap()).unwrap_or_else(|e| panic!("{e}"));
         let a = chain_results(&p);
         assert_eq!(chain_results(&back), a);
         a

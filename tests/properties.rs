@@ -918,18 +918,18 @@ proptest! {
     fn export_then_import_gives_the_same_policy(tape in tape()) {
         let g = generate(tape);
         let p = compile(&g.source).unwrap();
-        let json = p.to_json();
+        let json = p.to_json().unwrap();
         let back = Policy::from_json(&json).unwrap();
         prop_assert!(back == p, "the policy changed through JSON:\n{}", g.source);
         // and the export of the import is byte-identical
-        prop_assert_eq!(back.to_json(), json);
+        prop_assert_eq!(back.to_json().unwrap(), json);
     }
 
     #[test]
     fn evaluating_from_source_and_from_json_agree_and_are_deterministic(tape in tape()) {
         let g = generate(tape);
         let p = compile(&g.source).unwrap();
-        let loaded = Policy::from_json(&p.to_json()).unwrap();
+        let loaded = Policy::from_json(&p.to_json().unwrap()).unwrap();
         for text in &g.facts {
             let facts = Facts::from_json(&p, text);
             let facts_loaded = Facts::from_json(&loaded, text);
@@ -1014,7 +1014,7 @@ fn seed_examples_agree_from_source_and_from_json() {
     }
     let p = policyc::compile(&map)
         .unwrap_or_else(|d| panic!("{}", policyc::diagnostic::render_plain(&map, &d)));
-    let loaded = Policy::from_json(&p.to_json()).unwrap();
+    let loaded = Policy::from_json(&p.to_json().unwrap()).unwrap();
     let a = example_outcomes(&p);
     assert!(a.len() >= 100, "only {} examples", a.len());
     assert_eq!(a, example_outcomes(&loaded));

@@ -76,7 +76,7 @@ fn model(py: &str, p: &Policy, records: &str, runs: &[Run<'_>]) -> Vec<Value> {
     let ir = dir.path().join("policy.json");
     let facts = dir.path().join("records.jsonl");
     let spec = dir.path().join("runs.json");
-    std::fs::write(&ir, p.to_json()).unwrap();
+    std::fs::write(&ir, p.to_json().unwrap()).unwrap();
     std::fs::write(&facts, records).unwrap();
     let runs_json: Vec<Value> = runs
         .iter()

@@ -126,7 +126,7 @@ fn the_export_of_a_deeply_nested_match_loads_again() {
     let mut map = SourceMap::new();
     map.add("deep.policy", text);
     let p = policyc::compile(&map).unwrap();
-    let back = Policy::from_json(&p.to_json()).unwrap();
+    let back = Policy::from_json(&p.to_json().unwrap()).unwrap();
     assert!(back == p);
 }
 

@@ -74,7 +74,7 @@ fn assert_valid(v: &Validator, instance: &Value, what: &str) {
 #[test]
 fn sample_export_matches_the_schema() {
     let v = validator();
-    let json = parse(&sample().to_json());
+    let json = parse(&sample().to_json().unwrap());
     assert_valid(&v, &json, SAMPLE);
 }
 
@@ -124,7 +124,7 @@ fn sample_covers_every_construct() {
             _ => {}
         }
     }
-    let json = parse(&sample().to_json());
+    let json = parse(&sample().to_json().unwrap());
     let mut seen = BTreeSet::new();
     walk(&json, &mut seen);
     let nodes = [
@@ -186,11 +186,11 @@ fn sample_covers_every_construct() {
 #[test]
 fn sample_round_trips() {
     let policy = sample();
-    let json = policy.to_json();
+    let json = policy.to_json().unwrap();
     let back = Policy::from_json(&json).unwrap_or_else(|e| panic!("from_json: {e}"));
     assert_eq!(back, policy, "from_json(to_json(p)) differs from p");
     assert_eq!(
-        back.to_json(),
+        back.to_json().unwrap(),
         json,
         "re-exporting a loaded policy changes the bytes"
     );
@@ -198,8 +198,8 @@ fn sample_round_trips() {
 
 #[test]
 fn export_is_byte_identical() {
-    let first = sample().to_json();
-    let second = sample().to_json();
+    let first = sample().to_json().unwrap();
+    let second = sample().to_json().unwrap();
     assert_eq!(first, second, "two compilations export different bytes");
     // The CLI writes exactly the library's export, every time.
     let run = || {
@@ -250,7 +250,7 @@ fn policies_export_matches_the_schema() {
             return;
         }
     };
-    let json = policy.to_json();
+    let json = policy.to_json().unwrap();
     assert_valid(&validator(), &parse(&json), "the export of policies/");
     let back = Policy::from_json(&json).unwrap_or_else(|e| panic!("from_json(policies/): {e}"));
     assert_eq!(back, policy, "policies/ does not round-trip");
@@ -294,7 +294,7 @@ fn remove(v: &mut Value, pointer: &str, key: &str) {
 #[test]
 fn mutated_exports_are_rejected() {
     let v = validator();
-    let base = parse(&sample().to_json());
+    let base = parse(&sample().to_json().unwrap());
     assert_valid(&v, &base, SAMPLE);
     // Pointers into the sample (see tests/fixtures/schema_sample.policy).
     let rule = "/measures/0/rules/0";
@@ -424,7 +424,7 @@ fn mutated_exports_are_rejected() {
 /// The reader enforces the same closed shapes outside expressions.
 #[test]
 fn from_json_rejects_unknown_keys_and_versions() {
-    let json = sample().to_json();
+    let json = sample().to_json().unwrap();
     let mut doc = parse(&json);
     insert(&mut doc, "/measures/0/rules/0", "priority", json!(1));
     assert!(Policy::from_json(&doc.to_string()).is_err());
@@ -470,7 +470,7 @@ fn ir_md_worked_example_is_the_real_export() {
     sources.add("demo.policy", source.to_string());
     let policy = policyc::compile(&sources)
         .unwrap_or_else(|d| panic!("the example of docs/ir.md does not compile: {d:?}"));
-    let real = parse(&policy.to_json());
+    let real = parse(&policy.to_json().unwrap());
     assert_eq!(
         shown, real,
         "docs/ir.md shows another export than its source gives"
@@ -485,7 +485,7 @@ fn ir_md_worked_example_is_the_real_export() {
 #[test]
 fn sample_examples_pass_on_the_loaded_json() {
     use policyc::eval::{evaluate_one, Facts, Request};
-    let policy = Policy::from_json(&sample().to_json()).unwrap_or_else(|e| panic!("{e}"));
+    let policy = Policy::from_json(&sample().to_json().unwrap()).unwrap_or_else(|e| panic!("{e}"));
     let mut failed = Vec::new();
     let mut count = 0;
     for m in &policy.measures {

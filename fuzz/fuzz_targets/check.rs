@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = render_plain(&map, &diags);
         }
         Ok(policy) => {
-            let json = policy.to_json();
+            let json = policy.to_json().unwrap();
             match Policy::from_json(&json) {
                 Ok(back) => assert!(back == policy, "export → import changed the policy"),
                 Err(e) => panic!("the export of a compiled policy does not load: {e}"),

@@ -9,7 +9,7 @@ use policyc::ir::Policy;
 fuzz_target!(|data: &[u8]| {
     let text = policyc_fuzz::text(data);
     if let Ok(policy) = Policy::from_json(&text) {
-        match Policy::from_json(&policy.to_json()) {
+        match Policy::from_json(&policy.to_json().unwrap()) {
             Ok(back) => assert!(back == policy, "export → import changed a loaded policy"),
             Err(e) => panic!("a loaded policy does not load again: {e}"),
         }

@@ -391,7 +391,10 @@ fn cmd_export(paths: &[PathBuf], output: Option<PathBuf>, fmt: ErrorFormat) -> u
         Ok(x) => x,
         Err(code) => return code,
     };
-    let json = policy.to_json();
+    let json = match policy.to_json() {
+        Ok(json) => json,
+        Err(e) => return cli_error(e, fmt),
+    };
     match output {
         Some(path) => match files::write_file(&path, json.as_bytes()) {
             Ok(()) => EXIT_OK,

@@ -22,6 +22,17 @@ pub enum IrError {
         /// 1-based column.
         column: usize,
     },
+    /// The policy could not be written as JSON (serde failed; not expected to
+    /// happen with the IR's types).
+    #[error("the policy could not be written as JSON: {message}")]
+    #[diagnostic(
+        code(policy::ir::export),
+        help("this is a bug in policyc; please report it with the policy")
+    )]
+    Export {
+        /// serde's message.
+        message: String,
+    },
     /// Another version of the IR.
     #[error("the policy JSON has IR version `{found}`, this policyc reads `{expected}`")]
     #[diagnostic(

@@ -553,12 +553,16 @@ pub enum Func {
 
 impl Policy {
     /// The JSON export: pretty-printed, keys in declaration order, byte-identical
-    /// for the same policy.
-    pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    /// for the same policy, with a final newline.
+    ///
+    /// serde cannot fail on the IR's types, but should it ever, the error is
+    /// returned ([`IrError::Export`]) rather than written as if it were a policy.
+    pub fn to_json(&self) -> Result<String, IrError> {
+        let mut s = serde_json::to_string_pretty(self).map_err(|e| IrError::Export {
+            message: e.to_string(),
+        })?;
         s.push('\n');
-        s
+        Ok(s)
     }
 
     /// Reads a policy from its JSON export, checking the IR version, the form

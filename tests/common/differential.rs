@@ -87,7 +87,7 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
             case.source
         )
     })?;
-    let loaded = Policy::from_json(&p.to_json())
+    let loaded = Policy::from_json(&p.to_json().unwrap())
         .map_err(|e| format!("the exported IR does not load: {e}"))?;
     let mut tally = Tally::default();
     let (ei, _) = p

@@ -1,0 +1,191 @@
+//! Measures, their clauses, rules and examples.
+
+use super::*;
+
+impl Printer<'_> {
+    pub(super) fn measure(&mut self, m: &Measure) {
+        self.word("measure ");
+        self.token(
+            m.number_span.start,
+            m.number_span.end,
+            &m.number.to_string(),
+        );
+        self.word(" ");
+        self.text(&m.title);
+        if m.clauses.is_empty() && !self.comment_within(m.title.span.end, m.span.end) {
+            self.word(" {}");
+            return;
+        }
+        self.word(" {");
+        self.open_block();
+        for c in &m.clauses {
+            self.measure_clause(c);
+        }
+        self.close_block(m.span.end.saturating_sub(1), m.span.end);
+    }
+
+    pub(super) fn measure_clause(&mut self, c: &MeasureClause) {
+        match c {
+            MeasureClause::Section(n, span) => {
+                self.start_line(span.start, true);
+                self.word(&format!("section {n}"));
+                self.set_end(span.end);
+            }
+            MeasureClause::Kind(i) => {
+                self.start_line(i.span.start, true);
+                self.word("kind ");
+                self.ident(i);
+            }
+            MeasureClause::To(i) => {
+                self.start_line(i.span.start, true);
+                self.word("to ");
+                self.ident(i);
+            }
+            MeasureClause::Effective(e) => {
+                self.start_line(e.span.start, true);
+                self.word("effective ");
+                match (&e.from, &e.to) {
+                    (Some(f), to) => {
+                        if e.from_keyword {
+                            self.word("from ");
+                        }
+                        self.date(f);
+                        if let Some(t) = to {
+                            self.word(" to ");
+                            self.date(t);
+                        }
+                    }
+                    (None, Some(t)) => {
+                        self.word("until ");
+                        self.date(t);
+                    }
+                    (None, None) => {}
+                }
+            }
+            MeasureClause::Deadline(d, span) => {
+                self.start_line(span.start, true);
+                self.word("applications until ");
+                self.date(d);
+                self.set_end(span.end);
+            }
+            MeasureClause::Departments(role, names, span) => {
+                self.start_line(span.start, true);
+                self.word(role.keyword());
+                self.word(" ");
+                self.ident_list(names);
+                let _ = span;
+            }
+            MeasureClause::Text(t) => {
+                self.start_line(t.span.start, true);
+                self.word("text ");
+                self.text(t);
+            }
+            MeasureClause::Rule(r) => self.rule(r),
+            MeasureClause::Example(x) => self.example(x),
+        }
+        self.end_line();
+    }
+
+    pub(super) fn rule(&mut self, r: &Rule) {
+        self.start_line(r.span.start, true);
+        self.word("rule ");
+        self.ident(&r.name);
+        if let Some(p) = &r.part {
+            self.word(" part ");
+            self.ident(p);
+        }
+        if let Some(x) = &r.exception_to {
+            self.word(" exception to ");
+            self.ident(x);
+        }
+        let head_end = self.last_end;
+        if r.clauses.is_empty() && !self.comment_within(head_end, r.span.end) {
+            self.word(" {}");
+            self.set_end(r.span.end);
+            return;
+        }
+        self.word(" {");
+        self.open_block();
+        for c in &r.clauses {
+            match c {
+                RuleClause::Text(t) => {
+                    self.start_line(t.span.start, true);
+                    self.word("text ");
+                    self.text(t);
+                }
+                RuleClause::When(e) => self.expr_clause("when", e),
+                RuleClause::Amount(e) => self.expr_clause("amount", e),
+                RuleClause::Floor(e) => self.expr_clause("floor", e),
+                RuleClause::Cap(e) => self.expr_clause("cap", e),
+            }
+            self.end_line();
+        }
+        self.close_block(r.span.end.saturating_sub(1), r.span.end);
+    }
+
+    pub(super) fn example(&mut self, x: &Example) {
+        self.start_line(x.span.start, true);
+        self.word("example ");
+        self.text(&x.name);
+        if x.clauses.is_empty() && !self.comment_within(x.name.span.end, x.span.end) {
+            self.word(" {}");
+            self.set_end(x.span.end);
+            return;
+        }
+        self.word(" {");
+        self.open_block();
+        for c in &x.clauses {
+            match c {
+                ExampleClause::Date(d, span) => {
+                    self.start_line(span.start, true);
+                    self.word("date ");
+                    self.date(d);
+                    self.set_end(span.end);
+                }
+                ExampleClause::Locality(i, span) => {
+                    self.start_line(span.start, true);
+                    self.word("locality ");
+                    self.ident(i);
+                    self.set_end(span.end);
+                }
+                ExampleClause::Facts(entity, facts, span) => {
+                    self.start_line(span.start, true);
+                    self.ident(entity);
+                    if facts.is_empty() && !self.comment_within(entity.span.end, span.end) {
+                        self.word(" {}");
+                        self.set_end(span.end);
+                    } else {
+                        self.list_block(
+                            facts,
+                            (entity.span.end, span.end),
+                            |f| f.span.start,
+                            |p, f| {
+                                p.ident(&f.name);
+                                p.word(": ");
+                                p.value(&f.value);
+                                p.set_end(f.span.end);
+                            },
+                        );
+                    }
+                }
+                ExampleClause::Expect(e) => {
+                    self.start_line(e.span.start, true);
+                    self.word("expect ");
+                    self.ident(&e.status);
+                    if let Some(q) = &e.amount {
+                        self.word(" ");
+                        self.quantity(q);
+                    }
+                    if let Some(f) = &e.facts {
+                        self.word(" [");
+                        self.ident_list(f);
+                        let at = self.closing(self.last_end, "]");
+                        self.close_inline(at, "]");
+                    }
+                }
+            }
+            self.end_line();
+        }
+        self.close_block(x.span.end.saturating_sub(1), x.span.end);
+    }
+}
