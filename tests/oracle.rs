@@ -30,11 +30,9 @@ mod gen;
 
 use std::sync::OnceLock;
 
-use chrono::{Days, NaiveDate};
 use policyc::batch::{self, BatchOptions, Engine, InputFormat};
 use policyc::ir::Policy;
 use policyc::sample::{self, SampleFormat, Sampler};
-use policyc::source::SourceMap;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
@@ -128,41 +126,7 @@ fn print_a_generated_case() {
 
 fn seed() -> &'static Policy {
     static P: OnceLock<Policy> = OnceLock::new();
-    P.get_or_init(|| {
-        let mut map = SourceMap::new();
-        let mut paths: Vec<std::path::PathBuf> = Vec::new();
-        for dir in ["policies/seed", "policies/localities"] {
-            for e in std::fs::read_dir(dir).unwrap() {
-                paths.push(e.unwrap().path());
-            }
-        }
-        paths.sort();
-        for p in &paths {
-            map.add(p.display().to_string(), std::fs::read_to_string(p).unwrap());
-        }
-        policyc::compile(&map)
-            .unwrap_or_else(|d| panic!("{}", policyc::diagnostic::render_plain(&map, &d)))
-    })
-}
-
-/// Every boundary day of the seed's measures: the start and end of each
-/// effective period, each deadline and the day after, and the day before each.
-fn boundary_days(p: &Policy) -> Vec<NaiveDate> {
-    let mut days = Vec::new();
-    for m in &p.measures {
-        for d in [m.effective.from, m.effective.to, m.applications_until]
-            .into_iter()
-            .flatten()
-        {
-            days.extend([d - Days::new(1), d, d + Days::new(1)]);
-        }
-    }
-    if let Some(d) = p.document.as_ref().and_then(|d| d.issued) {
-        days.extend([d - Days::new(1), d]);
-    }
-    days.sort();
-    days.dedup();
-    days
+    P.get_or_init(differential::seed_policy)
 }
 
 /// Sampled populations of every entity of the seed, on every boundary day, in
@@ -171,7 +135,7 @@ fn boundary_days(p: &Policy) -> Vec<NaiveDate> {
 #[test]
 fn the_seed_agrees_in_both_engines_on_every_boundary_day() {
     let p = seed();
-    let days = boundary_days(p);
+    let days = differential::boundary_days(p);
     assert!(days.len() >= 6, "{days:?}");
     let mut locs: Vec<Option<&str>> = vec![None];
     locs.extend(p.localities.iter().map(|l| Some(l.name.as_str())));

@@ -34,11 +34,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use policyc::batch::{self, BatchOptions, Engine, InputFormat};
 use policyc::ir::Policy;
 use policyc::sample::{self, SampleFormat, Sampler};
-use policyc::source::SourceMap;
 use serde_json::Value;
 
 use gen::{generate, Options, Rng};
@@ -231,47 +230,11 @@ fn fail_on(diffs: &[String], tally: &Tally, expected: &[&str]) {
 // ---------------------------------------------------------------------------
 // 1. The seed
 
-fn seed() -> Policy {
-    let mut map = SourceMap::new();
-    let mut paths: Vec<std::path::PathBuf> = Vec::new();
-    for dir in ["policies/seed", "policies/localities"] {
-        for e in std::fs::read_dir(dir).unwrap() {
-            paths.push(e.unwrap().path());
-        }
-    }
-    paths.sort();
-    for p in &paths {
-        map.add(p.display().to_string(), std::fs::read_to_string(p).unwrap());
-    }
-    policyc::compile(&map)
-        .unwrap_or_else(|d| panic!("{}", policyc::diagnostic::render_plain(&map, &d)))
-}
-
-/// The first and last day of every effective period, every deadline, the
-/// days either side of each, and the document's date of issue.
-fn boundary_days(p: &Policy) -> Vec<NaiveDate> {
-    let mut days = Vec::new();
-    for m in &p.measures {
-        for d in [m.effective.from, m.effective.to, m.applications_until]
-            .into_iter()
-            .flatten()
-        {
-            days.extend([d - Days::new(1), d, d + Days::new(1)]);
-        }
-    }
-    if let Some(d) = p.document.as_ref().and_then(|d| d.issued) {
-        days.extend([d - Days::new(1), d]);
-    }
-    days.sort();
-    days.dedup();
-    days
-}
-
 #[test]
 fn the_model_agrees_on_the_seed() {
     let Some(py) = python() else { return };
-    let p = seed();
-    let days = boundary_days(&p);
+    let p = differential::seed_policy();
+    let days = differential::boundary_days(&p);
     let mut locs: Vec<Option<&str>> = vec![None];
     locs.extend(p.localities.iter().map(|l| Some(l.name.as_str())));
     assert!(locs.len() >= 3, "no localities in the seed");

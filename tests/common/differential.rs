@@ -14,13 +14,45 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 use policyc::batch::{self, BatchOptions, Check, Engine, InputFormat};
 use policyc::eval::{self, Facts, Request};
 use policyc::ir::{Policy, Status};
 use policyc::source::SourceMap;
 
 use super::gen::Case;
+
+/// The seed policy (`policies/`, its measures and localities), loaded as
+/// `policyc check policies` loads it. Relative to the crate root, where
+/// `cargo test` runs.
+pub fn seed_policy() -> Policy {
+    let (map, load_errors) =
+        policyc::load::load(&["policies".into()]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(load_errors.is_empty(), "{load_errors:?}");
+    policyc::compile(&map)
+        .unwrap_or_else(|d| panic!("{}", policyc::diagnostic::render_plain(&map, &d)))
+}
+
+/// Every boundary day of a policy's measures: the start and end of each
+/// effective period and each deadline, with the days either side, and the
+/// document's date of issue and the day before it.
+pub fn boundary_days(p: &Policy) -> Vec<NaiveDate> {
+    let mut days = Vec::new();
+    for m in &p.measures {
+        for d in [m.effective.from, m.effective.to, m.applications_until]
+            .into_iter()
+            .flatten()
+        {
+            days.extend([d - Days::new(1), d, d + Days::new(1)]);
+        }
+    }
+    if let Some(d) = p.document.as_ref().and_then(|d| d.issued) {
+        days.extend([d - Days::new(1), d]);
+    }
+    days.sort();
+    days.dedup();
+    days
+}
 
 /// Compiles a generated policy; the diagnostics as text if it does not.
 pub fn compile(source: &str) -> Result<Policy, String> {
