@@ -155,10 +155,9 @@ impl<'p> Plan<'p> {
             .iter()
             .enumerate()
             .filter(|(_, m)| selected(m))
-            .filter(|(_, m)| match (m.addressee, only) {
-                (None, _) => false,
-                (Some(a), Some(o)) => a == o,
-                (Some(_), None) => true,
+            .filter(|(_, m)| match only {
+                Some(o) => m.addresses(o),
+                None => !m.all_addressees().is_empty(),
             })
             .map(|(i, _)| i)
             .collect();
@@ -181,7 +180,7 @@ impl<'p> Plan<'p> {
                 let Some(m) = policy.measures.get(mi) else {
                     continue;
                 };
-                if m.addressee != Some(ei as u32) {
+                if !m.addresses(ei as u32) {
                     continue;
                 }
                 let gate = eval::evaluate_one(policy, m, &unknown, &req)
@@ -191,7 +190,8 @@ impl<'p> Plan<'p> {
                     || matches!(gate.status, Status::NotInForce | Status::DeadlinePassed);
                 let mode = if constant {
                     Mode::Constant(gate)
-                } else if opts.engine == Engine::Rows {
+                } else if opts.engine == Engine::Rows || !m.parts.is_empty() {
+                    // a measure that declares parts runs on the row engine (docs/batch.md)
                     Mode::Rows
                 } else {
                     Program::compile(&ctx, m, def).map_or(Mode::Rows, Mode::Columnar)
@@ -219,7 +219,12 @@ impl<'p> Plan<'p> {
                         let Some(m) = policy.measures.get(mp.index) else {
                             continue;
                         };
-                        for s in super::columnar::measure_fields(m) {
+                        let fields = if m.parts.is_empty() {
+                            super::columnar::measure_fields(m)
+                        } else {
+                            m.fields_read_for(ei as u32)
+                        };
+                        for s in fields {
                             if let Some(x) = read.get_mut(s as usize) {
                                 *x = true;
                             }

@@ -198,10 +198,12 @@ impl Tally {
                     label: m.label.clone(),
                     title: m.title.clone(),
                     entity: m
-                        .addressee
-                        .and_then(|a| p.entities.get(a as usize))
-                        .map(|e| e.name.clone())
-                        .unwrap_or_default(),
+                        .all_addressees()
+                        .into_iter()
+                        .filter_map(|a| p.entities.get(a as usize))
+                        .map(|e| e.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     records: t.records,
                     eligible: t.eligible,
                     not_eligible: t.not_eligible,

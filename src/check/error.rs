@@ -368,6 +368,16 @@ impl Problem {
     pub const BOUND_WITHOUT_AMOUNT: &'static str = "policy::check::bound_without_amount";
     /// An exception that defines a different part than its base rule.
     pub const EXCEPTION_PART_MISMATCH: &'static str = "policy::check::exception_part_mismatch";
+    /// `part P { … }` declared twice in one measure.
+    pub const DUPLICATE_PART: &'static str = "policy::check::duplicate_part";
+    /// `part P { … }` for a part that no rule of the measure defines.
+    pub const UNKNOWN_PART: &'static str = "policy::check::unknown_part";
+    /// `to 企业 or 企业`: an addressee named twice in one part.
+    pub const DUPLICATE_ADDRESSEE: &'static str = "policy::check::duplicate_addressee";
+    /// A part addressed to several entities whose rules read a fact one of them lacks.
+    pub const FACT_NOT_SHARED: &'static str = "policy::check::fact_not_shared";
+    /// A part's period or deadline outside the measure's.
+    pub const PART_OUTSIDE_MEASURE: &'static str = "policy::check::part_outside_measure";
 }
 
 impl Diagnostic for Problem {

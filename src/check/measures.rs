@@ -48,6 +48,7 @@ impl<'a> Checker<'a> {
         let mut depts = ir::Departments::default();
         let mut dept_seen: HashMap<String, (DeptRole, Span)> = HashMap::new();
         let mut rules: Vec<&ast::Rule> = Vec::new();
+        let mut part_decls: Vec<&ast::PartDecl> = Vec::new();
         let mut examples: Vec<&ast::Example> = Vec::new();
         let before = self.errors.len();
         for c in &m.clauses {
@@ -94,29 +95,11 @@ impl<'a> Checker<'a> {
                         kind.get_or_insert((MeasureKind::Directive, k.span));
                     }
                 },
-                ast::MeasureClause::To(e) => match self.index.entities.get(e.name.as_str()) {
-                    Some(&i) => self.once(&mut to, i as u32, e.span, "to"),
-                    None => {
-                        let names = || self.entities.iter().map(|x| x.name.as_str());
-                        let help = self.suggest(&e.name, names).or_else(|| {
-                            (self.reporting() && !self.entities.is_empty()).then(|| {
-                                format!(
-                                    "the entities are {}",
-                                    names().collect::<Vec<_>>().join(", ")
-                                )
-                            })
-                        });
-                        self.err(
-                            e.span,
-                            CheckError::UnknownItem {
-                                what: "entity",
-                                name: e.name.clone(),
-                                span: e.span,
-                                help,
-                            },
-                        );
+                ast::MeasureClause::To(e) => {
+                    if let Some(i) = self.entity_ref(e) {
+                        self.once(&mut to, i, e.span, "to");
                     }
-                },
+                }
                 ast::MeasureClause::Effective(e) => {
                     self.once(&mut effective, e.clone(), e.span, "effective")
                 }
@@ -154,6 +137,7 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
+                ast::MeasureClause::Part(p) => part_decls.push(p),
                 ast::MeasureClause::Rule(r) => rules.push(r),
                 ast::MeasureClause::Example(e) => examples.push(e),
             }
@@ -232,8 +216,18 @@ impl<'a> Checker<'a> {
             }
         }
         let addressee = to.map(|(i, _)| i);
-        if addressee.is_none() && !rules.is_empty() {
-            let span = rules.first().map_or(m.span, |r| r.name.span);
+        let dates = parts::MeasureDates {
+            period,
+            deadline: deadline.map(|(d, _)| d),
+        };
+        let mut decls = self.part_decls(&part_decls, &rules, &dates);
+        let unaddressed = rules.iter().find(|r| {
+            r.part
+                .as_ref()
+                .is_none_or(|p| !decls.primary.contains_key(p.name.as_str()))
+        });
+        if let (None, Some(r)) = (addressee, unaddressed) {
+            let span = r.name.span;
             self.problem(
                 Problem::MISSING_ADDRESSEE,
                 span,
@@ -242,7 +236,10 @@ impl<'a> Checker<'a> {
                 Some("add `to ENTITY` to say whose facts the rules read".into()),
             );
         }
-        let ir_rules = self.rules(&rules, addressee);
+        let ir_rules = self.rules(&rules, addressee, &decls.primary);
+        if let Some(r) = &ir_rules {
+            self.part_slots(&mut decls, r);
+        }
         let ir_examples = self.examples(&examples);
         if self.errors.len() > before {
             return None;
@@ -259,9 +256,36 @@ impl<'a> Checker<'a> {
             departments: depts,
             source_text: text.map(|(t, _)| normalize_text(&t)).unwrap_or_default(),
             rules: ir_rules?,
+            parts: decls.parts,
             examples: ir_examples?,
             source: self.sref(m.span),
         })
+    }
+
+    /// The entity `e` names, or an error with a "did you mean".
+    pub(super) fn entity_ref(&mut self, e: &ast::Ident) -> Option<u32> {
+        if let Some(&i) = self.index.entities.get(e.name.as_str()) {
+            return Some(i as u32);
+        }
+        let names = || self.entities.iter().map(|x| x.name.as_str());
+        let help = self.suggest(&e.name, names).or_else(|| {
+            (self.reporting() && !self.entities.is_empty()).then(|| {
+                format!(
+                    "the entities are {}",
+                    names().collect::<Vec<_>>().join(", ")
+                )
+            })
+        });
+        self.err(
+            e.span,
+            CheckError::UnknownItem {
+                what: "entity",
+                name: e.name.clone(),
+                span: e.span,
+                help,
+            },
+        );
+        None
     }
 
     fn department(&mut self, n: &ast::Ident) -> Option<String> {

@@ -19,6 +19,7 @@ mod index;
 mod localities;
 mod measures;
 mod names;
+mod parts;
 mod rules;
 mod suggest;
 pub use suggest::did_you_mean;

@@ -9,7 +9,8 @@ impl Checker<'_> {
     pub(super) fn rules(
         &mut self,
         rules: &[&ast::Rule],
-        addressee: Option<u32>,
+        measure_addressee: Option<u32>,
+        part_addressee: &HashMap<String, u32>,
     ) -> Option<Vec<ir::RuleDef>> {
         let mut out = Vec::new();
         let mut ok = true;
@@ -19,6 +20,12 @@ impl Checker<'_> {
             at.entry(r.name.name.as_str()).or_insert(i);
         }
         for (i, r) in rules.iter().enumerate() {
+            // the rules of a part with an addressee of its own read its facts
+            let addressee = r
+                .part
+                .as_ref()
+                .and_then(|p| part_addressee.get(p.name.as_str()).copied())
+                .or(measure_addressee);
             if let Some(first) = at
                 .get(r.name.name.as_str())
                 .filter(|&&f| f != i)

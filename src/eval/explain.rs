@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::ops::{self, OpError};
 use super::slots::Slots;
 use super::{param_value, Ctx, Ev, Evaluation, CURRENCY, ROUNDING};
-use crate::ir::{BinaryOp, Expr, Measure, Node, Status, Type, Value};
+use crate::ir::{BinaryOp, Expr, Measure, Node, RuleDef, Status, Type, Value};
 use crate::source::SourceRef;
 
 /// Why a measure came out as it did: one entry per rule.
@@ -64,25 +64,26 @@ pub struct Step {
 }
 
 pub(super) fn explain_measure(ctx: &Ctx<'_>, m: &Measure) -> Explanation {
-    let rules = m
-        .rules
-        .iter()
-        .map(|r| RuleExplanation {
-            rule: r.name.clone(),
-            part: r.part.clone(),
-            exception_to: r
-                .exception_to
-                .and_then(|i| m.rules.get(i as usize))
-                .map(|b| b.name.clone()),
-            text: r.text.clone(),
-            source: r.source.clone(),
-            condition: r.condition.as_ref().map(|c| step(ctx, c)),
-            amount: r.amount.as_ref().map(|a| step(ctx, a)),
-            floor: r.floor.as_ref().map(|a| step(ctx, a)),
-            cap: r.cap.as_ref().map(|a| step(ctx, a)),
-        })
-        .collect();
+    let rules = m.rules.iter().map(|r| explain_rule(ctx, m, r)).collect();
     Explanation { rules }
+}
+
+/// How one rule of `m` evaluates in `ctx`.
+pub(super) fn explain_rule(ctx: &Ctx<'_>, m: &Measure, r: &RuleDef) -> RuleExplanation {
+    RuleExplanation {
+        rule: r.name.clone(),
+        part: r.part.clone(),
+        exception_to: r
+            .exception_to
+            .and_then(|i| m.rules.get(i as usize))
+            .map(|b| b.name.clone()),
+        text: r.text.clone(),
+        source: r.source.clone(),
+        condition: r.condition.as_ref().map(|c| step(ctx, c)),
+        amount: r.amount.as_ref().map(|a| step(ctx, a)),
+        floor: r.floor.as_ref().map(|a| step(ctx, a)),
+        cap: r.cap.as_ref().map(|a| step(ctx, a)),
+    }
 }
 
 fn value_of(ctx: &Ctx<'_>, e: &Expr) -> (Result<Ev, OpError>, String) {
@@ -335,6 +336,20 @@ pub fn render_text(ev: &Evaluation) -> String {
             amount
         );
         let _ = writeln!(out, "  {}", m.reason);
+        for p in &m.parts {
+            let amount = match (p.status, p.total) {
+                (Status::Eligible, Some(t)) => format!(" {} 元", fen(t)),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  part {}: {}{} ({})",
+                p.part.unwrap_or("(main)"),
+                p.status.keyword(),
+                amount,
+                p.reason
+            );
+        }
         for a in &m.amounts {
             let bound = match a.bounded_by {
                 Some(b) => format!(

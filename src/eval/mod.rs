@@ -18,6 +18,7 @@ mod error;
 mod explain;
 mod facts;
 mod ops;
+mod parts;
 mod slots;
 
 use chrono::NaiveDate;
@@ -29,6 +30,7 @@ pub use error::{EvalError, FactsError};
 pub use explain::{render_text, Explanation, Step};
 pub(crate) use facts::{cell_value, scalar_value, Scalar};
 pub use facts::{Facts, MAX_MAGNITUDE};
+pub use parts::PartResult;
 use slots::Slots;
 
 use crate::ir::{
@@ -100,6 +102,10 @@ pub struct MeasureResult<'p> {
     /// The explanation, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
+    /// For a measure that declares parts: the outcome of each part addressed
+    /// to the entity (see `eval::parts`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartResult<'p>>,
 }
 
 /// The amount one rule gives; the rule's name, part and source are borrowed
@@ -251,7 +257,11 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
         needs: Vec::new(),
         error: None,
         explanation: None,
+        parts: Vec::new(),
     };
+    if !m.parts.is_empty() {
+        return parts::evaluate(ctx, m, explain, r);
+    }
     let entity_name = |i: u32| {
         ctx.policy
             .entities

@@ -215,6 +215,29 @@ fn measure_clause(c: &mut MeasureClause) {
             span(s);
         }
         MeasureClause::Text(t) => text_clause(t),
+        MeasureClause::Part(p) => {
+            span(&mut p.span);
+            ident(&mut p.name);
+            for c in &mut p.clauses {
+                match c {
+                    PartClause::To(names, s) => {
+                        idents(names);
+                        span(s);
+                    }
+                    PartClause::Effective(e) => {
+                        let mut m = MeasureClause::Effective(e.clone());
+                        measure_clause(&mut m);
+                        if let MeasureClause::Effective(x) = m {
+                            *e = x;
+                        }
+                    }
+                    PartClause::Deadline(d, s) => {
+                        date(d);
+                        span(s);
+                    }
+                }
+            }
+        }
         MeasureClause::Rule(r) => {
             span(&mut r.span);
             ident(&mut r.name);

@@ -18,9 +18,12 @@
 mod display;
 pub use display::number_text;
 mod error;
+mod parts;
 mod validate;
 
 pub use error::IrError;
+pub(crate) use parts::collect as fields_of;
+pub use parts::{PartAddressee, PartDef};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -31,7 +34,7 @@ pub use crate::syntax::ast::BinaryOp;
 pub use crate::types::{Dim, NumKind, Type, Unit};
 
 /// The version of the IR's JSON form. Bumped on any incompatible change.
-pub const IR_VERSION: &str = "2.0";
+pub const IR_VERSION: &str = "3.0";
 
 /// A compiled policy.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -284,6 +287,10 @@ pub struct Measure {
     pub source_text: String,
     /// Its rules.
     pub rules: Vec<RuleDef>,
+    /// The parts declared with an addressee or dates of their own (`part P { … }`);
+    /// a part not listed has the measure's. Absent from the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartDef>,
     /// Its examples (tests).
     pub examples: Vec<ExampleDef>,
     /// Where it is declared.

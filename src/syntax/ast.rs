@@ -314,10 +314,34 @@ pub enum MeasureClause {
     Departments(DeptRole, Vec<Ident>, Span),
     /// `text """…"""`
     Text(Text),
+    /// `part P { … }`: a part's own addressee and dates
+    Part(PartDecl),
     /// `rule …`
     Rule(Rule),
     /// `example …`
     Example(Example),
+}
+
+/// `part 吸纳补贴 { to 企业  effective …  applications until … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartDecl {
+    /// The part's name, as its rules write it after `part`.
+    pub name: Ident,
+    /// The clauses in source order.
+    pub clauses: Vec<PartClause>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A clause of a part declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PartClause {
+    /// `to 企业`, `to 职工 or 企业` (either)
+    To(Vec<Ident>, Span),
+    /// `effective …`
+    Effective(Effective),
+    /// `applications until 2020-12-31`
+    Deadline(DateLit, Span),
 }
 
 /// `effective 2020-01-01 to 2020-12-31` and its shorter forms.

@@ -80,10 +80,47 @@ impl Printer<'_> {
                 self.word("text ");
                 self.text(t);
             }
+            MeasureClause::Part(p) => self.part_decl(p),
             MeasureClause::Rule(r) => self.rule(r),
             MeasureClause::Example(x) => self.example(x),
         }
         self.end_line();
+    }
+
+    /// `part P { to A or B  effective …  applications until … }`
+    fn part_decl(&mut self, p: &PartDecl) {
+        self.start_line(p.span.start, true);
+        self.word("part ");
+        self.ident(&p.name);
+        if p.clauses.is_empty() && !self.comment_within(p.name.span.end, p.span.end) {
+            self.word(" {}");
+            self.set_end(p.span.end);
+            return;
+        }
+        self.word(" {");
+        self.open_block();
+        for c in &p.clauses {
+            match c {
+                PartClause::To(names, span) => {
+                    self.start_line(span.start, true);
+                    self.word("to ");
+                    for (i, n) in names.iter().enumerate() {
+                        if i > 0 {
+                            self.word(" or ");
+                        }
+                        self.ident(n);
+                    }
+                    self.end_line();
+                }
+                PartClause::Effective(e) => {
+                    self.measure_clause(&MeasureClause::Effective(e.clone()))
+                }
+                PartClause::Deadline(d, span) => {
+                    self.measure_clause(&MeasureClause::Deadline(d.clone(), *span))
+                }
+            }
+        }
+        self.close_block(p.span.end.saturating_sub(1), p.span.end);
     }
 
     pub(super) fn rule(&mut self, r: &Rule) {

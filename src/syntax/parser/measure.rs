@@ -107,9 +107,41 @@ impl Builder {
                 MeasureClause::Departments(DeptRole::Joint, self.ident_list(first?)?, span)
             }
             Rule::m_text => MeasureClause::Text(self.text(first?)?),
+            Rule::m_part => MeasureClause::Part(self.part_decl(c)?),
             Rule::rule => MeasureClause::Rule(self.rule(c)?),
             Rule::example => MeasureClause::Example(self.example(c)?),
             _ => return Err(self.internal("unexpected measure clause", &c)),
+        })
+    }
+
+    /// `part P { to …  effective …  applications until … }`
+    fn part_decl(&mut self, p: Pair<'_, Rule>) -> R<PartDecl> {
+        let span = self.span(&p);
+        let mut name = None;
+        let mut clauses = Vec::new();
+        for c in p.clone().into_inner() {
+            match c.as_rule() {
+                Rule::ident => name = Some(self.ident(c)?),
+                Rule::p_to => {
+                    let cspan = self.span(&c);
+                    let mut names = Vec::new();
+                    for i in c.into_inner().filter(|x| x.as_rule() == Rule::ident) {
+                        names.push(self.ident(i)?);
+                    }
+                    clauses.push(PartClause::To(names, cspan));
+                }
+                Rule::m_effective | Rule::m_deadline => match self.measure_clause(c)? {
+                    MeasureClause::Effective(e) => clauses.push(PartClause::Effective(e)),
+                    MeasureClause::Deadline(d, s) => clauses.push(PartClause::Deadline(d, s)),
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        Ok(PartDecl {
+            name: name.ok_or_else(|| self.internal("missing part name", &p))?,
+            clauses,
+            span,
         })
     }
 
