@@ -516,17 +516,32 @@ fn generator(policy: &Policy, ty: &Type, thresholds: &[Value]) -> Gen {
 /// For each field of entity `entity`, the constant values the policy compares it with.
 fn thresholds(policy: &Policy, entity: u32, nfields: usize) -> Vec<Vec<Value>> {
     let mut out = vec![Vec::new(); nfields];
-    for m in policy
-        .measures
-        .iter()
-        .filter(|m| m.addressee == Some(entity))
-    {
-        for r in &m.rules {
-            for e in [&r.condition, &r.amount, &r.floor, &r.cap]
-                .into_iter()
-                .flatten()
-            {
-                walk(policy, e, &mut out);
+    for m in policy.measures.iter().filter(|m| m.addresses(entity)) {
+        // each part addressed to the entity, read in its first addressee's
+        // slots and placed in the entity's (the parts' entities are sampled too)
+        for part in m.part_names() {
+            if !m.part_addressees(part).contains(&entity) {
+                continue;
+            }
+            let map = m.part_slot_map(part, entity);
+            let width = map.map_or(nfields, <[Option<u32>]>::len);
+            let mut local = vec![Vec::new(); width];
+            for r in m.rules.iter().filter(|r| r.part.as_deref() == part) {
+                for e in [&r.condition, &r.amount, &r.floor, &r.cap]
+                    .into_iter()
+                    .flatten()
+                {
+                    walk(policy, e, &mut local);
+                }
+            }
+            for (i, values) in local.into_iter().enumerate() {
+                let slot = match map {
+                    None => Some(i as u32),
+                    Some(map) => map.get(i).copied().flatten(),
+                };
+                if let Some(list) = slot.and_then(|s| out.get_mut(s as usize)) {
+                    list.extend(values);
+                }
             }
         }
     }

@@ -125,6 +125,7 @@ impl Differ<'_> {
             opt_date(o.applications_until),
             opt_date(n.applications_until),
         );
+        self.parts(s, num, o, n);
         self.departments(s, num, o, n);
         self.compare_text(
             s,

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Expr, Measure, Node, Period};
+use super::{Expr, IrError, Measure, Node, Period, Policy};
 use crate::source::SourceRef;
 
 /// A part declared in a measure: whom it is addressed to and when it applies,
@@ -188,5 +188,130 @@ pub(crate) fn collect(e: &Expr, f: &mut dyn FnMut(u32)) {
             }
             Node::Call { args, .. } => stack.extend(args.iter()),
         }
+    }
+}
+
+fn bad<T>(what: String) -> Result<T, IrError> {
+    Err(IrError::Inconsistent { what })
+}
+
+impl Policy {
+    /// The part declarations of a measure are what the checker makes: one per
+    /// name, each for a part some rule defines, addressed to distinct existing
+    /// entities whose slot maps point to fields of the same name and type and
+    /// cover every fact the part's rules read, with dates in order and within
+    /// the measure's.
+    pub(super) fn validate_parts(&self, m: &Measure) -> Result<(), IrError> {
+        let at = |p: &PartDef| format!("part `{}` of measure {}", p.name, m.number);
+        for (i, p) in m.parts.iter().enumerate() {
+            if m.parts.iter().take(i).any(|q| q.name == p.name) {
+                return bad(format!("{} is declared twice", at(p)));
+            }
+            if !m.rules.iter().any(|r| r.part.as_deref() == Some(&p.name)) {
+                return bad(format!("no rule defines {}", at(p)));
+            }
+            let first = match p.to.first() {
+                Some(a) => match self.entities.get(a.entity as usize) {
+                    Some(e) => Some(e),
+                    None => {
+                        return Err(IrError::OutOfRange {
+                            what: format!("entity {} of {}", a.entity, at(p)),
+                        })
+                    }
+                },
+                None => None,
+            };
+            let mut read = Vec::new();
+            for r in m
+                .rules
+                .iter()
+                .filter(|r| r.part.as_deref() == Some(&p.name))
+            {
+                for e in [&r.condition, &r.amount, &r.floor, &r.cap]
+                    .into_iter()
+                    .flatten()
+                {
+                    collect(e, &mut |s| read.push(s));
+                }
+            }
+            for (k, a) in p.to.iter().enumerate() {
+                if p.to.iter().take(k).any(|b| b.entity == a.entity) {
+                    return bad(format!("{} names entity {} twice", at(p), a.entity));
+                }
+                let Some(ent) = self.entities.get(a.entity as usize) else {
+                    return Err(IrError::OutOfRange {
+                        what: format!("entity {} of {}", a.entity, at(p)),
+                    });
+                };
+                let fields0 = first.map_or(&[][..], |f| f.fields.as_slice());
+                if a.slots.len() != fields0.len() {
+                    return bad(format!(
+                        "the slots of entity {} in {} are not one per field of its first addressee",
+                        a.entity,
+                        at(p)
+                    ));
+                }
+                for (s, f0) in a.slots.iter().zip(fields0) {
+                    let Some(s) = s else { continue };
+                    match ent.fields.get(*s as usize) {
+                        Some(f) if f.name == f0.name && f.ty == f0.ty => {}
+                        _ => {
+                            return bad(format!(
+                                "slot {s} of entity {} in {} is not a field `{}` of the same type",
+                                a.entity,
+                                at(p),
+                                f0.name
+                            ))
+                        }
+                    }
+                }
+                let identity = k > 0
+                    || a.slots
+                        .iter()
+                        .enumerate()
+                        .all(|(i, s)| *s == Some(i as u32));
+                if !identity {
+                    return bad(format!(
+                        "the first addressee of {} does not map its own slots",
+                        at(p)
+                    ));
+                }
+                if let Some(s) = read
+                    .iter()
+                    .find(|s| a.slots.get(**s as usize).copied().flatten().is_none())
+                {
+                    return bad(format!(
+                        "entity {} of {} has no field for slot {s}, which its rules read",
+                        a.entity,
+                        at(p)
+                    ));
+                }
+            }
+            let period = m.part_period(Some(&p.name));
+            if let (Some(f), Some(t)) = (period.from, period.to) {
+                if f > t {
+                    return bad(format!(
+                        "the effective period of {} ends before it starts",
+                        at(p)
+                    ));
+                }
+            }
+            let early = matches!((period.from, m.effective.from), (Some(a), Some(b)) if a < b)
+                || (period.from.is_none() && m.effective.from.is_some());
+            let late = matches!((period.to, m.effective.to), (Some(a), Some(b)) if a > b)
+                || (period.to.is_none() && m.effective.to.is_some());
+            if early || late {
+                return bad(format!(
+                    "the effective period of {} is outside the measure's",
+                    at(p)
+                ));
+            }
+            if let (Some(d), Some(md)) = (p.applications_until, m.applications_until) {
+                if d > md {
+                    return bad(format!("the deadline of {} is after the measure's", at(p)));
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -274,8 +274,14 @@ impl Policy {
             },
             None => None,
         };
+        self.validate_parts(m)?;
         for r in &m.rules {
             let at = format!("rule `{}` of measure {}", r.name, m.number);
+            // the rules of a part with addressees of its own read the first one's facts
+            let entity = match m.part_decl(r.part.as_deref()).and_then(|d| d.to.first()) {
+                Some(a) => self.entities.get(a.entity as usize),
+                None => entity,
+            };
             if let Some(c) = &r.condition {
                 self.validate_expr(c, entity, &at)?;
                 if c.ty != Type::Bool {
