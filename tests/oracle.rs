@@ -258,3 +258,33 @@ fn computed_zero_with_decimals_in_a_sum() {
         assert!(same_lines, "{amount} {facts}");
     }
 }
+
+/// The generator declares parts addressed to the second entity (个人, through
+/// slot maps) and parts with dates of their own, and the engines reach every
+/// outcome for 个人 too.
+#[test]
+fn generated_parts_reach_the_second_entity() {
+    let mut t = Tally::default();
+    for seed in 0..40 {
+        let case = generate(&mut Rng::new(seed), options());
+        let engines = Engines {
+            table: false,
+            ir: true,
+            batch_text: false,
+        };
+        t.add(&check(&case, engines).unwrap_or_else(|e| panic!("seed {seed}: {e}")));
+    }
+    for s in [
+        "eligible",
+        "needs_facts",
+        "not_in_force",
+        "deadline_passed",
+        "not_addressed",
+    ] {
+        let key = format!("个人 {s}");
+        assert!(
+            t.statuses.get(&key).copied().unwrap_or(0) > 0,
+            "no {key} in 40 cases: {t:?}"
+        );
+    }
+}

@@ -287,7 +287,13 @@ fn the_model_agrees_on_generated_policies() {
             .iter()
             .flat_map(|&d| locs.iter().map(move |&l| (d, l)))
             .collect();
-        let records = case.records.join("\n");
+        let records = case
+            .records
+            .iter()
+            .chain(&case.other_records)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n");
         for d in check(py, "generated", &p, &records, &runs, &mut tally) {
             diffs.push(format!("seed {seed}: {d}\n--- policy\n{}", case.source));
         }

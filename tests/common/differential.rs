@@ -158,6 +158,17 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
     // and one record of another entity, for which every measure is not addressed
     let mut jsonl = case.records.join("\n");
     jsonl.push_str("\n{\"entity\": \"个人\", \"facts\": {\"年龄\": 30}}");
+    // and the records of 个人, to which parts may be addressed
+    for r in &case.other_records {
+        jsonl.push('\n');
+        jsonl.push_str(r);
+    }
+    let mut others: Vec<(String, Facts)> = Vec::new();
+    for text in &case.other_records {
+        if let Ok(f) = Facts::from_json(&p, text) {
+            others.push((text.clone(), f));
+        }
+    }
 
     for &date in &case.dates {
         for &locality in &locs {
@@ -174,6 +185,27 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
             };
             // (a) against (c): whole evaluations, explanations included
             if engines.ir {
+                for (text, f) in &others {
+                    let a = eval::evaluate(&p, f, &req)
+                        .map(|e| serde_json::to_string(&e).unwrap_or_default())
+                        .map_err(|e| e.to_string());
+                    let c = eval::evaluate(&loaded, f, &req)
+                        .map(|e| serde_json::to_string(&e).unwrap_or_default())
+                        .map_err(|e| e.to_string());
+                    if a != c {
+                        return Err(at(&format!(
+                            "the IR through JSON evaluates 个人 differently\n  record {text}"
+                        )));
+                    }
+                    if let Ok(ev) = eval::evaluate(&p, f, &req) {
+                        for m in &ev.measures {
+                            *tally
+                                .statuses
+                                .entry(format!("个人 {}", m.status.keyword()))
+                                .or_default() += 1;
+                        }
+                    }
+                }
                 for (i, f) in &facts {
                     for explain in [false, true] {
                         let req = Request { explain, ..req };
@@ -193,7 +225,7 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
                 }
             }
             // (a) against (b): measure by measure
-            for m in p.measures.iter().filter(|m| m.addressee == Some(ei)) {
+            for m in p.measures.iter().filter(|m| m.addresses(ei)) {
                 let res = match &table {
                     Some(t) => Some(
                         t.evaluate(m.number, date, locality)

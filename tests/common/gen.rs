@@ -13,7 +13,10 @@
 //! enumerations) and a second entity, constant, dated and delegated parameters
 //! (default, floor, cap, `choice`), sections, localities, and measures with
 //! every clause: effective periods of every form, deadlines, departments, text
-//! blocks, parts, base rules (alternatives, so conflicts happen), exceptions
+//! blocks, parts (declared with their own addressees — `to 个人`, `to 单位 or
+//! 个人`, `to 个人 or 单位`, read through slot maps when the second entity shares
+//! the first one's facts — and their own periods and deadlines within the
+//! measure's), base rules (alternatives, so conflicts happen), exceptions
 //! several deep, `when`/`amount`/`floor`/`cap`, and expressions with every
 //! operator, `min`/`max` with two or three arguments, `if`, `match`/`by`
 //! (on enumerations and on delegated choices), `in` sets, qualified variants,
@@ -256,6 +259,9 @@ struct Model {
     consts: Vec<(Ty, i64)>,
     /// every date written
     dates: Vec<NaiveDate>,
+    /// whether 个人 has every fact of 单位 too (after its own 年龄, so that
+    /// its slots differ), and parts may be addressed to it
+    shared: bool,
 }
 
 impl Model {
@@ -284,6 +290,8 @@ pub struct Case {
     pub entity: &'static str,
     /// Facts records (one JSON object each, as `policyc eval` and `batch` read).
     pub records: Vec<String>,
+    /// Records of the second entity, 个人 (when it shares 单位's facts).
+    pub other_records: Vec<String>,
     /// Application dates: every date of the policy, the day before and after,
     /// and a few others.
     pub dates: Vec<NaiveDate>,
@@ -350,12 +358,18 @@ pub fn generate(r: &mut Rng, opts: Options) -> Case {
         opts,
     };
     let source = g.policy();
-    let records = (0..opts.records).map(|_| g.record()).collect();
+    let records = (0..opts.records).map(|_| g.record("单位")).collect();
+    let other_records = if g.m.shared {
+        (0..opts.records / 2).map(|_| g.record("个人")).collect()
+    } else {
+        Vec::new()
+    };
     let dates = g.eval_dates();
     Case {
         source,
         entity: "单位",
         records,
+        other_records,
         dates,
         localities: g.m.localities.clone(),
     }
@@ -824,7 +838,9 @@ impl Gen<'_> {
             }
         }
         let _ = write!(s, "entity 单位 \"用人单位\" {{\n{fields}}}\n");
-        let _ = writeln!(s, "entity 个人 {{\n  年龄: integer<年>\n}}");
+        self.m.shared = self.r.one_in(2);
+        let shared = if self.m.shared { fields.as_str() } else { "" };
+        let _ = writeln!(s, "entity 个人 {{\n  年龄: integer<年>\n{shared}}}");
         self.parameters(&mut s);
         let sections = self.r.below(3);
         for i in 1..=sections {
@@ -1038,7 +1054,9 @@ impl Gen<'_> {
         if addressed {
             clauses.push("to 单位".into());
         }
+        let mut deadline = None;
         let from = self.date();
+        let mut end = None;
         let start = match self.r.below(4) {
             0 => issued,
             1 => {
@@ -1049,12 +1067,14 @@ impl Gen<'_> {
                 // the period may not end before the document is issued
                 let until = issued.map_or(from, |i| i.max(from));
                 clauses.push(format!("effective until {until}"));
+                end = Some(until);
                 issued
             }
             _ => {
                 let to = from + Days::new(self.r.below(500) as u64);
                 self.m.dates.push(to);
                 clauses.push(format!("effective {from} to {to}"));
+                end = Some(to);
                 Some(from)
             }
         };
@@ -1065,6 +1085,7 @@ impl Gen<'_> {
             // a deadline may not come before the period starts
             if start.is_some() || self.r.one_in(2) {
                 clauses.push(format!("applications until {d}"));
+                deadline = Some(d);
             }
         }
         // each department has one role at most
@@ -1092,13 +1113,82 @@ impl Gen<'_> {
             let _ = writeln!(s, "  {c}");
         }
         if addressed {
-            self.rules(s);
+            let parts = self.rules(s);
+            self.part_decls(s, &parts, start, end, deadline);
             self.examples(s);
         }
         s.push_str("}\n");
     }
 
-    fn rules(&mut self, s: &mut String) {
+    /// Declarations for some of the named parts: an addressee of their own
+    /// (when 个人 shares 单位's facts), a period within the measure's, a
+    /// deadline within the measure's and not before the part starts.
+    fn part_decls(
+        &mut self,
+        s: &mut String,
+        parts: &[String],
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+        deadline: Option<NaiveDate>,
+    ) {
+        for p in parts {
+            if self.r.one_in(2) {
+                continue;
+            }
+            let mut clauses = Vec::new();
+            if self.m.shared && !self.r.one_in(4) {
+                let to = self
+                    .r
+                    .pick(&["个人", "单位 or 个人", "个人 or 单位", "单位"]);
+                clauses.push(format!("to {to}"));
+            }
+            let mut from = start;
+            if self.r.one_in(2) {
+                let k = self.r.below(60) as u64;
+                let f = match start {
+                    Some(x) => x + Days::new(k),
+                    None => self.date(),
+                };
+                let f = end.map_or(f, |e| f.min(e));
+                let t = f + Days::new(self.r.below(200) as u64);
+                let t = end.map_or(t, |e| t.min(e));
+                self.m.dates.push(f);
+                self.m.dates.push(t);
+                match self.r.below(3) {
+                    0 => {
+                        clauses.push(format!("effective from {f}"));
+                        from = Some(f);
+                    }
+                    // the start is the measure's
+                    1 if start.is_some() => clauses.push(format!("effective until {t}")),
+                    _ => {
+                        clauses.push(format!("effective {f} to {t}"));
+                        from = Some(f);
+                    }
+                }
+            }
+            if self.r.one_in(2) {
+                let base = from.or(start).unwrap_or_else(|| self.date());
+                let d = base + Days::new(self.r.below(200) as u64);
+                let d = deadline.map_or(d, |m| d.min(m));
+                if from.is_none_or(|f| d >= f) {
+                    self.m.dates.push(d);
+                    clauses.push(format!("applications until {d}"));
+                }
+            }
+            if self.r.one_in(3) {
+                clauses.reverse();
+            }
+            let _ = writeln!(s, "  part {p} {{");
+            for c in clauses {
+                let _ = writeln!(s, "    {c}");
+            }
+            s.push_str("  }\n");
+        }
+    }
+
+    /// The rules; returns the named parts they define.
+    fn rules(&mut self, s: &mut String) -> Vec<String> {
         let parts: Vec<Option<String>> = match self.r.below(4) {
             0 | 1 => vec![None],
             2 => vec![None, Some("部分甲".into())],
@@ -1106,8 +1196,9 @@ impl Gen<'_> {
         };
         let mut n = 0;
         if self.r.one_in(12) {
-            return; // a measure without rules
+            return Vec::new(); // a measure without rules
         }
+        let named: Vec<String> = parts.iter().flatten().cloned().collect();
         for part in parts {
             let mut names: Vec<String> = Vec::new();
             for _ in 0..1 + self.r.below(4) {
@@ -1150,6 +1241,7 @@ impl Gen<'_> {
                 names.push(name);
             }
         }
+        named
     }
 
     fn examples(&mut self, s: &mut String) {
@@ -1181,9 +1273,12 @@ impl Gen<'_> {
 
     // -- facts ---------------------------------------------------------------
 
-    fn record(&mut self) -> String {
-        let mut out = String::from("{\"entity\": \"单位\", \"facts\": {");
-        let mut first = true;
+    fn record(&mut self, entity: &str) -> String {
+        let mut out = format!("{{\"entity\": \"{entity}\", \"facts\": {{");
+        let mut first = entity == "单位";
+        if !first {
+            let _ = write!(out, "\"年龄\": {}", self.r.below(70));
+        }
         let n = self.m.fields.len();
         let missing = self.r.below(4); // 0: all known … 3: many unknown
         for k in 0..n {

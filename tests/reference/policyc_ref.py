@@ -419,8 +419,10 @@ def combine(env, rules, siblings, children):
     return (NONE,)
 
 
-def decide(env, measure):
-    """(status, total or None, needs slots)."""
+def decide(env, measure, items=None):
+    """(status, total or None, needs slots). `items`: for a measure that
+    declares parts, the parts in force for the entity, each with the env its
+    rules read and the map from their slots back to the entity's."""
     rules = measure["rules"]
     children = {}
     parts = []
@@ -429,13 +431,21 @@ def decide(env, measure):
             parts.append(r["part"])
         if r["exception_to"] is not None:
             children.setdefault(r["exception_to"], []).append(i)
+    if items is None:
+        items = [(p, env, None) for p in parts]
+    penv = {p: (e, back) for p, e, back in items}
+
+    def entity_slots(p, slots):
+        back = penv[p][1]
+        return frozenset(slots) if back is None else frozenset(back[s] for s in slots)
+
     winners = []
     unknown = None
-    for p in parts:
+    for p, e, _ in items:
         base = [i for i, r in enumerate(rules) if r["part"] == p and r["exception_to"] is None]
-        r = combine(env, rules, base, children)
+        r = combine(e, rules, base, children)
         if r[0] == "unknown":
-            unknown = (unknown or frozenset()) | r[1]
+            unknown = (unknown or frozenset()) | entity_slots(p, r[1])
         elif r[0] == APPLIES:
             winners.append(r[1])
     if unknown is not None:
@@ -449,11 +459,12 @@ def decide(env, measure):
         r = rules[w]
         if r["amount"] is None:
             continue
-        vals = [env.ev(r[k]) if r[k] is not None else None for k in ("amount", "floor", "cap")]
+        e = penv[r["part"]][0]
+        vals = [e.ev(r[k]) if r[k] is not None else None for k in ("amount", "floor", "cap")]
         unk = [v for v in vals if is_unknown(v)]
         if unk:
             for u in unk:
-                unknown = (unknown or frozenset()) | u.slots
+                unknown = (unknown or frozenset()) | entity_slots(r["part"], u.slots)
             continue
         v, floor, cap = vals
         if floor is not None and v < floor:
@@ -469,8 +480,67 @@ def decide(env, measure):
     return ("eligible", total, frozenset())
 
 
+def date_status(date, eff, until):
+    """The status of a measure or part by its dates alone, or None in force."""
+    if eff["from"] is not None and date < parse_date(eff["from"]):
+        return "not_in_force"
+    if until is not None and date > parse_date(until):
+        return "deadline_passed"
+    if eff["to"] is not None and date > parse_date(eff["to"]):
+        return "not_in_force"
+    return None
+
+
+def evaluate_parts(env, measure, entity):
+    """docs/ir.md, Parts: the parts addressed to the entity, each by its dates;
+    those in force decided together as the parts of any measure."""
+    decls = {d["name"]: d for d in measure["parts"]}
+    names = []
+    for r in measure["rules"]:
+        if r["part"] not in names:
+            names.append(r["part"])
+
+    def addressees(p):
+        d = decls.get(p)
+        if d is not None and d["to"]:
+            return [a["entity"] for a in d["to"]]
+        return [] if measure["addressee"] is None else [measure["addressee"]]
+
+    mine = [p for p in names if entity in addressees(p)]
+    if not mine:
+        return ("not_addressed", None, frozenset())
+    statuses = []
+    items = []
+    for p in mine:
+        d = decls.get(p)
+        eff = measure["effective"]
+        until = measure["applications_until"]
+        if d is not None and d["effective"] is not None:
+            eff = d["effective"]
+        if d is not None and d["applications_until"] is not None:
+            until = d["applications_until"]
+        s = date_status(env.date, eff, until)
+        if s is not None:
+            statuses.append(s)
+            continue
+        if d is not None and d["to"] and d["to"][0]["entity"] != entity:
+            back = next(a["slots"] for a in d["to"] if a["entity"] == entity)
+            facts = {i: env.facts[t] for i, t in enumerate(back) if t is not None and t in env.facts}
+            items.append((p, Env(env.ir, facts, env.date, env.locality), back))
+        else:
+            items.append((p, env, None))
+    if not items:
+        return ("deadline_passed" if "deadline_passed" in statuses else "not_in_force", None, frozenset())
+    try:
+        return decide(env, measure, items)
+    except EvalError:
+        return ("error", None, frozenset())
+
+
 def evaluate_measure(env, measure, entity):
     """(status, total, needs slots) of one measure (docs/ir.md, Measure status)."""
+    if measure.get("parts") and measure["rules"]:
+        return evaluate_parts(env, measure, entity)
     if measure["addressee"] is None or measure["addressee"] != entity:
         return ("not_addressed", None, frozenset())
     eff = measure["effective"]
@@ -657,9 +727,9 @@ def evaluate_record(ir, text, date, locality):
     measures = {}
     total = Fraction(0)
     for m in ir["measures"]:
-        if m["addressee"] != ei:
-            continue
         status, amount, needs = evaluate_measure(env, m, ei)
+        if status == "not_addressed":
+            continue
         o = {"status": status}
         if status == "eligible" and amount is not None:
             o["amount"] = money_text(amount)
@@ -687,7 +757,7 @@ def main(argv):
         return 2
     with open(args["--ir"], encoding="utf-8") as f:
         ir = json.load(f)
-    if ir.get("ir_version") != "2.0":
+    if ir.get("ir_version") != "3.0":
         sys.stderr.write("unsupported ir_version\n")
         return 1
     if "--runs" in args:
