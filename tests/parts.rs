@@ -284,3 +284,54 @@ fn sample_and_batch_follow_the_parts_entities() {
 fn dec(s: &str) -> rust_decimal::Decimal {
     s.parse().unwrap()
 }
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs")
+        .join(name);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&v)
+        .unwrap()
+}
+
+/// The export and the evaluation of measures with parts match
+/// docs/ir.schema.json and docs/eval.schema.json.
+#[test]
+fn parts_match_the_schemas() {
+    let p = compile(FIXTURE);
+    let ir: serde_json::Value = serde_json::from_str(&p.to_json().unwrap()).unwrap();
+    let v = schema("ir.schema.json");
+    let errs: Vec<String> = v.iter_errors(&ir).map(|e| e.to_string()).collect();
+    assert!(errs.is_empty(), "{errs:?}");
+    let v = schema("eval.schema.json");
+    for (facts, date) in [
+        (
+            r#"{"entity": "企业", "facts": {"吸纳农村牧区劳动力人数": 2, "开展以工代训": true}}"#,
+            "2021-01-01",
+        ),
+        (
+            r#"{"entity": "企业", "facts": {"吸纳登记失业半年以上人数": 2, "取得职业资格证书": true, "培训补贴月数": 1}}"#,
+            "2020-07-01",
+        ),
+        (
+            r#"{"entity": "个人", "facts": {"公益性岗位期满仍未稳定就业": true}}"#,
+            "2021-01-01",
+        ),
+    ] {
+        for explain in [false, true] {
+            let f = Facts::from_json(&p, facts).unwrap();
+            let req = Request {
+                date: day(date),
+                locality: None,
+                explain,
+            };
+            let ev = serde_json::to_value(eval::evaluate(&p, &f, &req).unwrap()).unwrap();
+            assert!(ev.to_string().contains("\"parts\""));
+            let errs: Vec<String> = v.iter_errors(&ev).map(|e| e.to_string()).collect();
+            assert!(errs.is_empty(), "{facts} {date}: {errs:?}\n{ev}");
+        }
+    }
+}
