@@ -335,3 +335,33 @@ fn parts_match_the_schemas() {
         }
     }
 }
+
+/// `policyc eval` shows each part's outcome in its text output.
+#[test]
+fn eval_text_lists_the_parts() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("parts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let facts = dir.join("facts.json");
+    std::fs::write(
+        &facts,
+        r#"{"entity": "企业", "facts": {"吸纳农村牧区劳动力人数": 2, "开展以工代训": false}}"#,
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .args([
+            "eval",
+            "tests/fixtures/parts.policy",
+            "--date",
+            "2021-01-01",
+            "--facts",
+        ])
+        .arg(&facts)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("（十二）吸纳农村牧区劳动力就业补贴  not_eligible\n  no rule applies\n  part 吸纳就业补贴: deadline_passed (applications closed on 2020-12-31; the date is 2021-01-01)\n  part 职业培训补贴: not_eligible (no rule applies)\n"),
+        "{text}"
+    );
+}

@@ -152,6 +152,10 @@ impl Program {
     /// Compiles `measure` for the entity and the request in `ctx`; `None` when
     /// some construct cannot be run exactly over columns.
     pub(crate) fn compile(ctx: &Ctx<'_>, measure: &Measure, entity: &EntityDef) -> Option<Program> {
+        // parts with their own addressees and dates are left to the row evaluator
+        if !measure.parts.is_empty() {
+            return None;
+        }
         let mut slots = Vec::new();
         for r in &measure.rules {
             for e in [&r.condition, &r.amount, &r.floor, &r.cap]
