@@ -265,6 +265,42 @@ fn the_model_agrees_on_the_seed() {
     );
 }
 
+/// The model evaluates measures that declare parts (IR 3.0): records of both
+/// entities of `tests/fixtures/parts.policy` on every boundary day of its
+/// measures and parts.
+#[test]
+fn the_model_agrees_on_parts() {
+    let Some(py) = python() else { return };
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parts.policy"),
+    )
+    .unwrap();
+    let p = differential::compile(&text).unwrap_or_else(|d| panic!("{d}"));
+    assert!(p.measures.iter().any(|m| !m.parts.is_empty()));
+    let days = differential::boundary_days(&p);
+    let runs: Vec<Run<'_>> = days.iter().map(|&d| (d, None)).collect();
+    let mut diffs = Vec::new();
+    let mut tally = Tally::new();
+    for (k, entity) in p.entities.iter().enumerate() {
+        let s = Sampler::new(&p, &entity.name, 3000 + k as u64, 0.15).unwrap();
+        let mut text = Vec::new();
+        sample::write_sample(&s, 60, SampleFormat::Jsonl, &mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        diffs.extend(check(py, "parts", &p, &text, &runs, &mut tally));
+    }
+    fail_on(
+        &diffs,
+        &tally,
+        &[
+            "eligible",
+            "not_eligible",
+            "needs_facts",
+            "not_in_force",
+            "deadline_passed",
+        ],
+    );
+}
+
 // ---------------------------------------------------------------------------
 // 2. Generated policies
 

@@ -39,8 +39,13 @@ pub fn seed_policy() -> Policy {
 pub fn boundary_days(p: &Policy) -> Vec<NaiveDate> {
     let mut days = Vec::new();
     for m in &p.measures {
+        let parts = m.parts.iter().flat_map(|x| {
+            let e = x.effective.unwrap_or_default();
+            [e.from, e.to, x.applications_until]
+        });
         for d in [m.effective.from, m.effective.to, m.applications_until]
             .into_iter()
+            .chain(parts)
             .flatten()
         {
             days.extend([d - Days::new(1), d, d + Days::new(1)]);
