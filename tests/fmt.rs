@@ -738,6 +738,19 @@ impl Gen {
             }
         }
         let use_parts = self.chance(30);
+        // a part declaration (its own addressee), before or after the rules
+        let declare = use_parts && rules > 0 && self.chance(60);
+        let decl_first = self.chance(50);
+        let decl = |g: &mut Self| {
+            g.ts("part 甲部分 {");
+            if g.chance(70) {
+                g.ts("to 企业");
+            }
+            g.t("}");
+        };
+        if declare && decl_first {
+            decl(self);
+        }
         for i in 0..rules {
             self.ts(&format!("rule 规则{i}"));
             let part = if use_parts {
@@ -781,6 +794,9 @@ impl Gen {
                 }
             }
             self.t("}");
+        }
+        if declare && !decl_first {
+            decl(self);
         }
         for i in 0..self.below(3) {
             self.ts(&format!("example \"例{i}\" {{ date 2020-07-01"));
