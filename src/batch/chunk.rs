@@ -320,7 +320,13 @@ pub(crate) fn process(
                     indices.push(mp.index);
                 }
                 // a record whose total overflows is an error, as in `policyc eval`
-                let total = record_total(views.iter().map(|v| (v.status(), v.amount())));
+                let gives = |mi: &usize| policy.measures.get(*mi).and_then(|m| m.gives());
+                let total = record_total(
+                    views
+                        .iter()
+                        .zip(&indices)
+                        .map(|(v, mi)| (v.status(), v.amount(), gives(mi))),
+                );
                 if let Err(k) = total {
                     let reason =
                         total_overflow_reason(policy, indices.get(k).copied().unwrap_or(0));

@@ -368,6 +368,12 @@ impl Problem {
     pub const BOUND_WITHOUT_AMOUNT: &'static str = "policy::check::bound_without_amount";
     /// An exception that defines a different part than its base rule.
     pub const EXCEPTION_PART_MISMATCH: &'static str = "policy::check::exception_part_mismatch";
+    /// `gives 贷款`: not a kind of value.
+    pub const UNKNOWN_GIVES: &'static str = "policy::check::unknown_gives";
+    /// A rule with an amount whose kind of value is `none`.
+    pub const AMOUNT_GIVES_NONE: &'static str = "policy::check::amount_gives_none";
+    /// Amounts of different kinds of value in one measure.
+    pub const MIXED_GIVES: &'static str = "policy::check::mixed_gives";
 }
 
 impl Diagnostic for Problem {

@@ -125,6 +125,7 @@ impl Checker<'_> {
                             }
                             None => None,
                         };
+                        let kind = e.kind.as_ref().and_then(|k| self.gives_keyword(k));
                         if e.facts.is_some() && status != Status::NeedsFacts {
                             self.problem(
                                 Problem::EXAMPLE_MISPLACED_FACTS,
@@ -144,6 +145,7 @@ impl Checker<'_> {
                             ir::Expectation {
                                 status,
                                 amount,
+                                kind,
                                 facts: facts_list,
                             },
                             e.span,

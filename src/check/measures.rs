@@ -41,6 +41,8 @@ impl<'a> Checker<'a> {
     fn measure(&mut self, m: &'a ast::Measure) -> Option<ir::Measure> {
         let mut section: Option<(u32, Span)> = None;
         let mut kind: Option<(MeasureKind, Span)> = None;
+        // whether `kind` names a kind (an unknown or missing one is reported once)
+        let mut kind_valid = false;
         let mut to: Option<(u32, Span)> = None;
         let mut effective: Option<(ast::Effective, Span)> = None;
         let mut deadline: Option<(NaiveDate, Span)> = None;
@@ -76,7 +78,10 @@ impl<'a> Checker<'a> {
                     self.once(&mut section, *n, *span, "section");
                 }
                 ast::MeasureClause::Kind(k) => match MeasureKind::parse(&k.name) {
-                    Some(x) => self.once(&mut kind, x, k.span, "kind"),
+                    Some(x) => {
+                        kind_valid = true;
+                        self.once(&mut kind, x, k.span, "kind")
+                    }
                     None => {
                         let names: Vec<&str> = MeasureKind::ALL.iter().map(|(_, n)| *n).collect();
                         let help = did_you_mean(&k.name, names.iter().copied())
@@ -242,7 +247,10 @@ impl<'a> Checker<'a> {
                 Some("add `to ENTITY` to say whose facts the rules read".into()),
             );
         }
-        let ir_rules = self.rules(&rules, addressee);
+        let measure_kind = kind.filter(|_| kind_valid).map(|(k, _)| k);
+        let ir_rules = self
+            .rules(&rules, addressee, measure_kind)
+            .filter(|out| self.one_kind_per_measure(m.number, &rules, out));
         let ir_examples = self.examples(&examples);
         if self.errors.len() > before {
             return None;

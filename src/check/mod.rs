@@ -15,6 +15,7 @@
 mod error;
 mod examples;
 mod expr;
+mod gives;
 mod index;
 mod localities;
 mod measures;

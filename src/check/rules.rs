@@ -10,6 +10,7 @@ impl Checker<'_> {
         &mut self,
         rules: &[&ast::Rule],
         addressee: Option<u32>,
+        measure_kind: Option<MeasureKind>,
     ) -> Option<Vec<ir::RuleDef>> {
         let mut out = Vec::new();
         let mut ok = true;
@@ -74,8 +75,13 @@ impl Checker<'_> {
             let mut amount: Option<(ir::Expr, Span)> = None;
             let mut floor: Option<(ir::Expr, Span)> = None;
             let mut cap: Option<(ir::Expr, Span)> = None;
+            let mut gives: Option<(ir::Gives, Span)> = None;
             for c in &r.clauses {
                 match c {
+                    ast::RuleClause::Gives(k) => match self.gives_keyword(k) {
+                        Some(g) => self.once(&mut gives, g, k.span, "gives"),
+                        None => ok = false,
+                    },
                     ast::RuleClause::Text(t) => {
                         self.once(&mut text, t.value.clone(), t.span, "text")
                     }
@@ -141,6 +147,12 @@ impl Checker<'_> {
                     }
                 }
             }
+            let resolved =
+                self.resolve_gives(r, measure_kind, gives, amount.as_ref().map(|(_, s)| *s));
+            let Some(gives) = resolved else {
+                ok = false;
+                continue;
+            };
             out.push(ir::RuleDef {
                 name: r.name.name.clone(),
                 part: r.part.as_ref().map(|p| p.name.clone()),
@@ -150,6 +162,7 @@ impl Checker<'_> {
                 amount: amount.map(|(x, _)| x),
                 floor: floor.map(|(x, _)| x),
                 cap: cap.map(|(x, _)| x),
+                gives,
                 source: self.sref(r.span),
             });
         }

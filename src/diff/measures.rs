@@ -221,6 +221,9 @@ impl Differ<'_> {
                 parts.push(format!("{kw} {}", policy.expr_text(e)));
             }
         }
+        if r.amount.is_some() || r.gives != ir::Gives::None {
+            parts.push(format!("gives {}", r.gives.keyword()));
+        }
         if parts.is_empty() {
             "(always)".to_string()
         } else {
@@ -282,6 +285,15 @@ impl Differ<'_> {
                 &format!("{rule}: text"),
                 &ot,
                 &nt,
+            );
+            // a changed kind of value (said or by the measure's kind) is a semantic change
+            self.compare(
+                s,
+                num,
+                ChangeKind::GivesChanged,
+                &format!("{rule}: gives"),
+                Some(r.gives.words().to_string()),
+                Some(nr.gives.words().to_string()),
             );
             for (kind, kw, a, b) in [
                 (
@@ -362,6 +374,9 @@ impl Differ<'_> {
             facts.join(", "),
             x.expect.status.keyword()
         ));
+        if let Some(k) = x.expect.kind {
+            s.push_str(&format!(" {}", k.keyword()));
+        }
         if let Some(a) = x.expect.amount {
             s.push_str(&format!(" {}", ir::number_text(a, &Type::money())));
         }

@@ -114,6 +114,8 @@ pub enum ChangeKind {
     FloorChanged,
     /// A rule's cap changed.
     CapChanged,
+    /// A rule's kind of value changed (`gives paid` → `gives loan_ceiling`).
+    GivesChanged,
     /// A parameter was added.
     ParameterAdded,
     /// A parameter was removed.

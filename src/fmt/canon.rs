@@ -231,6 +231,7 @@ fn measure_clause(c: &mut MeasureClause) {
                     | RuleClause::Amount(e)
                     | RuleClause::Floor(e)
                     | RuleClause::Cap(e) => expr(e),
+                    RuleClause::Gives(k) => ident(k),
                 }
             }
         }
@@ -259,6 +260,9 @@ fn measure_clause(c: &mut MeasureClause) {
                     ExampleClause::Expect(e) => {
                         span(&mut e.span);
                         ident(&mut e.status);
+                        if let Some(k) = &mut e.kind {
+                            ident(k);
+                        }
                         if let Some(q) = &mut e.amount {
                             quantity(q);
                         }

@@ -18,7 +18,10 @@
 mod display;
 pub use display::number_text;
 mod error;
+mod gives;
 mod validate;
+
+pub use gives::Gives;
 
 pub use error::IrError;
 
@@ -31,7 +34,7 @@ pub use crate::syntax::ast::BinaryOp;
 pub use crate::types::{Dim, NumKind, Type, Unit};
 
 /// The version of the IR's JSON form. Bumped on any incompatible change.
-pub const IR_VERSION: &str = "2.0";
+pub const IR_VERSION: &str = "3.0";
 
 /// A compiled policy.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -333,6 +336,9 @@ pub struct RuleDef {
     pub floor: Option<Expr>,
     /// The amount is lowered to at most this.
     pub cap: Option<Expr>,
+    /// What kind of value it gives, resolved ([`Gives::default_for`] when
+    /// the rule says nothing).
+    pub gives: Gives,
     /// Where it is written.
     pub source: SourceRef,
 }
@@ -377,6 +383,9 @@ pub struct Expectation {
     pub status: Status,
     /// The total amount, exact.
     pub amount: Option<Decimal>,
+    /// The kind of value of that amount, when the example names it.
+    #[serde(default)]
+    pub kind: Option<Gives>,
     /// For `needs_facts`: the fact names, sorted.
     pub facts: Option<Vec<String>>,
 }

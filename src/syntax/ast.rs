@@ -383,6 +383,8 @@ pub enum RuleClause {
     Floor(Expr),
     /// `cap expr`: the amount is at most this.
     Cap(Expr),
+    /// `gives loan_ceiling`: the kind of value the rule gives.
+    Gives(Ident),
 }
 
 /// `example "name" { … }`
@@ -425,6 +427,8 @@ pub struct FactValue {
 pub struct Expect {
     /// `eligible`, `not_eligible`, …
     pub status: Ident,
+    /// The kind of value of the expected total (`loan_ceiling`), if named.
+    pub kind: Option<Ident>,
     /// The expected total.
     pub amount: Option<Quantity>,
     /// For `needs_facts`: the facts named.

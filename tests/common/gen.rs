@@ -14,7 +14,7 @@
 //! (default, floor, cap, `choice`), sections, localities, and measures with
 //! every clause: effective periods of every form, deadlines, departments, text
 //! blocks, parts, base rules (alternatives, so conflicts happen), exceptions
-//! several deep, `when`/`amount`/`floor`/`cap`, and expressions with every
+//! several deep, `when`/`amount`/`floor`/`cap`/`gives`, and expressions with every
 //! operator, `min`/`max` with two or three arguments, `if`, `match`/`by`
 //! (on enumerations and on delegated choices), `in` sets, qualified variants,
 //! date arithmetic in 天/个月/年 and differences of dates, units (rates times
@@ -1092,13 +1092,33 @@ impl Gen<'_> {
             let _ = writeln!(s, "  {c}");
         }
         if addressed {
-            self.rules(s);
+            self.rules(s, kind);
             self.examples(s);
         }
         s.push_str("}\n");
     }
 
-    fn rules(&mut self, s: &mut String) {
+    fn rules(&mut self, s: &mut String, kind: &str) {
+        // what the measure's amounts give (issue 14): one kind per measure,
+        // written on every amount, on some, or left to the measure's kind
+        let default = match kind {
+            "benefit" => Some("paid"),
+            "refund" => Some("refunded"),
+            "fee_waiver" => Some("fee_reduced"),
+            "loan_terms" => Some("loan_ceiling"),
+            _ => None,
+        };
+        let kinds = [
+            "paid",
+            "refunded",
+            "fee_reduced",
+            "interest_subsidy",
+            "loan_ceiling",
+        ];
+        let (gives, always) = match default {
+            Some(d) if !self.r.one_in(3) => (d.to_string(), false),
+            _ => (self.r.pick(&kinds).to_string(), true),
+        };
         let parts: Vec<Option<String>> = match self.r.below(4) {
             0 | 1 => vec![None],
             2 => vec![None, Some("部分甲".into())],
@@ -1142,6 +1162,13 @@ impl Gen<'_> {
                         let e = self.expr(Ty::Money, 1);
                         let _ = writeln!(s, "    cap {e}");
                     }
+                    if always || Some(gives.as_str()) != default || self.r.one_in(4) {
+                        let _ = writeln!(s, "    gives {gives}");
+                    }
+                } else if self.r.one_in(8) {
+                    // a rule without amount may say what it gives, `none` included
+                    let k = self.r.pick(&["none", "paid", "loan_ceiling"]);
+                    let _ = writeln!(s, "    gives {k}");
                 }
                 if self.r.one_in(3) {
                     let _ = writeln!(s, "    text \"{name}的原文\"");

@@ -22,7 +22,8 @@ record is evaluated on each. Output: one JSON line per record (and run), in
 the shape of a `policyc batch` result line without texts:
 
     {"date": "2020-07-01", "locality": null, "line": 1, "total": "5000.00",
-     "measures": {"12": {"status": "eligible", "amount": "5000.00"},
+     "totals_by_kind": {"loan_ceiling": "200000.00"},
+     "measures": {"12": {"status": "eligible", "amount": "5000.00", "kind": "paid"},
                   "16": {"status": "needs_facts", "needs": ["劳动合同期限"]},
                   "3": {"status": "error"}}}
 
@@ -655,21 +656,31 @@ def evaluate_record(ir, text, date, locality):
     env = Env(ir, facts, date, locality)
     fields = ir["entities"][ei]["fields"]
     measures = {}
-    total = Fraction(0)
+    # totals per kind of value (docs/ir.md, "Kinds of value"); the total is
+    # the budget outlay: money paid or refunded
+    totals = {}
     for m in ir["measures"]:
         if m["addressee"] != ei:
             continue
         status, amount, needs = evaluate_measure(env, m, ei)
         o = {"status": status}
         if status == "eligible" and amount is not None:
+            kind = next(r["gives"] for r in m["rules"] if r["amount"] is not None)
             o["amount"] = money_text(amount)
-            total += amount
-            if abs(total * 100) >= LIMIT:
+            o["kind"] = kind
+            totals[kind] = totals.get(kind, Fraction(0)) + amount
+            outlay = totals.get("paid", Fraction(0)) + totals.get("refunded", Fraction(0))
+            if abs(totals[kind] * 100) >= LIMIT or abs(outlay * 100) >= LIMIT:
                 return {"rejected": True}
         if status == "needs_facts":
             o["needs"] = sorted(fields[s]["name"] for s in needs)
         measures[str(m["number"])] = o
-    return {"total": money_text(total), "measures": measures}
+    total = totals.get("paid", Fraction(0)) + totals.get("refunded", Fraction(0))
+    r = {"total": money_text(total), "measures": measures}
+    others = {k: money_text(v) for k, v in totals.items() if k not in ("paid", "refunded") and v != 0}
+    if others:
+        r["totals_by_kind"] = others
+    return r
 
 
 def main(argv):
@@ -687,7 +698,7 @@ def main(argv):
         return 2
     with open(args["--ir"], encoding="utf-8") as f:
         ir = json.load(f)
-    if ir.get("ir_version") != "2.0":
+    if ir.get("ir_version") != "3.0":
         sys.stderr.write("unsupported ir_version\n")
         return 1
     if "--runs" in args:

@@ -117,6 +117,11 @@ impl Printer<'_> {
                 RuleClause::Amount(e) => self.expr_clause("amount", e),
                 RuleClause::Floor(e) => self.expr_clause("floor", e),
                 RuleClause::Cap(e) => self.expr_clause("cap", e),
+                RuleClause::Gives(k) => {
+                    self.start_line(k.span.start, true);
+                    self.word("gives ");
+                    self.ident(k);
+                }
             }
             self.end_line();
         }
@@ -172,6 +177,10 @@ impl Printer<'_> {
                     self.start_line(e.span.start, true);
                     self.word("expect ");
                     self.ident(&e.status);
+                    if let Some(k) = &e.kind {
+                        self.word(" ");
+                        self.ident(k);
+                    }
                     if let Some(q) = &e.amount {
                         self.word(" ");
                         self.quantity(q);

@@ -132,6 +132,11 @@ impl Builder {
                     exception_to =
                         Some(self.ident(i.ok_or_else(|| self.internal("missing base rule", &c))?)?);
                 }
+                Rule::r_gives => {
+                    let i = c.clone().into_inner().find(|x| x.as_rule() == Rule::ident);
+                    let i = self.ident(i.ok_or_else(|| self.internal("missing kind", &c))?)?;
+                    clauses.push(RuleClause::Gives(i));
+                }
                 Rule::r_text | Rule::r_when | Rule::r_amount | Rule::r_floor | Rule::r_cap => {
                     let kind = c.as_rule();
                     let arg = c
@@ -210,6 +215,7 @@ impl Builder {
                 Rule::ex_expect => {
                     let mut status = None;
                     let mut amount = None;
+                    let mut kind = None;
                     let mut facts = None;
                     for x in c.clone().into_inner() {
                         match x.as_rule() {
@@ -223,6 +229,10 @@ impl Builder {
                                     .ok_or_else(|| self.internal("empty list", &x))?;
                                 facts = Some(self.ident_list(l)?);
                             }
+                            Rule::expect_kind => {
+                                let i = self.next(&mut x.clone().into_inner(), &x, "kind")?;
+                                kind = Some(self.ident(i)?);
+                            }
                             Rule::expect_amount => {
                                 let q = self.next(&mut x.clone().into_inner(), &x, "amount")?;
                                 amount = Some(self.quantity(q)?);
@@ -232,6 +242,7 @@ impl Builder {
                     }
                     clauses.push(ExampleClause::Expect(Expect {
                         status: status.ok_or_else(|| self.internal("missing status", &c))?,
+                        kind,
                         amount,
                         facts,
                         span: cspan,
