@@ -1459,6 +1459,11 @@ fn batch_schemas_are_tight() {
         &line,
     );
     put(
+        "may false (left out instead)",
+        &|d| insert(d, "/measures/1", "may", json!(false)),
+        &line,
+    );
+    put(
         "the outlay among the totals by kind",
         &|d| insert(d, "/totals_by_kind", "paid", json!("5.00")),
         &line,
@@ -1487,7 +1492,7 @@ fn batch_schemas_are_tight() {
     let summary = json!({"date": "2020-06-01", "locality": null, "records": 1, "evaluated": 0,
         "rejected": 1, "rejections": [{"line": 1, "id": null, "code": "policy::facts::bad_value", "reason": "x"}],
         "measures": [{"number": 1, "label": "（一）", "title": "t", "entity": "单位", "records": 0,
-            "eligible": 0, "not_eligible": 0, "needs_facts": 0, "error": 0, "not_in_force": 0,
+            "eligible": 0, "entitled": 0, "discretionary": 0, "not_eligible": 0, "needs_facts": 0, "error": 0, "not_in_force": 0,
             "deadline_passed": 0, "total": "overflow", "gives": "loan_ceiling"}],
         "total": "overflow", "totals_by_kind": {"paid": "0.00", "refunded": "0.00",
             "fee_reduced": "0.00", "interest_subsidy": "0.00", "loan_ceiling": "overflow"},

@@ -343,8 +343,10 @@ pub(crate) fn process(
                     continue;
                 }
                 for (v, mi) in views.iter().zip(&indices) {
+                    let may = v.may(policy.measures.get(*mi));
                     if let Some(t) = tally.measures.get_mut(*mi) {
                         t.add(v.status(), v.amount());
+                        t.may += u64::from(may);
                     }
                 }
                 out.record(&mut buf, rec.line, id, *entity, &views);
@@ -640,6 +642,7 @@ pub(super) fn evaluate(
         amount: None,
         needs: Vec::new(),
         error: Some("the record could not be read again for evaluation".into()),
+        may: false,
     };
     ep.measures
         .iter()

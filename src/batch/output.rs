@@ -15,7 +15,7 @@ use super::plan::{MeasurePlan, Outcome, Plan};
 use super::summary::maybe_unsafe;
 use super::OutputFormat;
 use crate::diagnostic::hidden_on_terminal;
-use crate::ir::{Policy, Status};
+use crate::ir::{Measure, Policy, Status};
 
 /// One measure's outcome for one record, from whichever path computed it.
 #[derive(Clone, Copy, Debug)]
@@ -37,6 +37,17 @@ impl View<'_> {
             View::Cell(c, _) => c.amount.map(i128::from),
             View::Out(o) => o.amount,
         }
+    }
+
+    /// For `eligible`: whether the outcome may be granted (a discretionary
+    /// rule applies). A columnar cell's measure has rules that are all
+    /// discretionary or none (`plan::uniform_may`; others go by rows).
+    pub(crate) fn may(&self, m: Option<&Measure>) -> bool {
+        self.status() == Status::Eligible
+            && match self {
+                View::Cell(..) => m.and_then(super::plan::uniform_may).unwrap_or(false),
+                View::Out(o) => o.may,
+            }
     }
 
     /// For `needs_facts`: the names of the facts needed (fields of entity
@@ -260,6 +271,9 @@ impl<'p> Out<'p> {
                                 buf.push(b'"');
                             }
                         }
+                    }
+                    if v.may(self.plan.policy.measures.get(mp.index)) {
+                        buf.extend_from_slice(b",\"may\":true");
                     }
                     self.needs_json(buf, e, v);
                     if let View::Out(Outcome {

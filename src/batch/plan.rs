@@ -21,6 +21,8 @@ pub(crate) struct Outcome {
     pub needs: Vec<String>,
     /// For `error`: what went wrong.
     pub error: Option<String>,
+    /// For `eligible`: a discretionary rule applies (may be granted).
+    pub may: bool,
 }
 
 impl Outcome {
@@ -30,8 +32,20 @@ impl Outcome {
             amount: r.total.map(fen),
             needs: r.needs.clone(),
             error: (r.status == Status::Error).then(|| r.reason.clone()),
+            may: r.may,
         }
     }
+}
+
+/// Whether every rule of `m` is discretionary (`Some(true)`), none is
+/// (`Some(false)`), or some are (`None`: the outcome's discretion depends on
+/// which rule applies, and the measure is evaluated by rows in `batch`).
+pub(crate) fn uniform_may(m: &Measure) -> Option<bool> {
+    let first = m.rules.first().map(|r| r.discretion.is_some())?;
+    m.rules
+        .iter()
+        .all(|r| r.discretion.is_some() == first)
+        .then_some(first)
 }
 
 /// An amount in fen (amounts are rounded to the fen, so this is exact).
@@ -195,7 +209,9 @@ impl<'p> Plan<'p> {
                     || matches!(gate.status, Status::NotInForce | Status::DeadlinePassed);
                 let mode = if constant {
                     Mode::Constant(gate)
-                } else if opts.engine == Engine::Rows {
+                } else if opts.engine == Engine::Rows || uniform_may(m).is_none() {
+                    // which rule won decides discretion: the columnar program
+                    // does not say, so such a measure is evaluated by rows
                     Mode::Rows
                 } else {
                     Program::compile(&ctx, m, def).map_or(Mode::Rows, Mode::Columnar)
@@ -285,6 +301,7 @@ fn error_outcome(reason: &str) -> Outcome {
         amount: None,
         needs: Vec::new(),
         error: Some(reason.to_string()),
+        may: false,
     }
 }
 

@@ -43,6 +43,11 @@ pub struct MeasureSummary {
     pub records: u64,
     /// How many are eligible.
     pub eligible: u64,
+    /// Of the eligible, how many are entitled (no discretionary rule applies).
+    pub entitled: u64,
+    /// Of the eligible, how many may be granted (a discretionary rule, `may`,
+    /// applies): the authority decides.
+    pub discretionary: u64,
     /// How many are not.
     pub not_eligible: u64,
     /// How many need facts that were not given.
@@ -154,6 +159,8 @@ pub(crate) struct MeasureTally {
     pub error: u64,
     pub not_in_force: u64,
     pub deadline_passed: u64,
+    /// Eligible records whose outcome may be granted (discretionary).
+    pub may: u64,
     /// `None` once the sum has left `i128` (never clamped).
     pub fen: Option<i128>,
 }
@@ -168,6 +175,7 @@ impl Default for MeasureTally {
             error: 0,
             not_in_force: 0,
             deadline_passed: 0,
+            may: 0,
             fen: Some(0),
         }
     }
@@ -198,6 +206,7 @@ impl MeasureTally {
         self.error += o.error;
         self.not_in_force += o.not_in_force;
         self.deadline_passed += o.deadline_passed;
+        self.may += o.may;
         self.fen = self.fen.zip(o.fen).and_then(|(a, b)| a.checked_add(b));
     }
 }
@@ -262,6 +271,8 @@ impl Tally {
                         .unwrap_or_default(),
                     records: t.records,
                     eligible: t.eligible,
+                    entitled: t.eligible.saturating_sub(t.may),
+                    discretionary: t.may,
                     not_eligible: t.not_eligible,
                     needs_facts: t.needs_facts,
                     error: t.error,
@@ -351,11 +362,12 @@ impl Summary {
             "measure",
             "records",
             "eligible",
+            "of which may",
             "needs facts",
             "total (元)",
             "kind",
         ];
-        let mut rows: Vec<[String; 6]> = self
+        let mut rows: Vec<[String; 7]> = self
             .measures
             .iter()
             .map(|m| {
@@ -363,6 +375,7 @@ impl Summary {
                     format!("{}{}", escape(&m.label), escape(&m.title)),
                     m.records.to_string(),
                     m.eligible.to_string(),
+                    m.discretionary.to_string(),
                     m.needs_facts.to_string(),
                     total_text(m.total),
                     m.gives.map_or("", Gives::keyword).to_string(),
@@ -371,6 +384,7 @@ impl Summary {
             .collect();
         rows.push([
             "total".into(),
+            String::new(),
             String::new(),
             String::new(),
             String::new(),
@@ -387,6 +401,7 @@ impl Summary {
                 String::new(),
                 String::new(),
                 String::new(),
+                String::new(),
                 total_text(t),
                 k.keyword().into(),
             ]);
@@ -397,7 +412,7 @@ impl Summary {
                 *w = (*w).max(c.width());
             }
         }
-        let line = |cells: [&str; 6], s: &mut String| {
+        let line = |cells: [&str; 7], s: &mut String| {
             for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
                 let pad = " ".repeat(w.saturating_sub(c.width()));
                 if i == 0 {

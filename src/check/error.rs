@@ -374,6 +374,10 @@ impl Problem {
     pub const AMOUNT_GIVES_NONE: &'static str = "policy::check::amount_gives_none";
     /// Amounts of different kinds of value in one measure.
     pub const MIXED_GIVES: &'static str = "policy::check::mixed_gives";
+    /// `may` in a measure that obliges (`obligation`, `target`, `directive`).
+    pub const MAY_IN_OBLIGATION: &'static str = "policy::check::may_in_obligation";
+    /// `expect not_eligible may`: only `eligible` may be granted.
+    pub const EXAMPLE_MISPLACED_MAY: &'static str = "policy::check::example_misplaced_may";
 }
 
 impl Diagnostic for Problem {

@@ -272,7 +272,7 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn department(&mut self, n: &ast::Ident) -> Option<String> {
+    pub(super) fn department(&mut self, n: &ast::Ident) -> Option<String> {
         if let Some(d) = self
             .index
             .departments

@@ -12,6 +12,7 @@
     clippy::indexing_slicing
 )]
 
+mod discretion;
 mod error;
 mod examples;
 mod expr;

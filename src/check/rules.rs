@@ -76,8 +76,15 @@ impl Checker<'_> {
             let mut floor: Option<(ir::Expr, Span)> = None;
             let mut cap: Option<(ir::Expr, Span)> = None;
             let mut gives: Option<(ir::Gives, Span)> = None;
+            let mut may: Option<(ir::Discretion, Span)> = None;
             for c in &r.clauses {
                 match c {
+                    ast::RuleClause::May(by, span) => {
+                        match self.discretion(by.as_ref(), *span, measure_kind) {
+                            Some(d) => self.once(&mut may, d, *span, "may"),
+                            None => ok = false,
+                        }
+                    }
                     ast::RuleClause::Gives(k) => match self.gives_keyword(k) {
                         Some(g) => self.once(&mut gives, g, k.span, "gives"),
                         None => ok = false,
@@ -163,6 +170,7 @@ impl Checker<'_> {
                 floor: floor.map(|(x, _)| x),
                 cap: cap.map(|(x, _)| x),
                 gives,
+                discretion: may.map(|(d, _)| d),
                 source: self.sref(r.span),
             });
         }

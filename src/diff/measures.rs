@@ -224,6 +224,9 @@ impl Differ<'_> {
         if r.amount.is_some() || r.gives != ir::Gives::None {
             parts.push(format!("gives {}", r.gives.keyword()));
         }
+        if let Some(d) = &r.discretion {
+            parts.push(d.words());
+        }
         if parts.is_empty() {
             "(always)".to_string()
         } else {
@@ -285,6 +288,20 @@ impl Differ<'_> {
                 &format!("{rule}: text"),
                 &ot,
                 &nt,
+            );
+            // entitled ↔ may be granted, or another decider, is a semantic change
+            let modality = |x: &ir::RuleDef| {
+                x.discretion
+                    .as_ref()
+                    .map_or_else(|| "entitled".to_string(), |d| d.words())
+            };
+            self.compare(
+                s,
+                num,
+                ChangeKind::DiscretionChanged,
+                &format!("{rule}: discretion"),
+                Some(modality(r)),
+                Some(modality(nr)),
             );
             // a changed kind of value (said or by the measure's kind) is a semantic change
             self.compare(
@@ -374,6 +391,9 @@ impl Differ<'_> {
             facts.join(", "),
             x.expect.status.keyword()
         ));
+        if x.expect.may {
+            s.push_str(" may");
+        }
         if let Some(k) = x.expect.kind {
             s.push_str(&format!(" {}", k.keyword()));
         }

@@ -116,6 +116,8 @@ pub enum ChangeKind {
     CapChanged,
     /// A rule's kind of value changed (`gives paid` → `gives loan_ceiling`).
     GivesChanged,
+    /// A rule became discretionary (`may`), entitled, or another decides.
+    DiscretionChanged,
     /// A parameter was added.
     ParameterAdded,
     /// A parameter was removed.

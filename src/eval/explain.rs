@@ -43,6 +43,8 @@ pub struct RuleExplanation {
     pub cap: Option<Step>,
     /// The kind of value it gives.
     pub gives: Gives,
+    /// Set when it is discretionary (`may`), with who decides.
+    pub discretion: Option<crate::ir::Discretion>,
 }
 
 /// One evaluated expression.
@@ -83,6 +85,7 @@ pub(super) fn explain_measure(ctx: &Ctx<'_>, m: &Measure) -> Explanation {
             floor: r.floor.as_ref().map(|a| step(ctx, a)),
             cap: r.cap.as_ref().map(|a| step(ctx, a)),
             gives: r.gives,
+            discretion: r.discretion.clone(),
         })
         .collect();
     Explanation { rules }
@@ -372,6 +375,9 @@ pub fn render_text(ev: &Evaluation) -> String {
                     .map(|b| format!(" exception to {b}"))
                     .unwrap_or_default();
                 let _ = writeln!(out, "  ├ rule {}{}  {}", r.rule, exc, r.source);
+                if let Some(d) = &r.discretion {
+                    let _ = writeln!(out, "  │   {}", d.words());
+                }
                 if r.amount.is_some() || r.gives != Gives::None {
                     let _ = writeln!(
                         out,

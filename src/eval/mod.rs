@@ -14,6 +14,7 @@
 )]
 
 pub mod arith;
+mod discretion;
 mod error;
 mod explain;
 mod facts;
@@ -99,6 +100,12 @@ pub struct MeasureResult<'p> {
     pub total: Option<Decimal>,
     /// The kind of value of the amounts (one per measure), if any rule gives one.
     pub gives: Option<Gives>,
+    /// For `eligible`: whether a discretionary rule (`may`) applies, so that
+    /// the outcome may be granted rather than being an entitlement.
+    pub may: bool,
+    /// Who decides, where `may` and the text names them (department full
+    /// names, or `the locality`), sorted.
+    pub decided_by: Vec<String>,
     /// For `needs_facts`: the facts to ask for, sorted.
     pub needs: Vec<String>,
     /// For `error`: what went wrong (boxed: errors are rare, and a small
@@ -263,6 +270,8 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
         amounts: Vec::new(),
         total: None,
         gives: None,
+        may: false,
+        decided_by: Vec::new(),
         needs: Vec::new(),
         error: None,
         explanation: None,
@@ -344,6 +353,7 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
             Ok(Ok(list)) => {
                 r.status = Status::Eligible;
                 r.reason = applies_reason(m, &winners);
+                discretion::mark(&mut r, m, &winners);
                 if !list.is_empty() {
                     let mut t = Decimal::new(0, 2);
                     for a in &list {

@@ -232,6 +232,12 @@ fn measure_clause(c: &mut MeasureClause) {
                     | RuleClause::Floor(e)
                     | RuleClause::Cap(e) => expr(e),
                     RuleClause::Gives(k) => ident(k),
+                    RuleClause::May(by, s) => {
+                        if let Some(b) = by {
+                            ident(b);
+                        }
+                        span(s);
+                    }
                 }
             }
         }

@@ -15,12 +15,14 @@
     clippy::indexing_slicing
 )]
 
+mod discretion;
 mod display;
 pub use display::number_text;
 mod error;
 mod gives;
 mod validate;
 
+pub use discretion::Discretion;
 pub use gives::Gives;
 
 pub use error::IrError;
@@ -339,6 +341,9 @@ pub struct RuleDef {
     /// What kind of value it gives, resolved ([`Gives::default_for`] when
     /// the rule says nothing).
     pub gives: Gives,
+    /// Set when the rule is discretionary (`may`): what it gives may be
+    /// granted, it is not an entitlement.
+    pub discretion: Option<Discretion>,
     /// Where it is written.
     pub source: SourceRef,
 }
@@ -386,6 +391,10 @@ pub struct Expectation {
     /// The kind of value of that amount, when the example names it.
     #[serde(default)]
     pub kind: Option<Gives>,
+    /// With `eligible`: whether the outcome may be granted (a discretionary
+    /// rule applies) rather than being an entitlement.
+    #[serde(default)]
+    pub may: bool,
     /// For `needs_facts`: the fact names, sorted.
     pub facts: Option<Vec<String>>,
 }

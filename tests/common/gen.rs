@@ -1170,6 +1170,12 @@ impl Gen<'_> {
                     let k = self.r.pick(&["none", "paid", "loan_ceiling"]);
                     let _ = writeln!(s, "    gives {k}");
                 }
+                // discretion (issue 14): not in a measure that obliges
+                let obliges = matches!(kind, "obligation" | "target" | "directive");
+                if !obliges && self.r.one_in(5) {
+                    let m = self.r.pick(&["may", "may by locality"]);
+                    let _ = writeln!(s, "    {m}");
+                }
                 if self.r.one_in(3) {
                     let _ = writeln!(s, "    text \"{name}的原文\"");
                 }

@@ -24,6 +24,7 @@ the shape of a `policyc batch` result line without texts:
     {"date": "2020-07-01", "locality": null, "line": 1, "total": "5000.00",
      "totals_by_kind": {"loan_ceiling": "200000.00"},
      "measures": {"12": {"status": "eligible", "amount": "5000.00", "kind": "paid"},
+                  "13": {"status": "eligible", "may": true},
                   "16": {"status": "needs_facts", "needs": ["劳动合同期限"]},
                   "3": {"status": "error"}}}
 
@@ -242,6 +243,7 @@ class Env:
         self.facts = facts  # slot -> value (missing: unknown)
         self.date = date
         self.locality = locality  # a LocalityDef or None
+        self.may = False  # whether the last eligible measure may be granted
 
     # docs/ir.md, Parameters
     def param(self, i):
@@ -467,6 +469,8 @@ def decide(env, measure):
     total = None
     for a in amounts:
         total = fen(a if total is None else total + a)
+    # may be granted: a winning rule is discretionary (docs/ir.md, "Discretion")
+    env.may = any(rules[w]["discretion"] is not None for w in winners)
     return ("eligible", total, frozenset())
 
 
@@ -662,8 +666,11 @@ def evaluate_record(ir, text, date, locality):
     for m in ir["measures"]:
         if m["addressee"] != ei:
             continue
+        env.may = False
         status, amount, needs = evaluate_measure(env, m, ei)
         o = {"status": status}
+        if status == "eligible" and env.may:
+            o["may"] = True
         if status == "eligible" and amount is not None:
             kind = next(r["gives"] for r in m["rules"] if r["amount"] is not None)
             o["amount"] = money_text(amount)

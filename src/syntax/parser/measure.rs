@@ -132,6 +132,23 @@ impl Builder {
                     exception_to =
                         Some(self.ident(i.ok_or_else(|| self.internal("missing base rule", &c))?)?);
                 }
+                Rule::r_may => {
+                    let cspan = self.span(&c);
+                    let mut by = None;
+                    for x in c.clone().into_inner() {
+                        match x.as_rule() {
+                            Rule::ident => by = Some(self.ident(x)?),
+                            Rule::kw_locality => {
+                                by = Some(Ident {
+                                    name: "locality".into(),
+                                    span: self.span(&x),
+                                })
+                            }
+                            _ => {}
+                        }
+                    }
+                    clauses.push(RuleClause::May(by, cspan));
+                }
                 Rule::r_gives => {
                     let i = c.clone().into_inner().find(|x| x.as_rule() == Rule::ident);
                     let i = self.ident(i.ok_or_else(|| self.internal("missing kind", &c))?)?;
@@ -216,10 +233,12 @@ impl Builder {
                     let mut status = None;
                     let mut amount = None;
                     let mut kind = None;
+                    let mut may = false;
                     let mut facts = None;
                     for x in c.clone().into_inner() {
                         match x.as_rule() {
                             Rule::kw_expect => {}
+                            Rule::kw_may => may = true,
                             Rule::ident => status = Some(self.ident(x)?),
                             Rule::fact_list => {
                                 let l = x
@@ -242,6 +261,7 @@ impl Builder {
                     }
                     clauses.push(ExampleClause::Expect(Expect {
                         status: status.ok_or_else(|| self.internal("missing status", &c))?,
+                        may,
                         kind,
                         amount,
                         facts,
