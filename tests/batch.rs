@@ -390,7 +390,7 @@ fn progress_is_reported_and_output_can_be_csv() {
     let header = out.lines().next().unwrap();
     assert_eq!(
         header,
-        "line,id,entity,total,m12_status,m12_amount,m12_needs,m16_status,m16_amount,m16_needs,rejected"
+        "line,id,entity,total,paid,refunded,fee_reduced,interest_subsidy,loan_ceiling,m12_status,m12_amount,m12_needs,m16_status,m16_amount,m16_needs,rejected"
     );
     assert_eq!(out.lines().count(), 121);
     assert_eq!(s.measures.len(), 2);

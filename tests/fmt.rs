@@ -766,7 +766,7 @@ impl Gen {
             }
             self.t("{");
             let has_amount = self.chance(80);
-            let mut rc: Vec<usize> = (0..5).collect();
+            let mut rc: Vec<usize> = (0..6).collect();
             for k in (1..rc.len()).rev() {
                 let j = self.below(k + 1);
                 rc.swap(k, j);
@@ -790,6 +790,8 @@ impl Gen {
                         self.t("cap");
                         self.money_expr(2);
                     }
+                    // one kind for every amount, whatever the measure's kind
+                    5 if has_amount => self.ts("gives paid"),
                     _ => {}
                 }
             }

@@ -754,6 +754,8 @@ fn write_rules(t: &mut Tape, m: &Model, s: &mut String, ind: &str) {
             }
             if !t.chance(4) {
                 let _ = writeln!(s, "{ind2}amount {}", expr(t, m, Ty::Money, 3));
+                // one kind for every amount, whatever the measure's kind (issue 14)
+                let _ = writeln!(s, "{ind2}gives paid");
                 if t.chance(3) {
                     let _ = writeln!(s, "{ind2}floor {}", expr(t, m, Ty::Money, 1));
                 }

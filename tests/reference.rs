@@ -125,6 +125,9 @@ fn native(p: &Policy, records: &str, runs: &[Run<'_>], engine: Engine) -> Vec<Va
                 n.insert("rejected".into(), true.into());
             } else {
                 n.insert("total".into(), v["total"].clone());
+                if let Some(t) = v.get("totals_by_kind") {
+                    n.insert("totals_by_kind".into(), t.clone());
+                }
                 let mut ms = serde_json::Map::new();
                 for (k, m) in v["measures"].as_object().unwrap() {
                     let mut o = m.as_object().unwrap().clone();
@@ -629,8 +632,14 @@ fn the_model_gives_the_outcomes_of_the_worked_example() {
     ];
     let got = model(py, &p, &records, &runs);
     let m3 = |run: usize, line: usize| got[run * 4 + line]["measures"]["3"].to_string();
-    assert_eq!(m3(0, 0), r#"{"amount":"48000.00","status":"eligible"}"#);
-    assert_eq!(m3(1, 1), r#"{"amount":"1234.57","status":"eligible"}"#);
+    assert_eq!(
+        m3(0, 0),
+        r#"{"amount":"48000.00","kind":"refunded","status":"eligible"}"#
+    );
+    assert_eq!(
+        m3(1, 1),
+        r#"{"amount":"1234.57","kind":"refunded","status":"eligible"}"#
+    );
     assert_eq!(m3(0, 2), r#"{"needs":["裁员率"],"status":"needs_facts"}"#);
     assert_eq!(m3(0, 3), r#"{"status":"not_eligible"}"#);
     assert_eq!(m3(2, 0), r#"{"status":"deadline_passed"}"#);

@@ -1075,6 +1075,18 @@ fn eval_schema_is_tight() {
         ),
         ("a missing key", Box::new(move |d| remove(d, m0, "needs"))),
         (
+            "an amount without its kind",
+            Box::new(move |d| remove(d, &format!("{m0}/amounts/0"), "kind")),
+        ),
+        (
+            "an unknown kind of value",
+            Box::new(move |d| *at(d, &format!("{m0}/gives")) = json!("grant")),
+        ),
+        (
+            "totals by kind without loan ceilings",
+            Box::new(|d| remove(d, "/totals_by_kind", "loan_ceiling")),
+        ),
+        (
             "an amount as a number",
             Box::new(move |d| *at(d, &format!("{m0}/amounts/0/amount")) = json!(100)),
         ),
@@ -1368,8 +1380,9 @@ fn batch_csv_rejections_match_the_schema() {
 fn batch_schemas_are_tight() {
     let lines_v = load_schema("batch.schema.json");
     let summary_v = load_schema("batch-summary.schema.json");
-    let line = json!({"line": 2, "id": "a", "entity": "单位", "total": "5.00", "measures": {
-        "1": {"status": "eligible", "amount": "5.00"},
+    let line = json!({"line": 2, "id": "a", "entity": "单位", "total": "5.00",
+        "totals_by_kind": {"loan_ceiling": "200000.00"}, "measures": {
+        "1": {"status": "eligible", "amount": "5.00", "kind": "paid"},
         "2": {"status": "needs_facts", "needs": ["甲"]},
         "3": {"status": "error", "error": "rule `除` divides by zero"}}});
     assert_matches(&lines_v, &line, "batch.schema.json", "the base line");
@@ -1441,6 +1454,26 @@ fn batch_schemas_are_tight() {
     );
     put("line 0", &|d| *at(d, "/line") = json!(0), &line);
     put(
+        "an unknown kind of value",
+        &|d| *at(d, "/measures/1/kind") = json!("grant"),
+        &line,
+    );
+    put(
+        "may false (left out instead)",
+        &|d| insert(d, "/measures/1", "may", json!(false)),
+        &line,
+    );
+    put(
+        "the outlay among the totals by kind",
+        &|d| insert(d, "/totals_by_kind", "paid", json!("5.00")),
+        &line,
+    );
+    put(
+        "empty totals by kind",
+        &|d| *at(d, "/totals_by_kind") = json!({}),
+        &line,
+    );
+    put(
         "an unknown code",
         &|d| *at(d, "/code") = json!("policy::batch::oops"),
         &rejected,
@@ -1459,9 +1492,11 @@ fn batch_schemas_are_tight() {
     let summary = json!({"date": "2020-06-01", "locality": null, "records": 1, "evaluated": 0,
         "rejected": 1, "rejections": [{"line": 1, "id": null, "code": "policy::facts::bad_value", "reason": "x"}],
         "measures": [{"number": 1, "label": "（一）", "title": "t", "entity": "单位", "records": 0,
-            "eligible": 0, "not_eligible": 0, "needs_facts": 0, "error": 0, "not_in_force": 0,
-            "deadline_passed": 0, "total": "overflow"}],
-        "total": "overflow", "currency": "CNY"});
+            "eligible": 0, "entitled": 0, "discretionary": 0, "not_eligible": 0, "needs_facts": 0, "error": 0, "not_in_force": 0,
+            "deadline_passed": 0, "total": "overflow", "gives": "loan_ceiling"}],
+        "total": "overflow", "totals_by_kind": {"paid": "0.00", "refunded": "0.00",
+            "fee_reduced": "0.00", "interest_subsidy": "0.00", "loan_ceiling": "overflow"},
+        "currency": "CNY"});
     assert_matches(
         &summary_v,
         &summary,
@@ -1486,6 +1521,15 @@ fn batch_schemas_are_tight() {
         remove(d, "/rejections/0", "id")
     });
     put("a negative count", &|d| *at(d, "/evaluated") = json!(-1));
+    put("a summary without totals by kind", &|d| {
+        remove(d, "", "totals_by_kind")
+    });
+    put("a kind without its total", &|d| {
+        remove(d, "/totals_by_kind", "loan_ceiling")
+    });
+    put("a measure without its kind", &|d| {
+        remove(d, "/measures/0", "gives")
+    });
     for (what, d) in &bad {
         assert!(
             !summary_v.is_valid(d),

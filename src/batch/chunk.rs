@@ -320,7 +320,13 @@ pub(crate) fn process(
                     indices.push(mp.index);
                 }
                 // a record whose total overflows is an error, as in `policyc eval`
-                let total = record_total(views.iter().map(|v| (v.status(), v.amount())));
+                let gives = |mi: &usize| policy.measures.get(*mi).and_then(|m| m.gives());
+                let total = record_total(
+                    views
+                        .iter()
+                        .zip(&indices)
+                        .map(|(v, mi)| (v.status(), v.amount(), gives(mi))),
+                );
                 if let Err(k) = total {
                     let reason =
                         total_overflow_reason(policy, indices.get(k).copied().unwrap_or(0));
@@ -337,8 +343,10 @@ pub(crate) fn process(
                     continue;
                 }
                 for (v, mi) in views.iter().zip(&indices) {
+                    let may = v.may(policy.measures.get(*mi));
                     if let Some(t) = tally.measures.get_mut(*mi) {
                         t.add(v.status(), v.amount());
+                        t.may += u64::from(may);
                     }
                 }
                 out.record(&mut buf, rec.line, id, *entity, &views);
@@ -634,6 +642,7 @@ pub(super) fn evaluate(
         amount: None,
         needs: Vec::new(),
         error: Some("the record could not be read again for evaluation".into()),
+        may: false,
     };
     ep.measures
         .iter()

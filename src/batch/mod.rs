@@ -24,6 +24,7 @@ mod csv;
 mod encoding;
 mod error;
 mod jsonl;
+mod kinds;
 mod output;
 mod pipeline;
 mod plan;

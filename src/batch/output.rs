@@ -10,11 +10,12 @@
 //! reported measure (needs joined with `;`), then `rejected`.
 
 use super::columnar::{Cell, Program};
-use super::plan::{Outcome, Plan};
+use super::kinds::MONEY_KINDS;
+use super::plan::{MeasurePlan, Outcome, Plan};
 use super::summary::maybe_unsafe;
 use super::OutputFormat;
 use crate::diagnostic::hidden_on_terminal;
-use crate::ir::{Policy, Status};
+use crate::ir::{Measure, Policy, Status};
 
 /// One measure's outcome for one record, from whichever path computed it.
 #[derive(Clone, Copy, Debug)]
@@ -36,6 +37,17 @@ impl View<'_> {
             View::Cell(c, _) => c.amount.map(i128::from),
             View::Out(o) => o.amount,
         }
+    }
+
+    /// For `eligible`: whether the outcome may be granted (a discretionary
+    /// rule applies). A columnar cell's measure has rules that are all
+    /// discretionary or none (`plan::uniform_may`; others go by rows).
+    pub(crate) fn may(&self, m: Option<&Measure>) -> bool {
+        self.status() == Status::Eligible
+            && match self {
+                View::Cell(..) => m.and_then(super::plan::uniform_may).unwrap_or(false),
+                View::Out(o) => o.may,
+            }
     }
 
     /// For `needs_facts`: the names of the facts needed (fields of entity
@@ -115,6 +127,10 @@ impl<'p> Out<'p> {
             return;
         }
         buf.extend_from_slice(b"line,id,entity,total");
+        for k in MONEY_KINDS {
+            buf.push(b',');
+            buf.extend_from_slice(k.keyword().as_bytes());
+        }
         for &mi in &self.plan.reported {
             if let Some(m) = self.plan.policy.measures.get(mi) {
                 let n = m.number;
@@ -152,6 +168,7 @@ impl<'p> Out<'p> {
                 buf.push(b',');
                 csv_bytes(buf, id.unwrap_or(b""));
                 buf.extend_from_slice(b",,");
+                buf.extend_from_slice(b",,,,,");
                 for _ in &self.plan.reported {
                     buf.extend_from_slice(b",,,");
                 }
@@ -173,7 +190,6 @@ impl<'p> Out<'p> {
         views: &[View<'v>],
     ) -> Option<i128> {
         // the caller rejects a record whose total overflows (`plan::record_total`)
-        let total = super::plan::record_total(views.iter().map(|v| (v.status(), v.amount()))).ok();
         let e = entity as usize;
         let measures = self
             .plan
@@ -181,6 +197,21 @@ impl<'p> Out<'p> {
             .get(e)
             .map(|x| x.measures.as_slice())
             .unwrap_or(&[]);
+        let gives = |mp: &MeasurePlan| {
+            self.plan
+                .policy
+                .measures
+                .get(mp.index)
+                .and_then(|m| m.gives())
+        };
+        let totals = super::plan::record_total(
+            measures
+                .iter()
+                .zip(views)
+                .map(|(mp, v)| (v.status(), v.amount(), gives(mp))),
+        )
+        .ok();
+        let total = totals.and_then(|t| t.outlay());
         match self.format {
             OutputFormat::Jsonl => {
                 buf.extend_from_slice(b"{\"line\":");
@@ -193,7 +224,29 @@ impl<'p> Out<'p> {
                 buf.extend_from_slice(self.entity_json.get(e).map_or("\"\"", |s| s).as_bytes());
                 buf.extend_from_slice(b",\"total\":\"");
                 push_total(buf, total);
-                buf.extend_from_slice(b"\",\"measures\":{");
+                buf.push(b'"');
+                if let Some(t) = totals {
+                    let mut first = true;
+                    for k in MONEY_KINDS.iter().filter(|k| !k.is_outlay()) {
+                        let Some(x) = t.get(*k).filter(|x| *x != 0) else {
+                            continue;
+                        };
+                        buf.extend_from_slice(if first {
+                            b",\"totals_by_kind\":{\"".as_slice()
+                        } else {
+                            b",\"".as_slice()
+                        });
+                        first = false;
+                        buf.extend_from_slice(k.keyword().as_bytes());
+                        buf.extend_from_slice(b"\":\"");
+                        push_fen(buf, x);
+                        buf.push(b'"');
+                    }
+                    if !first {
+                        buf.push(b'}');
+                    }
+                }
+                buf.extend_from_slice(b",\"measures\":{");
                 for (j, (mp, v)) in measures.iter().zip(views).enumerate() {
                     if j > 0 {
                         buf.push(b',');
@@ -212,7 +265,15 @@ impl<'p> Out<'p> {
                             buf.extend_from_slice(b",\"amount\":\"");
                             push_fen(buf, a);
                             buf.push(b'"');
+                            if let Some(k) = gives(mp) {
+                                buf.extend_from_slice(b",\"kind\":\"");
+                                buf.extend_from_slice(k.keyword().as_bytes());
+                                buf.push(b'"');
+                            }
                         }
+                    }
+                    if v.may(self.plan.policy.measures.get(mp.index)) {
+                        buf.extend_from_slice(b",\"may\":true");
                     }
                     self.needs_json(buf, e, v);
                     if let View::Out(Outcome {
@@ -236,6 +297,10 @@ impl<'p> Out<'p> {
                 }
                 buf.push(b',');
                 push_total(buf, total);
+                for k in MONEY_KINDS {
+                    buf.push(b',');
+                    push_total(buf, totals.and_then(|t| t.get(k)));
+                }
                 let pos = self.csv_pos.get(e).map(Vec::as_slice).unwrap_or(&[]);
                 for k in 0..self.plan.reported.len() {
                     buf.push(b',');

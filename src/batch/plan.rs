@@ -6,9 +6,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::columnar::Program;
+use super::kinds::FenTotals;
 use super::{BatchError, BatchOptions, Check, Engine};
 use crate::eval::{self, Ctx, Facts, MeasureResult, Request};
-use crate::ir::{Measure, Policy, Status};
+use crate::ir::{Gives, Measure, Policy, Status};
 
 /// The outcome of one measure for one record, as the row evaluator gives it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +21,8 @@ pub(crate) struct Outcome {
     pub needs: Vec<String>,
     /// For `error`: what went wrong.
     pub error: Option<String>,
+    /// For `eligible`: a discretionary rule applies (may be granted).
+    pub may: bool,
 }
 
 impl Outcome {
@@ -29,8 +32,20 @@ impl Outcome {
             amount: r.total.map(fen),
             needs: r.needs.clone(),
             error: (r.status == Status::Error).then(|| r.reason.clone()),
+            may: r.may,
         }
     }
+}
+
+/// Whether every rule of `m` is discretionary (`Some(true)`), none is
+/// (`Some(false)`), or some are (`None`: the outcome's discretion depends on
+/// which rule applies, and the measure is evaluated by rows in `batch`).
+pub(crate) fn uniform_may(m: &Measure) -> Option<bool> {
+    let first = m.rules.first().map(|r| r.discretion.is_some())?;
+    m.rules
+        .iter()
+        .all(|r| r.discretion.is_some() == first)
+        .then_some(first)
 }
 
 /// An amount in fen (amounts are rounded to the fen, so this is exact).
@@ -38,23 +53,26 @@ pub(crate) fn fen(d: Decimal) -> i128 {
     eval::arith::fen(d).unwrap_or_default()
 }
 
-/// The total of one record in fen: the sum of its eligible measures'
-/// amounts, added up by the rule `policyc eval` adds them up with
-/// ([`eval::arith::add_fen`]). `Err` with the index (among `amounts`) of the
-/// measure whose amount made the total overflow: the record is an error, as
-/// its evaluation is in `policyc eval`.
+/// The totals of one record in fen, per kind of value: the sums of its
+/// eligible measures' amounts, added up by the rule `policyc eval` adds them
+/// up with ([`eval::arith::add_fen`]); each item is a measure's status, amount
+/// and kind of value. `Err` with the index (among `amounts`) of the measure
+/// whose amount made a total (or the outlay) overflow: the record is an
+/// error, as its evaluation is in `policyc eval`.
 pub(crate) fn record_total(
-    amounts: impl IntoIterator<Item = (Status, Option<i128>)>,
-) -> Result<i128, usize> {
-    let mut total: i128 = 0;
-    for (i, (status, amount)) in amounts.into_iter().enumerate() {
+    amounts: impl IntoIterator<Item = (Status, Option<i128>, Option<Gives>)>,
+) -> Result<FenTotals, usize> {
+    let mut totals = FenTotals::default();
+    for (i, (status, amount, kind)) in amounts.into_iter().enumerate() {
         if status == Status::Eligible {
-            if let Some(a) = amount {
-                total = eval::arith::add_fen(total, a).ok_or(i)?;
+            if let (Some(a), Some(k)) = (amount, kind) {
+                if !totals.add(k, a) || (k.is_outlay() && totals.outlay().is_none()) {
+                    return Err(i);
+                }
             }
         }
     }
-    Ok(total)
+    Ok(totals)
 }
 
 /// The reason a record whose total overflows is rejected: the error
@@ -190,8 +208,13 @@ impl<'p> Plan<'p> {
                     || matches!(gate.status, Status::NotInForce | Status::DeadlinePassed);
                 let mode = if constant {
                     Mode::Constant(gate)
-                } else if opts.engine == Engine::Rows || !m.parts.is_empty() {
-                    // a measure that declares parts runs on the row engine (docs/batch.md)
+                } else if opts.engine == Engine::Rows
+                    || !m.parts.is_empty()
+                    || uniform_may(m).is_none()
+                {
+                    // a measure that declares parts runs on the row engine
+                    // (docs/cli.md); so does one whose rules differ in
+                    // discretion: the columnar program does not say which rule won
                     Mode::Rows
                 } else {
                     Program::compile(&ctx, m, def).map_or(Mode::Rows, Mode::Columnar)
@@ -286,6 +309,7 @@ fn error_outcome(reason: &str) -> Outcome {
         amount: None,
         needs: Vec::new(),
         error: Some(reason.to_string()),
+        may: false,
     }
 }
 

@@ -8,9 +8,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
+use super::kinds::{position, MONEY_KINDS};
 use super::plan::Plan;
 use crate::diagnostic::escape;
-use crate::ir::Status;
+use crate::ir::{Gives, Status};
 
 /// A record that could not be evaluated.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -42,6 +43,11 @@ pub struct MeasureSummary {
     pub records: u64,
     /// How many are eligible.
     pub eligible: u64,
+    /// Of the eligible, how many are entitled (no discretionary rule applies).
+    pub entitled: u64,
+    /// Of the eligible, how many may be granted (a discretionary rule, `may`,
+    /// applies): the authority decides.
+    pub discretionary: u64,
     /// How many are not.
     pub not_eligible: u64,
     /// How many need facts that were not given.
@@ -56,6 +62,53 @@ pub struct MeasureSummary {
     /// beyond what a decimal holds (about 7.9·10^26 元): `"overflow"` in JSON.
     #[serde(serialize_with = "total_json")]
     pub total: Option<Decimal>,
+    /// The kind of value of the measure's amounts (`None`: it gives none).
+    pub gives: Option<Gives>,
+}
+
+/// The run's totals per kind of value, exact; `None` beyond what a decimal
+/// holds (`"overflow"` in JSON).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct SummaryKindTotals {
+    /// Money paid.
+    #[serde(serialize_with = "total_json")]
+    pub paid: Option<Decimal>,
+    /// Money refunded.
+    #[serde(serialize_with = "total_json")]
+    pub refunded: Option<Decimal>,
+    /// Fees or charges reduced or waived.
+    #[serde(serialize_with = "total_json")]
+    pub fee_reduced: Option<Decimal>,
+    /// Interest subsidised.
+    #[serde(serialize_with = "total_json")]
+    pub interest_subsidy: Option<Decimal>,
+    /// Loan ceilings: credit that may be borrowed, not paid.
+    #[serde(serialize_with = "total_json")]
+    pub loan_ceiling: Option<Decimal>,
+}
+
+impl SummaryKindTotals {
+    /// The total of one kind (`None` also for `none`).
+    pub fn get(&self, kind: Gives) -> Option<Decimal> {
+        match kind {
+            Gives::Paid => self.paid,
+            Gives::Refunded => self.refunded,
+            Gives::FeeReduced => self.fee_reduced,
+            Gives::InterestSubsidy => self.interest_subsidy,
+            Gives::LoanCeiling => self.loan_ceiling,
+            Gives::None => None,
+        }
+    }
+
+    fn all(&self) -> [Option<Decimal>; 5] {
+        [
+            self.paid,
+            self.refunded,
+            self.fee_reduced,
+            self.interest_subsidy,
+            self.loan_ceiling,
+        ]
+    }
 }
 
 /// What a batch run found.
@@ -76,10 +129,14 @@ pub struct Summary {
     /// Per measure reported: the measures selected that are addressed to the
     /// entity named, or (none named) to an entity that had records.
     pub measures: Vec<MeasureSummary>,
-    /// The sum of all measures' totals, exact; `None` when it is beyond what
-    /// a decimal holds: `"overflow"` in JSON.
+    /// The budget outlay: the sum of the totals of the measures that pay or
+    /// refund money, exact; `None` when it is beyond what a decimal holds:
+    /// `"overflow"` in JSON. Loan ceilings, fees reduced and interest
+    /// subsidised are not in it.
     #[serde(serialize_with = "total_json")]
     pub total: Option<Decimal>,
+    /// The measures' totals summed per kind of value.
+    pub totals_by_kind: SummaryKindTotals,
     /// Always `CNY`.
     pub currency: &'static str,
 }
@@ -102,6 +159,8 @@ pub(crate) struct MeasureTally {
     pub error: u64,
     pub not_in_force: u64,
     pub deadline_passed: u64,
+    /// Eligible records whose outcome may be granted (discretionary).
+    pub may: u64,
     /// `None` once the sum has left `i128` (never clamped).
     pub fen: Option<i128>,
 }
@@ -116,6 +175,7 @@ impl Default for MeasureTally {
             error: 0,
             not_in_force: 0,
             deadline_passed: 0,
+            may: 0,
             fen: Some(0),
         }
     }
@@ -146,6 +206,7 @@ impl MeasureTally {
         self.error += o.error;
         self.not_in_force += o.not_in_force;
         self.deadline_passed += o.deadline_passed;
+        self.may += o.may;
         self.fen = self.fen.zip(o.fen).and_then(|(a, b)| a.checked_add(b));
     }
 }
@@ -181,7 +242,7 @@ impl Tally {
 
     pub(crate) fn summary(self, plan: &Plan<'_>) -> Summary {
         let p = plan.policy;
-        let mut total: Option<i128> = Some(0);
+        let mut by_kind: [Option<i128>; 5] = [Some(0); 5];
         let measures = plan
             .reported
             .iter()
@@ -192,7 +253,13 @@ impl Tally {
                 if t.records == 0 && plan.only.is_none() {
                     return None;
                 }
-                total = total.zip(t.fen).and_then(|(a, b)| a.checked_add(b));
+                if let Some(slot) = m
+                    .gives()
+                    .and_then(position)
+                    .and_then(|i| by_kind.get_mut(i))
+                {
+                    *slot = slot.zip(t.fen).and_then(|(a, b)| a.checked_add(b));
+                }
                 Some(MeasureSummary {
                     number: m.number,
                     label: m.label.clone(),
@@ -206,15 +273,35 @@ impl Tally {
                         .join(", "),
                     records: t.records,
                     eligible: t.eligible,
+                    entitled: t.eligible.saturating_sub(t.may),
+                    discretionary: t.may,
                     not_eligible: t.not_eligible,
                     needs_facts: t.needs_facts,
                     error: t.error,
                     not_in_force: t.not_in_force,
                     deadline_passed: t.deadline_passed,
                     total: t.fen.and_then(decimal_fen),
+                    gives: m.gives(),
                 })
             })
             .collect();
+        let kind = |k: Gives| {
+            position(k)
+                .and_then(|i| by_kind.get(i).copied())
+                .flatten()
+                .and_then(decimal_fen)
+        };
+        let totals_by_kind = SummaryKindTotals {
+            paid: kind(Gives::Paid),
+            refunded: kind(Gives::Refunded),
+            fee_reduced: kind(Gives::FeeReduced),
+            interest_subsidy: kind(Gives::InterestSubsidy),
+            loan_ceiling: kind(Gives::LoanCeiling),
+        };
+        let total = totals_by_kind
+            .paid
+            .zip(totals_by_kind.refunded)
+            .and_then(|(a, b)| a.checked_add(b));
         Summary {
             date: plan.date,
             locality: plan.locality.map(str::to_string),
@@ -223,7 +310,8 @@ impl Tally {
             rejected: self.rejected,
             rejections: self.rejections,
             measures,
-            total: total.and_then(decimal_fen),
+            total,
+            totals_by_kind,
             currency: crate::eval::CURRENCY,
         }
     }
@@ -251,7 +339,9 @@ impl Summary {
     /// Whether a total could not be represented (it is `None`): the run
     /// must not be taken as a success.
     pub fn overflowed(&self) -> bool {
-        self.total.is_none() || self.measures.iter().any(|m| m.total.is_none())
+        self.total.is_none()
+            || self.totals_by_kind.all().iter().any(Option::is_none)
+            || self.measures.iter().any(|m| m.total.is_none())
     }
 
     /// The summary as people read it. Every text from the input (ids,
@@ -274,10 +364,12 @@ impl Summary {
             "measure",
             "records",
             "eligible",
+            "of which may",
             "needs facts",
             "total (元)",
+            "kind",
         ];
-        let mut rows: Vec<[String; 5]> = self
+        let mut rows: Vec<[String; 7]> = self
             .measures
             .iter()
             .map(|m| {
@@ -285,8 +377,10 @@ impl Summary {
                     format!("{}{}", escape(&m.label), escape(&m.title)),
                     m.records.to_string(),
                     m.eligible.to_string(),
+                    m.discretionary.to_string(),
                     m.needs_facts.to_string(),
                     total_text(m.total),
+                    m.gives.map_or("", Gives::keyword).to_string(),
                 ]
             })
             .collect();
@@ -295,15 +389,32 @@ impl Summary {
             String::new(),
             String::new(),
             String::new(),
+            String::new(),
             total_text(self.total),
+            "paid + refunded".into(),
         ]);
+        for k in MONEY_KINDS.iter().filter(|k| !k.is_outlay()) {
+            let t = self.totals_by_kind.get(*k);
+            if t.is_some_and(|d| d.is_zero()) {
+                continue;
+            }
+            rows.push([
+                format!("{} (not in the total)", k.keyword()),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                total_text(t),
+                k.keyword().into(),
+            ]);
+        }
         let mut widths = heads.map(UnicodeWidthStr::width);
         for r in &rows {
             for (w, c) in widths.iter_mut().zip(r) {
                 *w = (*w).max(c.width());
             }
         }
-        let line = |cells: [&str; 5], s: &mut String| {
+        let line = |cells: [&str; 7], s: &mut String| {
             for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
                 let pad = " ".repeat(w.saturating_sub(c.width()));
                 if i == 0 {

@@ -378,6 +378,16 @@ impl Problem {
     pub const FACT_NOT_SHARED: &'static str = "policy::check::fact_not_shared";
     /// A part's period or deadline outside the measure's.
     pub const PART_OUTSIDE_MEASURE: &'static str = "policy::check::part_outside_measure";
+    /// `gives 贷款`: not a kind of value.
+    pub const UNKNOWN_GIVES: &'static str = "policy::check::unknown_gives";
+    /// A rule with an amount whose kind of value is `none`.
+    pub const AMOUNT_GIVES_NONE: &'static str = "policy::check::amount_gives_none";
+    /// Amounts of different kinds of value in one measure.
+    pub const MIXED_GIVES: &'static str = "policy::check::mixed_gives";
+    /// `may` in a measure that obliges (`obligation`, `target`, `directive`).
+    pub const MAY_IN_OBLIGATION: &'static str = "policy::check::may_in_obligation";
+    /// `expect not_eligible may`: only `eligible` may be granted.
+    pub const EXAMPLE_MISPLACED_MAY: &'static str = "policy::check::example_misplaced_may";
 }
 
 impl Diagnostic for Problem {

@@ -125,6 +125,16 @@ impl Checker<'_> {
                             }
                             None => None,
                         };
+                        let kind = e.kind.as_ref().and_then(|k| self.gives_keyword(k));
+                        if e.may && status != Status::Eligible {
+                            self.problem(
+                                Problem::EXAMPLE_MISPLACED_MAY,
+                                e.status.span,
+                                "only `eligible` may be granted",
+                                "`may` after this status",
+                                Some("write `expect eligible may …`, or remove `may`".into()),
+                            );
+                        }
                         if e.facts.is_some() && status != Status::NeedsFacts {
                             self.problem(
                                 Problem::EXAMPLE_MISPLACED_FACTS,
@@ -144,6 +154,8 @@ impl Checker<'_> {
                             ir::Expectation {
                                 status,
                                 amount,
+                                kind,
+                                may: e.may,
                                 facts: facts_list,
                             },
                             e.span,

@@ -41,6 +41,8 @@ impl<'a> Checker<'a> {
     fn measure(&mut self, m: &'a ast::Measure) -> Option<ir::Measure> {
         let mut section: Option<(u32, Span)> = None;
         let mut kind: Option<(MeasureKind, Span)> = None;
+        // whether `kind` names a kind (an unknown or missing one is reported once)
+        let mut kind_valid = false;
         let mut to: Option<(u32, Span)> = None;
         let mut effective: Option<(ast::Effective, Span)> = None;
         let mut deadline: Option<(NaiveDate, Span)> = None;
@@ -77,7 +79,10 @@ impl<'a> Checker<'a> {
                     self.once(&mut section, *n, *span, "section");
                 }
                 ast::MeasureClause::Kind(k) => match MeasureKind::parse(&k.name) {
-                    Some(x) => self.once(&mut kind, x, k.span, "kind"),
+                    Some(x) => {
+                        kind_valid = true;
+                        self.once(&mut kind, x, k.span, "kind")
+                    }
                     None => {
                         let names: Vec<&str> = MeasureKind::ALL.iter().map(|(_, n)| *n).collect();
                         let help = did_you_mean(&k.name, names.iter().copied())
@@ -236,7 +241,10 @@ impl<'a> Checker<'a> {
                 Some("add `to ENTITY` to say whose facts the rules read".into()),
             );
         }
-        let ir_rules = self.rules(&rules, addressee, &decls.primary);
+        let measure_kind = kind.filter(|_| kind_valid).map(|(k, _)| k);
+        let ir_rules = self
+            .rules(&rules, addressee, &decls.primary, measure_kind)
+            .filter(|out| self.one_kind_per_measure(m.number, &rules, out));
         if let Some(r) = &ir_rules {
             self.part_slots(&mut decls, r);
         }
@@ -288,7 +296,7 @@ impl<'a> Checker<'a> {
         None
     }
 
-    fn department(&mut self, n: &ast::Ident) -> Option<String> {
+    pub(super) fn department(&mut self, n: &ast::Ident) -> Option<String> {
         if let Some(d) = self
             .index
             .departments

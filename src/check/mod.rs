@@ -12,9 +12,11 @@
     clippy::indexing_slicing
 )]
 
+mod discretion;
 mod error;
 mod examples;
 mod expr;
+mod gives;
 mod index;
 mod localities;
 mod measures;

@@ -11,6 +11,7 @@ impl Checker<'_> {
         rules: &[&ast::Rule],
         measure_addressee: Option<u32>,
         part_addressee: &HashMap<String, u32>,
+        measure_kind: Option<MeasureKind>,
     ) -> Option<Vec<ir::RuleDef>> {
         let mut out = Vec::new();
         let mut ok = true;
@@ -81,8 +82,20 @@ impl Checker<'_> {
             let mut amount: Option<(ir::Expr, Span)> = None;
             let mut floor: Option<(ir::Expr, Span)> = None;
             let mut cap: Option<(ir::Expr, Span)> = None;
+            let mut gives: Option<(ir::Gives, Span)> = None;
+            let mut may: Option<(ir::Discretion, Span)> = None;
             for c in &r.clauses {
                 match c {
+                    ast::RuleClause::May(by, span) => {
+                        match self.discretion(by.as_ref(), *span, measure_kind) {
+                            Some(d) => self.once(&mut may, d, *span, "may"),
+                            None => ok = false,
+                        }
+                    }
+                    ast::RuleClause::Gives(k) => match self.gives_keyword(k) {
+                        Some(g) => self.once(&mut gives, g, k.span, "gives"),
+                        None => ok = false,
+                    },
                     ast::RuleClause::Text(t) => {
                         self.once(&mut text, t.value.clone(), t.span, "text")
                     }
@@ -148,6 +161,12 @@ impl Checker<'_> {
                     }
                 }
             }
+            let resolved =
+                self.resolve_gives(r, measure_kind, gives, amount.as_ref().map(|(_, s)| *s));
+            let Some(gives) = resolved else {
+                ok = false;
+                continue;
+            };
             out.push(ir::RuleDef {
                 name: r.name.name.clone(),
                 part: r.part.as_ref().map(|p| p.name.clone()),
@@ -157,6 +176,8 @@ impl Checker<'_> {
                 amount: amount.map(|(x, _)| x),
                 floor: floor.map(|(x, _)| x),
                 cap: cap.map(|(x, _)| x),
+                gives,
+                discretion: may.map(|(d, _)| d),
                 source: self.sref(r.span),
             });
         }

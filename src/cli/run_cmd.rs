@@ -99,6 +99,12 @@ struct ExampleOutcome {
 
 fn describe_expected(e: &crate::ir::Expectation) -> String {
     let mut s = e.status.keyword().to_string();
+    if e.may {
+        s.push_str(" may");
+    }
+    if let Some(k) = e.kind {
+        s.push_str(&format!(" {}", k.keyword()));
+    }
     if let Some(a) = e.amount {
         s.push_str(&format!(" {}", number_text(a, &Type::money())));
     }
@@ -170,10 +176,24 @@ fn run_examples(policy: &crate::ir::Policy) -> Vec<ExampleOutcome> {
                     if let Some(a) = ex.expect.amount {
                         ok &= r.total == Some(a);
                     }
+                    if let Some(k) = ex.expect.kind {
+                        ok &= r.gives == Some(k);
+                    }
+                    // an eligible outcome is expected to be an entitlement
+                    // unless the example says `may`
+                    if r.status == Status::Eligible {
+                        ok &= r.may == ex.expect.may;
+                    }
                     if let Some(f) = &ex.expect.facts {
                         ok &= &r.needs == f;
                     }
                     let mut actual = r.status.keyword().to_string();
+                    if r.may {
+                        actual.push_str(" may");
+                    }
+                    if let Some(g) = r.gives.filter(|_| ex.expect.kind.is_some()) {
+                        actual.push_str(&format!(" {}", g.keyword()));
+                    }
                     if let Some(t) = r.total {
                         actual.push_str(&format!(" {}", number_text(t, &Type::money())));
                     }

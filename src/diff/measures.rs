@@ -222,6 +222,12 @@ impl Differ<'_> {
                 parts.push(format!("{kw} {}", policy.expr_text(e)));
             }
         }
+        if r.amount.is_some() || r.gives != ir::Gives::None {
+            parts.push(format!("gives {}", r.gives.keyword()));
+        }
+        if let Some(d) = &r.discretion {
+            parts.push(d.words());
+        }
         if parts.is_empty() {
             "(always)".to_string()
         } else {
@@ -283,6 +289,29 @@ impl Differ<'_> {
                 &format!("{rule}: text"),
                 &ot,
                 &nt,
+            );
+            // entitled ↔ may be granted, or another decider, is a semantic change
+            let modality = |x: &ir::RuleDef| {
+                x.discretion
+                    .as_ref()
+                    .map_or_else(|| "entitled".to_string(), |d| d.words())
+            };
+            self.compare(
+                s,
+                num,
+                ChangeKind::DiscretionChanged,
+                &format!("{rule}: discretion"),
+                Some(modality(r)),
+                Some(modality(nr)),
+            );
+            // a changed kind of value (said or by the measure's kind) is a semantic change
+            self.compare(
+                s,
+                num,
+                ChangeKind::GivesChanged,
+                &format!("{rule}: gives"),
+                Some(r.gives.words().to_string()),
+                Some(nr.gives.words().to_string()),
             );
             for (kind, kw, a, b) in [
                 (
@@ -363,6 +392,12 @@ impl Differ<'_> {
             facts.join(", "),
             x.expect.status.keyword()
         ));
+        if x.expect.may {
+            s.push_str(" may");
+        }
+        if let Some(k) = x.expect.kind {
+            s.push_str(&format!(" {}", k.keyword()));
+        }
         if let Some(a) = x.expect.amount {
             s.push_str(&format!(" {}", ir::number_text(a, &Type::money())));
         }

@@ -115,6 +115,10 @@ pub enum ChangeKind {
     FloorChanged,
     /// A rule's cap changed.
     CapChanged,
+    /// A rule's kind of value changed (`gives paid` → `gives loan_ceiling`).
+    GivesChanged,
+    /// A rule became discretionary (`may`), entitled, or another decides.
+    DiscretionChanged,
     /// A parameter was added.
     ParameterAdded,
     /// A parameter was removed.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::ops::{self, OpError};
 use super::slots::Slots;
 use super::{param_value, Ctx, Ev, Evaluation, CURRENCY, ROUNDING};
-use crate::ir::{BinaryOp, Expr, Measure, Node, RuleDef, Status, Type, Value};
+use crate::ir::{BinaryOp, Expr, Gives, Measure, Node, RuleDef, Status, Type, Value};
 use crate::source::SourceRef;
 
 /// Why a measure came out as it did: one entry per rule.
@@ -41,6 +41,10 @@ pub struct RuleExplanation {
     pub floor: Option<Step>,
     /// Its cap.
     pub cap: Option<Step>,
+    /// The kind of value it gives.
+    pub gives: Gives,
+    /// Set when it is discretionary (`may`), with who decides.
+    pub discretion: Option<crate::ir::Discretion>,
 }
 
 /// One evaluated expression.
@@ -83,6 +87,8 @@ pub(super) fn explain_rule(ctx: &Ctx<'_>, m: &Measure, r: &RuleDef) -> RuleExpla
         amount: r.amount.as_ref().map(|a| step(ctx, a)),
         floor: r.floor.as_ref().map(|a| step(ctx, a)),
         cap: r.cap.as_ref().map(|a| step(ctx, a)),
+        gives: r.gives,
+        discretion: r.discretion.clone(),
     }
 }
 
@@ -324,7 +330,9 @@ pub fn render_text(ev: &Evaluation) -> String {
     );
     for m in &ev.measures {
         let amount = match (m.status, m.total) {
-            (Status::Eligible, Some(t)) => format!("  {} 元", fen(t)),
+            (Status::Eligible, Some(t)) => {
+                format!("  {} 元 {}", fen(t), m.gives.map_or("", |g| g.keyword()))
+            }
             _ => String::new(),
         };
         let _ = writeln!(
@@ -365,10 +373,11 @@ pub fn render_text(ev: &Evaluation) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  rule {}{}: {} 元{}  ({})",
+                "  rule {}{}: {} 元, {}{}  ({})",
                 a.rule,
                 part,
                 fen(a.amount),
+                a.kind.words(),
                 bound,
                 a.source
             );
@@ -381,6 +390,17 @@ pub fn render_text(ev: &Evaluation) -> String {
                     .map(|b| format!(" exception to {b}"))
                     .unwrap_or_default();
                 let _ = writeln!(out, "  ├ rule {}{}  {}", r.rule, exc, r.source);
+                if let Some(d) = &r.discretion {
+                    let _ = writeln!(out, "  │   {}", d.words());
+                }
+                if r.amount.is_some() || r.gives != Gives::None {
+                    let _ = writeln!(
+                        out,
+                        "  │   gives {}: {}",
+                        r.gives.keyword(),
+                        r.gives.words()
+                    );
+                }
                 if let Some(t) = &r.text {
                     let _ = writeln!(out, "  │   「{}」", t.replace('\n', ""));
                 }
@@ -402,10 +422,19 @@ pub fn render_text(ev: &Evaluation) -> String {
         .count();
     let _ = writeln!(
         out,
-        "\ntotal {} 元 ({CURRENCY}) from {eligible} eligible measure{}; amounts rounded to the {ROUNDING}",
+        "\ntotal {} 元 ({CURRENCY}) paid or refunded, from {eligible} eligible measure{}; amounts rounded to the {ROUNDING}",
         fen(ev.total),
         if eligible == 1 { "" } else { "s" }
     );
+    for (k, t) in ev.totals_by_kind.nonzero().filter(|(k, _)| !k.is_outlay()) {
+        let _ = writeln!(
+            out,
+            "{} {} 元: {}, not in the total",
+            k.keyword(),
+            fen(t),
+            k.words()
+        );
+    }
     out
 }
 

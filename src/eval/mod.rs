@@ -14,9 +14,11 @@
 )]
 
 pub mod arith;
+mod discretion;
 mod error;
 mod explain;
 mod facts;
+mod kinds;
 mod ops;
 mod parts;
 mod slots;
@@ -31,10 +33,11 @@ pub use explain::{render_text, Explanation, Step};
 pub(crate) use facts::{cell_value, scalar_value, Scalar};
 pub use facts::{Facts, MAX_MAGNITUDE};
 pub use parts::PartResult;
+pub use kinds::KindTotals;
 use slots::Slots;
 
 use crate::ir::{
-    Expr, LocalityDef, Measure, MeasureKind, ParamValue, Policy, RuleDef, Status, Value,
+    Expr, Gives, LocalityDef, Measure, MeasureKind, ParamValue, Policy, RuleDef, Status, Value,
 };
 use crate::source::SourceRef;
 
@@ -68,8 +71,11 @@ pub struct Evaluation<'p> {
     pub locality: Option<String>,
     /// One result per measure, in measure order.
     pub measures: Vec<MeasureResult<'p>>,
-    /// The sum of the eligible measures' totals.
+    /// The budget outlay: the sum of the eligible measures' amounts of money
+    /// paid or refunded ([`Gives::is_outlay`]); other kinds are not in it.
     pub total: Decimal,
+    /// The eligible measures' amounts summed per kind of value.
+    pub totals_by_kind: KindTotals,
     /// Always `CNY`.
     pub currency: &'static str,
 }
@@ -94,6 +100,14 @@ pub struct MeasureResult<'p> {
     pub amounts: Vec<RuleAmount<'p>>,
     /// The sum of the amounts, if any rule gives one.
     pub total: Option<Decimal>,
+    /// The kind of value of the amounts (one per measure), if any rule gives one.
+    pub gives: Option<Gives>,
+    /// For `eligible`: whether a discretionary rule (`may`) applies, so that
+    /// the outcome may be granted rather than being an entitlement.
+    pub may: bool,
+    /// Who decides, where `may` and the text names them (department full
+    /// names, or `the locality`), sorted.
+    pub decided_by: Vec<String>,
     /// For `needs_facts`: the facts to ask for, sorted.
     pub needs: Vec<String>,
     /// For `error`: what went wrong (boxed: errors are rare, and a small
@@ -122,6 +136,8 @@ pub struct RuleAmount<'p> {
     pub computed: Decimal,
     /// `floor` or `cap` if one changed the amount.
     pub bounded_by: Option<&'static str>,
+    /// The kind of value the amount is.
+    pub kind: Gives,
     /// Where the rule is written.
     pub source: &'p SourceRef,
 }
@@ -168,12 +184,16 @@ pub fn evaluate<'p>(
 ) -> Result<Evaluation<'p>, EvalError> {
     let ctx = Ctx::new(policy, facts, req)?;
     let mut measures = Vec::with_capacity(policy.measures.len());
+    let mut totals = KindTotals::default();
     let mut total = Decimal::new(0, 2);
     for m in &policy.measures {
         let r = evaluate_measure(&ctx, m, req.explain);
         if r.status == Status::Eligible {
-            if let Some(t) = r.total {
-                total = arith::add_amounts(total, t).ok_or_else(|| total_overflow(m))?;
+            if let (Some(t), Some(k)) = (r.total, r.gives) {
+                totals.add(k, t).ok_or_else(|| total_overflow(m))?;
+                if k.is_outlay() {
+                    total = arith::add_amounts(total, t).ok_or_else(|| total_overflow(m))?;
+                }
             }
         }
         measures.push(r);
@@ -188,6 +208,7 @@ pub fn evaluate<'p>(
         locality: req.locality.map(str::to_string),
         measures,
         total,
+        totals_by_kind: totals,
         currency: CURRENCY,
     })
 }
@@ -254,6 +275,9 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
         reason: String::new(),
         amounts: Vec::new(),
         total: None,
+        gives: None,
+        may: false,
+        decided_by: Vec::new(),
         needs: Vec::new(),
         error: None,
         explanation: None,
@@ -339,6 +363,7 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
             Ok(Ok(list)) => {
                 r.status = Status::Eligible;
                 r.reason = applies_reason(m, &winners);
+                discretion::mark(&mut r, m, &winners);
                 if !list.is_empty() {
                     let mut t = Decimal::new(0, 2);
                     for a in &list {
@@ -357,6 +382,7 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
                         }
                     }
                     r.total = Some(t);
+                    r.gives = list.first().map(|a| a.kind);
                 }
                 r.amounts = list;
             }
@@ -654,6 +680,7 @@ fn amounts<'p>(
             amount,
             computed,
             bounded_by,
+            kind: rule.gives,
             source: &rule.source,
         });
     }

@@ -254,6 +254,13 @@ fn measure_clause(c: &mut MeasureClause) {
                     | RuleClause::Amount(e)
                     | RuleClause::Floor(e)
                     | RuleClause::Cap(e) => expr(e),
+                    RuleClause::Gives(k) => ident(k),
+                    RuleClause::May(by, s) => {
+                        if let Some(b) = by {
+                            ident(b);
+                        }
+                        span(s);
+                    }
                 }
             }
         }
@@ -282,6 +289,9 @@ fn measure_clause(c: &mut MeasureClause) {
                     ExampleClause::Expect(e) => {
                         span(&mut e.span);
                         ident(&mut e.status);
+                        if let Some(k) = &mut e.kind {
+                            ident(k);
+                        }
                         if let Some(q) = &mut e.amount {
                             quantity(q);
                         }

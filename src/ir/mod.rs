@@ -15,11 +15,16 @@
     clippy::indexing_slicing
 )]
 
+mod discretion;
 mod display;
 pub use display::number_text;
 mod error;
 mod parts;
+mod gives;
 mod validate;
+
+pub use discretion::Discretion;
+pub use gives::Gives;
 
 pub use error::IrError;
 pub(crate) use parts::collect as fields_of;
@@ -340,6 +345,12 @@ pub struct RuleDef {
     pub floor: Option<Expr>,
     /// The amount is lowered to at most this.
     pub cap: Option<Expr>,
+    /// What kind of value it gives, resolved ([`Gives::default_for`] when
+    /// the rule says nothing).
+    pub gives: Gives,
+    /// Set when the rule is discretionary (`may`): what it gives may be
+    /// granted, it is not an entitlement.
+    pub discretion: Option<Discretion>,
     /// Where it is written.
     pub source: SourceRef,
 }
@@ -384,6 +395,13 @@ pub struct Expectation {
     pub status: Status,
     /// The total amount, exact.
     pub amount: Option<Decimal>,
+    /// The kind of value of that amount, when the example names it.
+    #[serde(default)]
+    pub kind: Option<Gives>,
+    /// With `eligible`: whether the outcome may be granted (a discretionary
+    /// rule applies) rather than being an entitlement.
+    #[serde(default)]
+    pub may: bool,
     /// For `needs_facts`: the fact names, sorted.
     pub facts: Option<Vec<String>>,
 }

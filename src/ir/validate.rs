@@ -299,6 +299,29 @@ impl Policy {
                 }
             }
         }
+        if let Some(r) = m
+            .rules
+            .iter()
+            .find(|r| r.amount.is_some() && !r.gives.has_amount())
+        {
+            return inconsistent(format!(
+                "rule `{}` of measure {} has an amount but gives `none`",
+                r.name, m.number
+            ));
+        }
+        let mut kinds = m
+            .rules
+            .iter()
+            .filter(|r| r.amount.is_some())
+            .map(|r| r.gives);
+        if let Some(first) = kinds.next() {
+            if kinds.any(|k| k != first) {
+                return inconsistent(format!(
+                    "the amounts of measure {} are of different kinds",
+                    m.number
+                ));
+            }
+        }
         self.validate_exceptions(m)?;
         for ex in &m.examples {
             let Some(ent) = self.entities.get(ex.entity as usize) else {

@@ -407,6 +407,12 @@ pub enum RuleClause {
     Floor(Expr),
     /// `cap expr`: the amount is at most this.
     Cap(Expr),
+    /// `gives loan_ceiling`: the kind of value the rule gives.
+    Gives(Ident),
+    /// `may`, `may by 人社厅`, `may by locality`: the rule is discretionary;
+    /// the name is the deciding department, or `locality` (the keyword,
+    /// which no name can be) for the locality.
+    May(Option<Ident>, Span),
 }
 
 /// `example "name" { … }`
@@ -449,6 +455,10 @@ pub struct FactValue {
 pub struct Expect {
     /// `eligible`, `not_eligible`, …
     pub status: Ident,
+    /// `expect eligible may …`: the outcome may be granted (discretionary).
+    pub may: bool,
+    /// The kind of value of the expected total (`loan_ceiling`), if named.
+    pub kind: Option<Ident>,
     /// The expected total.
     pub amount: Option<Quantity>,
     /// For `needs_facts`: the facts named.

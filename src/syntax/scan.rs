@@ -153,7 +153,7 @@ pub(crate) fn too_many_ifs(text: &str, limit: usize) -> Option<usize> {
                     return false;
                 }
             }
-            Some(b"when" | b"amount" | b"floor" | b"cap") => *count = 0,
+            Some(b"when" | b"amount" | b"floor" | b"cap" | b"gives" | b"may") => *count = 0,
             _ => {}
         }
         true

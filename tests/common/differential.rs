@@ -229,6 +229,28 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
                     }
                 }
             }
+            // totals never add different kinds (issue 14): `total` is the
+            // outlay, and each kind's total is the sum of its measures'
+            for (i, f) in &facts {
+                let Ok(ev) = eval::evaluate(&p, f, &req) else {
+                    continue;
+                };
+                let mut want = eval::KindTotals::default();
+                for r in ev.measures.iter().filter(|r| r.status == Status::Eligible) {
+                    if let (Some(t), Some(k)) = (r.total, r.gives) {
+                        want.add(k, t);
+                    }
+                    if r.gives != r.amounts.first().map(|a| a.kind) {
+                        return Err(at(&format!("measure {} has no single kind", r.number)));
+                    }
+                }
+                if ev.totals_by_kind != want || Some(ev.total) != want.outlay() {
+                    return Err(at(&format!(
+                        "totals by kind are not the sums of the measures'\n  record {}\n  {:?} {:?}",
+                        case.records[*i], ev.total, ev.totals_by_kind
+                    )));
+                }
+            }
             // (a) against (b): measure by measure
             for m in p.measures.iter().filter(|m| m.addresses(ei)) {
                 let res = match &table {

@@ -17,8 +17,8 @@
 //! 个人`, `to 个人 or 单位`, read through slot maps when the second entity shares
 //! the first one's facts — and their own periods and deadlines within the
 //! measure's), base rules (alternatives, so conflicts happen), exceptions
-//! several deep, `when`/`amount`/`floor`/`cap`, and expressions with every
-//! operator, `min`/`max` with two or three arguments, `if`, `match`/`by`
+//! several deep, `when`/`amount`/`floor`/`cap`/`gives`, and expressions with
+//! every operator, `min`/`max` with two or three arguments, `if`, `match`/`by`
 //! (on enumerations and on delegated choices), `in` sets, qualified variants,
 //! date arithmetic in 天/个月/年 and differences of dates, units (rates times
 //! counts), percentages, and examples.
@@ -1113,7 +1113,7 @@ impl Gen<'_> {
             let _ = writeln!(s, "  {c}");
         }
         if addressed {
-            let parts = self.rules(s);
+            let parts = self.rules(s, kind);
             self.part_decls(s, &parts, start, end, deadline);
             self.examples(s);
         }
@@ -1188,7 +1188,27 @@ impl Gen<'_> {
     }
 
     /// The rules; returns the named parts they define.
-    fn rules(&mut self, s: &mut String) -> Vec<String> {
+    fn rules(&mut self, s: &mut String, kind: &str) -> Vec<String> {
+        // what the measure's amounts give (issue 14): one kind per measure,
+        // written on every amount, on some, or left to the measure's kind
+        let default = match kind {
+            "benefit" => Some("paid"),
+            "refund" => Some("refunded"),
+            "fee_waiver" => Some("fee_reduced"),
+            "loan_terms" => Some("loan_ceiling"),
+            _ => None,
+        };
+        let kinds = [
+            "paid",
+            "refunded",
+            "fee_reduced",
+            "interest_subsidy",
+            "loan_ceiling",
+        ];
+        let (gives, always) = match default {
+            Some(d) if !self.r.one_in(3) => (d.to_string(), false),
+            _ => (self.r.pick(&kinds).to_string(), true),
+        };
         let parts: Vec<Option<String>> = match self.r.below(4) {
             0 | 1 => vec![None],
             2 => vec![None, Some("部分甲".into())],
@@ -1233,6 +1253,19 @@ impl Gen<'_> {
                         let e = self.expr(Ty::Money, 1);
                         let _ = writeln!(s, "    cap {e}");
                     }
+                    if always || Some(gives.as_str()) != default || self.r.one_in(4) {
+                        let _ = writeln!(s, "    gives {gives}");
+                    }
+                } else if self.r.one_in(8) {
+                    // a rule without amount may say what it gives, `none` included
+                    let k = self.r.pick(&["none", "paid", "loan_ceiling"]);
+                    let _ = writeln!(s, "    gives {k}");
+                }
+                // discretion (issue 14): not in a measure that obliges
+                let obliges = matches!(kind, "obligation" | "target" | "directive");
+                if !obliges && self.r.one_in(5) {
+                    let m = self.r.pick(&["may", "may by locality"]);
+                    let _ = writeln!(s, "    {m}");
                 }
                 if self.r.one_in(3) {
                     let _ = writeln!(s, "    text \"{name}的原文\"");

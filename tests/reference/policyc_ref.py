@@ -22,7 +22,9 @@ record is evaluated on each. Output: one JSON line per record (and run), in
 the shape of a `policyc batch` result line without texts:
 
     {"date": "2020-07-01", "locality": null, "line": 1, "total": "5000.00",
-     "measures": {"12": {"status": "eligible", "amount": "5000.00"},
+     "totals_by_kind": {"loan_ceiling": "200000.00"},
+     "measures": {"12": {"status": "eligible", "amount": "5000.00", "kind": "paid"},
+                  "13": {"status": "eligible", "may": true},
                   "16": {"status": "needs_facts", "needs": ["劳动合同期限"]},
                   "3": {"status": "error"}}}
 
@@ -241,6 +243,7 @@ class Env:
         self.facts = facts  # slot -> value (missing: unknown)
         self.date = date
         self.locality = locality  # a LocalityDef or None
+        self.may = False  # whether the last eligible measure may be granted
 
     # docs/ir.md, Parameters
     def param(self, i):
@@ -477,6 +480,8 @@ def decide(env, measure, items=None):
     total = None
     for a in amounts:
         total = fen(a if total is None else total + a)
+    # may be granted: a winning rule is discretionary (docs/ir.md, "Discretion")
+    env.may = any(rules[w]["discretion"] is not None for w in winners)
     return ("eligible", total, frozenset())
 
 
@@ -725,21 +730,34 @@ def evaluate_record(ir, text, date, locality):
     env = Env(ir, facts, date, locality)
     fields = ir["entities"][ei]["fields"]
     measures = {}
-    total = Fraction(0)
+    # totals per kind of value (docs/ir.md, "Kinds of value"); the total is
+    # the budget outlay: money paid or refunded
+    totals = {}
     for m in ir["measures"]:
+        env.may = False
         status, amount, needs = evaluate_measure(env, m, ei)
         if status == "not_addressed":
             continue
         o = {"status": status}
+        if status == "eligible" and env.may:
+            o["may"] = True
         if status == "eligible" and amount is not None:
+            kind = next(r["gives"] for r in m["rules"] if r["amount"] is not None)
             o["amount"] = money_text(amount)
-            total += amount
-            if abs(total * 100) >= LIMIT:
+            o["kind"] = kind
+            totals[kind] = totals.get(kind, Fraction(0)) + amount
+            outlay = totals.get("paid", Fraction(0)) + totals.get("refunded", Fraction(0))
+            if abs(totals[kind] * 100) >= LIMIT or abs(outlay * 100) >= LIMIT:
                 return {"rejected": True}
         if status == "needs_facts":
             o["needs"] = sorted(fields[s]["name"] for s in needs)
         measures[str(m["number"])] = o
-    return {"total": money_text(total), "measures": measures}
+    total = totals.get("paid", Fraction(0)) + totals.get("refunded", Fraction(0))
+    r = {"total": money_text(total), "measures": measures}
+    others = {k: money_text(v) for k, v in totals.items() if k not in ("paid", "refunded") and v != 0}
+    if others:
+        r["totals_by_kind"] = others
+    return r
 
 
 def main(argv):

@@ -154,6 +154,20 @@ impl Printer<'_> {
                 RuleClause::Amount(e) => self.expr_clause("amount", e),
                 RuleClause::Floor(e) => self.expr_clause("floor", e),
                 RuleClause::Cap(e) => self.expr_clause("cap", e),
+                RuleClause::May(by, span) => {
+                    self.start_line(span.start, true);
+                    self.word("may");
+                    if let Some(b) = by {
+                        self.word(" by ");
+                        self.ident(b);
+                    }
+                    self.set_end(span.end);
+                }
+                RuleClause::Gives(k) => {
+                    self.start_line(k.span.start, true);
+                    self.word("gives ");
+                    self.ident(k);
+                }
             }
             self.end_line();
         }
@@ -209,6 +223,13 @@ impl Printer<'_> {
                     self.start_line(e.span.start, true);
                     self.word("expect ");
                     self.ident(&e.status);
+                    if e.may {
+                        self.word(" may");
+                    }
+                    if let Some(k) = &e.kind {
+                        self.word(" ");
+                        self.ident(k);
+                    }
                     if let Some(q) = &e.amount {
                         self.word(" ");
                         self.quantity(q);

@@ -164,6 +164,28 @@ impl Builder {
                     exception_to =
                         Some(self.ident(i.ok_or_else(|| self.internal("missing base rule", &c))?)?);
                 }
+                Rule::r_may => {
+                    let cspan = self.span(&c);
+                    let mut by = None;
+                    for x in c.clone().into_inner() {
+                        match x.as_rule() {
+                            Rule::ident => by = Some(self.ident(x)?),
+                            Rule::kw_locality => {
+                                by = Some(Ident {
+                                    name: "locality".into(),
+                                    span: self.span(&x),
+                                })
+                            }
+                            _ => {}
+                        }
+                    }
+                    clauses.push(RuleClause::May(by, cspan));
+                }
+                Rule::r_gives => {
+                    let i = c.clone().into_inner().find(|x| x.as_rule() == Rule::ident);
+                    let i = self.ident(i.ok_or_else(|| self.internal("missing kind", &c))?)?;
+                    clauses.push(RuleClause::Gives(i));
+                }
                 Rule::r_text | Rule::r_when | Rule::r_amount | Rule::r_floor | Rule::r_cap => {
                     let kind = c.as_rule();
                     let arg = c
@@ -242,10 +264,13 @@ impl Builder {
                 Rule::ex_expect => {
                     let mut status = None;
                     let mut amount = None;
+                    let mut kind = None;
+                    let mut may = false;
                     let mut facts = None;
                     for x in c.clone().into_inner() {
                         match x.as_rule() {
                             Rule::kw_expect => {}
+                            Rule::kw_may => may = true,
                             Rule::ident => status = Some(self.ident(x)?),
                             Rule::fact_list => {
                                 let l = x
@@ -254,6 +279,10 @@ impl Builder {
                                     .next()
                                     .ok_or_else(|| self.internal("empty list", &x))?;
                                 facts = Some(self.ident_list(l)?);
+                            }
+                            Rule::expect_kind => {
+                                let i = self.next(&mut x.clone().into_inner(), &x, "kind")?;
+                                kind = Some(self.ident(i)?);
                             }
                             Rule::expect_amount => {
                                 let q = self.next(&mut x.clone().into_inner(), &x, "amount")?;
@@ -264,6 +293,8 @@ impl Builder {
                     }
                     clauses.push(ExampleClause::Expect(Expect {
                         status: status.ok_or_else(|| self.internal("missing status", &c))?,
+                        may,
+                        kind,
                         amount,
                         facts,
                         span: cspan,
