@@ -30,6 +30,7 @@ pub mod eval;
 pub mod fmt;
 pub mod ir;
 pub mod limits;
+pub mod literal;
 pub mod load;
 pub mod sample;
 pub mod source;

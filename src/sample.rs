@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 use thiserror::Error;
 
 use crate::eval::{Facts, MAX_MAGNITUDE};
-use crate::ir::{BinaryOp, Expr, Node, NumKind, ParamValue, Policy, Type, Unit, Value};
+use crate::ir::{BinOp, Expr, Node, NumKind, ParamValue, Policy, Type, Unit, Value};
 
 /// What `sample` can fail with.
 #[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
@@ -534,7 +534,7 @@ fn thresholds(policy: &Policy, entity: u32, nfields: usize) -> Vec<Vec<Value>> {
 }
 
 fn walk(policy: &Policy, e: &Expr, out: &mut [Vec<Value>]) {
-    use BinaryOp::*;
+    use BinOp::*;
     match &e.node {
         Node::Binary { op, lhs, rhs } => {
             if matches!(op, Lt | Le | Gt | Ge | Eq | Ne) {

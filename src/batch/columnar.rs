@@ -28,7 +28,7 @@ use exec::{Exec, Val, BLOCK};
 
 use super::columns::{field_scale, Columns};
 use crate::eval::{param_value, Ctx};
-use crate::ir::{BinaryOp, EntityDef, Expr, Func, Measure, Node, Status, Type, Value};
+use crate::ir::{BinOp, EntityDef, Expr, Func, Measure, Node, Status, Type, Value};
 
 /// The largest scale (digits after the point) the program keeps.
 const MAX_SCALE: u32 = 12;
@@ -59,12 +59,12 @@ enum C {
         b: Box<C>,
     },
     Cmp {
-        op: BinaryOp,
+        op: BinOp,
         a: Box<C>,
         b: Box<C>,
     },
     Arith {
-        op: BinaryOp,
+        op: BinOp,
         a: Box<C>,
         b: Box<C>,
     },
@@ -588,7 +588,7 @@ fn constant(v: &Value) -> Option<(C, Kind)> {
 
 impl Compiler<'_> {
     fn expr(&mut self, e: &Expr) -> Option<(C, Kind)> {
-        use BinaryOp::*;
+        use BinOp::*;
         Some(match &e.node {
             Node::Literal { value } => constant(value)?,
             Node::Param { index, .. } => constant(&param_value(self.ctx, *index).ok()?.0)?,

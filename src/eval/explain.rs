@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::ops::{self, OpError};
 use super::slots::Slots;
 use super::{param_value, Ctx, Ev, Evaluation, CURRENCY, ROUNDING};
-use crate::ir::{BinaryOp, Expr, Measure, Node, Status, Type, Value};
+use crate::ir::{BinOp, Expr, Measure, Node, Status, Type, Value};
 use crate::source::SourceRef;
 
 /// Why a measure came out as it did: one entry per rule.
@@ -136,7 +136,7 @@ fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
     };
     match &e.node {
         Node::Binary {
-            op: op @ (BinaryOp::And | BinaryOp::Or),
+            op: op @ (BinOp::And | BinOp::Or),
             ..
         } => {
             let mut parts = Vec::new();
@@ -169,7 +169,7 @@ fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
     s
 }
 
-fn flatten<'e>(e: &'e Expr, op: BinaryOp, out: &mut Vec<&'e Expr>) {
+fn flatten<'e>(e: &'e Expr, op: BinOp, out: &mut Vec<&'e Expr>) {
     match &e.node {
         Node::Binary { op: o, lhs, rhs } if *o == op => {
             flatten(lhs, op, out);
@@ -228,8 +228,8 @@ fn substitute(ctx: &Ctx<'_>, e: &Expr, out: &mut String, parent: u8) {
             }
             substitute(ctx, lhs, out, p);
             let sym = match op {
-                BinaryOp::Mul => "×",
-                BinaryOp::Div => "÷",
+                BinOp::Mul => "×",
+                BinOp::Div => "÷",
                 o => o.symbol(),
             };
             let _ = write!(out, " {sym} ");

@@ -454,7 +454,7 @@ pub(crate) fn scalar_value(policy: &Policy, ty: &Type, v: Scalar<'_>) -> FactRes
             _ => Err((format!("expected true or false, found {found}"), None)),
         },
         Type::Date => match v {
-            Scalar::Str(s) => crate::syntax::parse_date(s)
+            Scalar::Str(s) => crate::literal::parse_date(s)
                 .map(|d| Some(Value::Date(d)))
                 .ok_or_else(|| {
                     (

@@ -18,16 +18,17 @@
 mod display;
 pub use display::number_text;
 mod error;
+mod op;
 mod validate;
 
 pub use error::IrError;
+pub use op::BinOp;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::source::SourceRef;
-pub use crate::syntax::ast::BinaryOp;
 pub use crate::types::{Dim, NumKind, Type, Unit};
 
 /// The version of the IR's JSON form. Bumped on any incompatible change.
@@ -490,7 +491,7 @@ pub enum Node {
     /// moves the date (month ends: see `docs/language.md`); date − date is days.
     Binary {
         /// The operator.
-        op: BinaryOp,
+        op: BinOp,
         /// Left operand.
         lhs: Box<Expr>,
         /// Right operand.
@@ -659,10 +660,10 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) ->
 }
 
 /// The deepest JSON nesting [`Policy::from_json`] reads. An expression of the
-/// deepest accepted nesting ([`crate::syntax::MAX_DEPTH`]) takes at most three
+/// deepest accepted nesting ([`crate::limits::MAX_DEPTH`]) takes at most three
 /// JSON levels per level (a `match` arm is an array, an object and the value),
 /// plus the levels of the policy, measure, rule and type around it.
-pub const MAX_JSON_DEPTH: usize = 3 * crate::syntax::MAX_DEPTH + 32;
+pub const MAX_JSON_DEPTH: usize = 3 * crate::limits::MAX_DEPTH + 32;
 
 /// The 1-based line and column of the first bracket nested deeper than `limit`,
 /// skipping strings.
