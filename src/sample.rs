@@ -24,6 +24,7 @@ use crate::ir::{BinOp, Expr, Node, NumKind, ParamValue, Policy, Type, Unit, Valu
 
 /// What `sample` can fail with.
 #[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SampleError {
     /// The entity named does not exist.
     #[error("unknown entity `{name}`")]

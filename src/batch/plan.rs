@@ -2,12 +2,11 @@
 //! each is evaluated — a constant (the date alone decides), the columnar
 //! program, or the row evaluator.
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::columnar::Program;
 use super::{BatchError, BatchOptions, Check, Engine};
-use crate::eval::{self, Ctx, Facts, MeasureResult, Request};
+use crate::eval::{self, Facts, MeasureResult, Scenario};
 use crate::ir::{Measure, Policy, Status};
 
 /// The outcome of one measure for one record, as the row evaluator gives it.
@@ -101,8 +100,8 @@ pub(crate) struct EntityPlan {
 #[derive(Debug)]
 pub(crate) struct Plan<'p> {
     pub policy: &'p Policy,
-    pub date: NaiveDate,
-    pub locality: Option<&'p str>,
+    /// The date, the locality and the parameters in force, for every record.
+    pub scenario: Scenario<'p>,
     /// One per entity of the policy.
     pub entities: Vec<EntityPlan>,
     /// Records must be of this entity.
@@ -114,26 +113,11 @@ pub(crate) struct Plan<'p> {
 
 impl<'p> Plan<'p> {
     pub(crate) fn new(
-        policy: &'p Policy,
+        scenario: Scenario<'p>,
         opts: &BatchOptions<'_>,
         only: Option<u32>,
     ) -> Result<Plan<'p>, BatchError> {
-        let locality = match opts.locality {
-            None => None,
-            Some(name) => match policy.locality(name) {
-                Some(l) => Some(l),
-                None => {
-                    let names: Vec<&str> =
-                        policy.localities.iter().map(|l| l.name.as_str()).collect();
-                    let help = crate::check::did_you_mean(name, names.iter().copied())
-                        .or_else(|| Some(format!("the localities are {}", names.join(", "))));
-                    return Err(BatchError::UnknownLocality {
-                        name: name.to_string(),
-                        help,
-                    });
-                }
-            },
-        };
+        let policy = scenario.policy();
         if let Some(list) = &opts.measures {
             for n in list {
                 if !policy.measures.iter().any(|m| m.number == *n) {
@@ -162,20 +146,9 @@ impl<'p> Plan<'p> {
             })
             .map(|(i, _)| i)
             .collect();
-        let req = Request {
-            date: opts.date,
-            locality: opts.locality,
-            explain: false,
-        };
         let mut entities = Vec::with_capacity(policy.entities.len());
         for (ei, def) in policy.entities.iter().enumerate() {
             let unknown = Facts::unknown(policy, ei as u32);
-            let ctx = Ctx {
-                policy,
-                facts: &unknown,
-                date: opts.date,
-                locality,
-            };
             let mut measures = Vec::new();
             for &mi in &reported {
                 let Some(m) = policy.measures.get(mi) else {
@@ -184,9 +157,7 @@ impl<'p> Plan<'p> {
                 if m.addressee != Some(ei as u32) {
                     continue;
                 }
-                let gate = eval::evaluate_one(policy, m, &unknown, &req)
-                    .map(|r| Outcome::from_result(&r))
-                    .unwrap_or_else(|e| error_outcome(&e.to_string()));
+                let gate = Outcome::from_result(&scenario.evaluate_measure(m, &unknown, false));
                 let constant = m.rules.is_empty()
                     || matches!(gate.status, Status::NotInForce | Status::DeadlinePassed);
                 let mode = if constant {
@@ -194,7 +165,7 @@ impl<'p> Plan<'p> {
                 } else if opts.engine == Engine::Rows {
                     Mode::Rows
                 } else {
-                    Program::compile(&ctx, m, def).map_or(Mode::Rows, Mode::Columnar)
+                    Program::compile(&scenario, m, def).map_or(Mode::Rows, Mode::Columnar)
                 };
                 measures.push(MeasurePlan { index: mi, mode });
             }
@@ -236,8 +207,7 @@ impl<'p> Plan<'p> {
         }
         Ok(Plan {
             policy,
-            date: opts.date,
-            locality: locality.map(|l| l.name.as_str()),
+            scenario,
             entities,
             only,
             reported,
@@ -263,15 +233,7 @@ impl<'p> Plan<'p> {
         let Some(m) = self.policy.measures.get(measure) else {
             return error_outcome("the measure does not exist");
         };
-        let req = Request {
-            date: self.date,
-            locality: self.locality,
-            explain: false,
-        };
-        match eval::evaluate_one(self.policy, m, facts, &req) {
-            Ok(r) => Outcome::from_result(&r),
-            Err(e) => error_outcome(&e.to_string()),
-        }
+        Outcome::from_result(&self.scenario.evaluate_measure(m, facts, false))
     }
 }
 
@@ -282,6 +244,14 @@ fn error_outcome(reason: &str) -> Outcome {
         needs: Vec::new(),
         error: Some(reason.to_string()),
     }
+}
+
+/// The scenario of a run: `opts`' date and locality, the locality resolved once.
+pub(crate) fn scenario<'p>(
+    policy: &'p Policy,
+    opts: &BatchOptions<'_>,
+) -> Result<Scenario<'p>, BatchError> {
+    Ok(Scenario::new(policy, opts.date, opts.locality)?)
 }
 
 /// The index of the entity named `name`, or an error with a suggestion.

@@ -214,8 +214,8 @@ impl Tally {
             })
             .collect();
         Summary {
-            date: plan.date,
-            locality: plan.locality.map(str::to_string),
+            date: plan.scenario.date(),
+            locality: plan.scenario.locality().map(|l| l.name.clone()),
             records: self.records,
             evaluated: self.records.saturating_sub(self.rejected),
             rejected: self.rejected,

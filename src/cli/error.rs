@@ -7,17 +7,13 @@ use thiserror::Error;
 
 /// A usage or I/O error of the command line (exit 2).
 #[derive(Debug, Error, Diagnostic)]
+#[non_exhaustive]
 pub enum CliError {
-    /// `--locality` names no locality of the policy.
-    #[error("unknown locality `{name}`")]
-    #[diagnostic(code(policy::cli::unknown_locality))]
-    UnknownLocality {
-        /// The name given.
-        name: String,
-        /// The closest name, or the list.
-        #[help]
-        help: Option<String>,
-    },
+    /// `--locality` names no locality of the policy: the library's error
+    /// ([`crate::eval::Scenario::new`]), with its code.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnknownLocality(#[from] crate::eval::UnknownLocality),
     /// `--entity` names no entity of the policy.
     #[error("unknown entity `{name}`")]
     #[diagnostic(code(policy::cli::unknown_entity))]
@@ -103,27 +99,23 @@ pub enum CliError {
     },
 }
 
+/// The scenario of `--date` and `--locality`: refuses a locality the policy
+/// does not declare, with the library's error ([`crate::eval::Scenario::new`]).
+pub(super) fn scenario<'p>(
+    policy: &'p crate::ir::Policy,
+    date: chrono::NaiveDate,
+    locality: Option<&str>,
+) -> Result<crate::eval::Scenario<'p>, CliError> {
+    Ok(crate::eval::Scenario::new(policy, date, locality)?)
+}
+
 /// Refuses a `--locality` the policy does not declare.
 pub(super) fn check_locality(
     policy: &crate::ir::Policy,
-    name: Option<&str>,
+    locality: Option<&str>,
 ) -> Result<(), CliError> {
-    let Some(name) = name else { return Ok(()) };
-    if policy.locality(name).is_some() {
-        return Ok(());
-    }
-    let names: Vec<&str> = policy.localities.iter().map(|l| l.name.as_str()).collect();
-    let help = crate::check::did_you_mean(name, names.iter().copied()).or_else(|| {
-        Some(if names.is_empty() {
-            "the policy declares no locality".to_string()
-        } else {
-            format!("the localities are {}", names.join(", "))
-        })
-    });
-    Err(CliError::UnknownLocality {
-        name: name.to_string(),
-        help,
-    })
+    // the date plays no part in finding the locality
+    scenario(policy, chrono::NaiveDate::MIN, locality).map(|_| ())
 }
 
 /// Refuses an `--entity` the policy does not declare.

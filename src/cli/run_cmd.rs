@@ -9,7 +9,7 @@ use super::error::{check_locality, check_measures};
 use super::files::{self, MAX_FACTS_SIZE};
 use super::{cli_error, load_policy, out, report, ErrorFormat, OutputFormat, EXIT_INPUT, EXIT_OK};
 use crate::diagnostic::{escape, escape_lines, Diagnostic};
-use crate::eval::{self, Facts, Request};
+use crate::eval::{self, Facts, Scenario};
 use crate::ir::{number_text, Status, Type};
 use crate::source::SourceMap;
 
@@ -60,12 +60,13 @@ pub(super) fn eval(
             return EXIT_INPUT;
         }
     };
-    let req = Request {
-        date,
-        locality,
-        explain,
+    // the locality is known to exist (checked above, before `--measure`
+    // narrowed the policy)
+    let scenario = match super::error::scenario(&policy, date, locality) {
+        Ok(s) => s,
+        Err(e) => return cli_error(e, fmt),
     };
-    let ev = match eval::evaluate(&policy, &facts, &req) {
+    let ev = match scenario.evaluate(&facts, explain) {
         Ok(ev) => ev,
         Err(e) => {
             report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
@@ -158,12 +159,8 @@ fn run_examples(policy: &crate::ir::Policy) -> Vec<ExampleOutcome> {
     for m in &policy.measures {
         for ex in &m.examples {
             let facts = Facts::from_example(policy, ex);
-            let req = Request {
-                date: ex.date,
-                locality: ex.locality.as_deref(),
-                explain: false,
-            };
-            let (passed, actual) = match eval::evaluate_one(policy, m, &facts, &req) {
+            let scenario = Scenario::new(policy, ex.date, ex.locality.as_deref());
+            let (passed, actual) = match scenario.map(|s| s.evaluate_measure(m, &facts, false)) {
                 Err(e) => (false, format!("error: {e}")),
                 Ok(r) => {
                     let mut ok = r.status == ex.expect.status;

@@ -139,6 +139,7 @@ pub struct ParamDef {
 /// How a parameter's value is found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum ParamValue {
     /// One value, always.
     Constant {
@@ -210,6 +211,7 @@ pub struct LocalityValue {
 /// What a measure does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MeasureKind {
     /// A payment or subsidy to the addressee.
     Benefit,
@@ -385,6 +387,7 @@ pub struct Expectation {
 /// The status of a measure for one entity on one date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Status {
     /// A rule applies.
     Eligible,
@@ -432,6 +435,7 @@ impl Status {
 /// A value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Value {
     /// `true` / `false`.
     Bool(bool),
@@ -457,6 +461,7 @@ pub struct Expr {
 /// The kinds of expression node.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "node", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Node {
     /// A constant.
     Literal {
@@ -545,6 +550,7 @@ pub struct Arm {
 /// Built-in functions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Func {
     /// The least argument.
     Min,
