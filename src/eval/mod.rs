@@ -209,7 +209,13 @@ pub fn evaluate_one<'p>(
     facts: &Facts,
     req: &Request<'_>,
 ) -> Result<MeasureResult<'p>, EvalError> {
-    Ok(Scenario::new(policy, req.date, req.locality)?.evaluate_measure(measure, facts, req.explain))
+    Ok(
+        Scenario::new(policy, req.date, req.locality)?.evaluate_measure(
+            measure,
+            facts,
+            req.explain,
+        ),
+    )
 }
 
 /// The rule that gives a part its value, if one applies.
