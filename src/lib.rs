@@ -35,6 +35,7 @@ pub mod literal;
 pub mod load;
 pub mod sample;
 pub mod source;
+pub mod suggest;
 pub mod syntax;
 pub mod types;
 

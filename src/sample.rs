@@ -156,11 +156,14 @@ impl<'p> Sampler<'p> {
     ) -> Result<Sampler<'p>, SampleError> {
         let Some((ei, def)) = policy.entity(entity) else {
             let names: Vec<&str> = policy.entities.iter().map(|e| e.name.as_str()).collect();
-            let help = crate::check::did_you_mean(entity, names.iter().copied())
-                .or_else(|| Some(format!("the entities are {}", names.join(", "))));
             return Err(SampleError::UnknownEntity {
                 name: entity.to_string(),
-                help,
+                help: Some(crate::suggest::or_list(
+                    entity,
+                    &names,
+                    "entities",
+                    "the policy declares no entity",
+                )),
             });
         };
         if !(0.0..=1.0).contains(&missing) {

@@ -193,3 +193,63 @@ fn the_library_has_one_error_type() {
     let json = p.to_json().unwrap();
     assert_eq!(&policyc::from_json(&json).unwrap(), p);
 }
+
+// ---------------------------------------------------------------------------
+// One keyword list
+
+/// The words of the `keyword` rule of `grammar/policy.pest`.
+fn grammar_keywords() -> Vec<String> {
+    let g =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("grammar/policy.pest"))
+            .unwrap();
+    let start = g
+        .find("\nkeyword = @{")
+        .expect("the grammar has a `keyword` rule");
+    let body = &g[start..];
+    let body = &body[body.find('{').unwrap() + 1..body.find("\n}").unwrap()];
+    body.split('|')
+        .map(|w| w.trim().trim_matches('"').to_string())
+        .collect()
+}
+
+/// The words of the keyword line of `docs/language.md`.
+fn documented_keywords() -> Vec<String> {
+    let d = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/language.md"))
+        .unwrap();
+    let start = d
+        .find("- **Keywords** are English and cannot be names: `")
+        .expect("docs/language.md lists the keywords");
+    let rest = &d[start..];
+    let open = rest.find('`').unwrap() + 1;
+    let close = open + rest[open..].find('`').unwrap();
+    rest[open..close]
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn one_keyword_list() {
+    let rust: Vec<String> = policyc::syntax::KEYWORDS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(
+        grammar_keywords(),
+        rust,
+        "grammar/policy.pest vs syntax::KEYWORDS"
+    );
+    assert_eq!(
+        documented_keywords(),
+        rust,
+        "docs/language.md vs syntax::KEYWORDS"
+    );
+    // and each keyword is refused as a name
+    for k in policyc::syntax::KEYWORDS {
+        assert!(policyc::syntax::is_keyword(k));
+        let mut map = policyc::source::SourceMap::new();
+        map.add("k.policy", format!("enum {k} {{ 甲 }}"));
+        assert!(policyc::compile(&map).is_err(), "`{k}` accepted as a name");
+    }
+    assert!(!policyc::syntax::is_keyword("规模"));
+}

@@ -126,9 +126,15 @@ impl<'p> Plan<'p> {
                         .iter()
                         .map(|m| m.number.to_string())
                         .collect();
+                    let nums: Vec<&str> = nums.iter().map(String::as_str).collect();
+                    // no "did you mean": every number is one keystroke from another
                     return Err(BatchError::UnknownMeasure {
                         number: *n,
-                        help: Some(format!("the measures are {}", nums.join(", "))),
+                        help: Some(crate::suggest::list(
+                            &nums,
+                            "measures",
+                            "the policy has no measure",
+                        )),
                     });
                 }
             }
@@ -258,11 +264,14 @@ pub(crate) fn scenario<'p>(
 pub(crate) fn entity_index(policy: &Policy, name: &str) -> Result<u32, BatchError> {
     policy.entity(name).map(|(i, _)| i).ok_or_else(|| {
         let names: Vec<&str> = policy.entities.iter().map(|e| e.name.as_str()).collect();
-        let help = crate::check::did_you_mean(name, names.iter().copied())
-            .or_else(|| Some(format!("the entities are {}", names.join(", "))));
         BatchError::UnknownEntity {
             name: name.to_string(),
-            help,
+            help: Some(crate::suggest::or_list(
+                name,
+                &names,
+                "entities",
+                "the policy declares no entity",
+            )),
         }
     })
 }

@@ -20,8 +20,7 @@ mod localities;
 mod measures;
 mod names;
 mod rules;
-mod suggest;
-pub use suggest::did_you_mean;
+pub use crate::suggest::did_you_mean;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -125,16 +125,14 @@ pub(super) fn check_entity(policy: &crate::ir::Policy, name: Option<&str>) -> Re
         return Ok(());
     }
     let names: Vec<&str> = policy.entities.iter().map(|e| e.name.as_str()).collect();
-    let help = crate::check::did_you_mean(name, names.iter().copied()).or_else(|| {
-        Some(if names.is_empty() {
-            "the policy declares no entity".to_string()
-        } else {
-            format!("the entities are {}", names.join(", "))
-        })
-    });
     Err(CliError::UnknownEntity {
         name: name.to_string(),
-        help,
+        help: Some(crate::suggest::or_list(
+            name,
+            &names,
+            "entities",
+            "the policy declares no entity",
+        )),
     })
 }
 
@@ -146,17 +144,15 @@ pub(super) fn check_measures(policy: &crate::ir::Policy, numbers: &[u32]) -> Res
     else {
         return Ok(());
     };
-    let nums: Vec<String> = policy
-        .measures
-        .iter()
-        .map(|m| m.number.to_string())
-        .collect();
     // no "did you mean": every number is one keystroke from another
-    let help = if nums.is_empty() {
-        "the policy has no measure".to_string()
-    } else {
-        format!("the measures are {}", nums.join(", "))
-    };
+    let help = crate::suggest::list(
+        &measure_numbers(policy)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        "measures",
+        "the policy has no measure",
+    );
     Err(CliError::UnknownMeasure {
         number,
         help: Some(help),
@@ -170,4 +166,13 @@ fn as_named(output: &str, input: &str) -> String {
     } else {
         format!(" (`{input}`)")
     }
+}
+
+/// The numbers of the policy's measures, as text.
+fn measure_numbers(policy: &crate::ir::Policy) -> Vec<String> {
+    policy
+        .measures
+        .iter()
+        .map(|m| m.number.to_string())
+        .collect()
 }

@@ -118,16 +118,14 @@ impl<'p> Scenario<'p> {
 /// The error for a locality the policy does not declare.
 fn unknown_locality(policy: &Policy, name: &str) -> UnknownLocality {
     let names: Vec<&str> = policy.localities.iter().map(|l| l.name.as_str()).collect();
-    let help = crate::check::did_you_mean(name, names.iter().copied()).or_else(|| {
-        Some(if names.is_empty() {
-            "the policy declares no locality".into()
-        } else {
-            format!("the localities are {}", names.join(", "))
-        })
-    });
     UnknownLocality {
         name: name.to_string(),
-        help,
+        help: Some(crate::suggest::or_list(
+            name,
+            &names,
+            "localities",
+            "the policy declares no locality",
+        )),
     }
 }
 

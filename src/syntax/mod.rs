@@ -14,6 +14,7 @@
 
 pub mod ast;
 mod error;
+mod keywords;
 mod parser;
 mod scan;
 mod unexpected;
@@ -21,6 +22,7 @@ mod unexpected;
 pub use crate::literal;
 pub use crate::literal::parse_date;
 pub use error::SyntaxError;
+pub use keywords::{is_keyword, KEYWORDS};
 pub use scan::{comments, Comment};
 
 use crate::diagnostic::Diagnostic;
