@@ -1,5 +1,5 @@
 //! The library's one error type, [`Error`]: the error of the top-level
-//! convenience functions ([`crate::load`], [`crate::from_json`],
+//! convenience functions ([`crate::load()`], [`crate::from_json`],
 //! [`crate::facts`], [`crate::evaluate`]). Each stage keeps its own error
 //! type (`LoadError`, the diagnostics of `syntax` and `check`, `IrError`,
 //! `FactsError`, `EvalError`, `BatchError`); `Error` holds any of them, with a

@@ -515,7 +515,9 @@ pub(crate) fn to_fixed(d: Decimal, scale: u32) -> Option<i64> {
 
 /// Plain non-negative decimal digits (`123`, `4.50`) scaled by `10^scale`:
 /// at most 15 digits before the point and `scale` after it; `None` for anything
-/// else (which then takes the general path).
+/// else (which then takes the general path). A fast path for a subset of
+/// [`crate::literal::decimal`]: what it reads, the general path reads alike
+/// (`tests/one_literal.rs` runs both).
 pub(crate) fn digits(t: &[u8], scale: u32) -> Option<i64> {
     let mut n: i64 = 0;
     let mut int = 0usize;
