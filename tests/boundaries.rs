@@ -253,3 +253,25 @@ fn one_keyword_list() {
     }
     assert!(!policyc::syntax::is_keyword("规模"));
 }
+
+/// `evaluate_only` (`policyc eval --measure N`) is the evaluation of a policy
+/// narrowed to measure N, without narrowing it.
+#[test]
+fn evaluate_only_is_the_narrowed_policy() {
+    use policyc::eval::Scenario;
+    use policyc::sample::Sampler;
+    let p = seed();
+    let s = Sampler::new(p, "企业", 3, 0.1).unwrap();
+    let scenario = Scenario::new(p, day("2020-07-01"), Some("包头市")).unwrap();
+    for m in &p.measures {
+        let mut narrowed = p.clone();
+        narrowed.measures.retain(|x| x.number == m.number);
+        let ns = Scenario::new(&narrowed, day("2020-07-01"), Some("包头市")).unwrap();
+        for i in 0..8 {
+            let f = s.record(i);
+            let a = serde_json::to_string(&scenario.evaluate_only(&f, true, m.number).unwrap());
+            let b = serde_json::to_string(&ns.evaluate(&f, true).unwrap());
+            assert_eq!(a.unwrap(), b.unwrap(), "measure {}", m.number);
+        }
+    }
+}

@@ -159,16 +159,22 @@ pub fn evaluate<'p>(
     Scenario::new(policy, req.date, req.locality)?.evaluate(facts, req.explain)
 }
 
+/// Evaluates the measures of the scenario's policy (only measure `only`, if
+/// given) for `facts`.
 fn evaluate_in<'p>(
     scenario: &Scenario<'p>,
     facts: &Facts,
     explain: bool,
+    only: Option<u32>,
 ) -> Result<Evaluation<'p>, EvalError> {
     let policy = scenario.policy();
     let ctx = Ctx::new(scenario, facts);
     let mut measures = Vec::with_capacity(policy.measures.len());
     let mut total = Decimal::new(0, 2);
     for m in &policy.measures {
+        if only.is_some_and(|n| n != m.number) {
+            continue;
+        }
         let r = evaluate_measure(&ctx, m, explain);
         if r.status == Status::Eligible {
             if let Some(t) = r.total {

@@ -88,7 +88,18 @@ impl<'p> Scenario<'p> {
 
     /// Evaluates every measure of the policy for `facts`.
     pub fn evaluate(&self, facts: &Facts, explain: bool) -> Result<Evaluation<'p>, EvalError> {
-        super::evaluate_in(self, facts, explain)
+        super::evaluate_in(self, facts, explain, None)
+    }
+
+    /// Evaluates measure `number` only, as if the policy had no other
+    /// (`policyc eval --measure N`): its result, and its amount as the total.
+    pub fn evaluate_only(
+        &self,
+        facts: &Facts,
+        explain: bool,
+        number: u32,
+    ) -> Result<Evaluation<'p>, EvalError> {
+        super::evaluate_in(self, facts, explain, Some(number))
     }
 
     /// Evaluates one measure for `facts`.
