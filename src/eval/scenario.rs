@@ -31,8 +31,9 @@ pub struct Scenario<'p> {
     date: NaiveDate,
     /// The index of the locality in the policy's localities.
     locality: Option<usize>,
-    /// Per parameter: its value and where it comes from, or why it has none.
-    params: Vec<Result<(&'p Value, Origin<'p>), EvalError>>,
+    /// Per parameter: its value and where it comes from, or why it has none
+    /// (boxed: rare, and the table stays small).
+    params: Vec<Result<(&'p Value, Origin<'p>), Box<EvalError>>>,
 }
 
 impl<'p> Scenario<'p> {
@@ -56,7 +57,7 @@ impl<'p> Scenario<'p> {
         };
         let def = locality.and_then(|i| policy.localities.get(i));
         let params = (0..policy.parameters.len())
-            .map(|i| param_in_force(policy, date, def, i))
+            .map(|i| param_in_force(policy, date, def, i).map_err(Box::new))
             .collect();
         Ok(Scenario {
             policy,
@@ -118,7 +119,7 @@ impl<'p> Scenario<'p> {
     pub(crate) fn param(&self, index: u32) -> Result<(&'p Value, Origin<'p>), EvalError> {
         match self.params.get(index as usize) {
             Some(Ok(x)) => Ok(*x),
-            Some(Err(e)) => Err(e.clone()),
+            Some(Err(e)) => Err(EvalError::clone(e)),
             None => Err(EvalError::Inconsistent {
                 what: format!("parameter {index} does not exist"),
             }),
