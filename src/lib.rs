@@ -26,17 +26,23 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod diff;
+pub mod error;
 pub mod eval;
 pub mod fmt;
 pub mod ir;
 pub mod limits;
+pub mod literal;
 pub mod load;
 pub mod sample;
 pub mod source;
+pub mod suggest;
 pub mod syntax;
 pub mod types;
 
+use std::path::PathBuf;
+
 use diagnostic::Diagnostic;
+pub use error::Error;
 use source::SourceMap;
 
 /// Parses and checks every file of `sources` as one policy.
@@ -57,4 +63,62 @@ pub fn compile(sources: &SourceMap) -> Result<ir::Policy, Vec<Diagnostic>> {
         return Err(check::cap_errors(errors));
     }
     check::check(sources, &files)
+}
+
+/// Reads the `.policy` files under `paths` (files or folders, as
+/// `policyc check` does), parses and checks them as one policy.
+///
+/// ```
+/// let policy = policyc::load(&["policies".into()])?;
+/// assert!(!policy.measures.is_empty());
+/// # Ok::<(), policyc::Error>(())
+/// ```
+pub fn load(paths: &[PathBuf]) -> Result<ir::Policy, Error> {
+    let (sources, diagnostics) = load::load(paths)?;
+    if !diagnostics.is_empty() {
+        return Err(error::PolicyErrors {
+            sources,
+            diagnostics,
+        }
+        .into());
+    }
+    compile(&sources).map_err(|diagnostics| {
+        error::PolicyErrors {
+            sources,
+            diagnostics,
+        }
+        .into()
+    })
+}
+
+/// Reads an exported IR back ([`ir::Policy::from_json`]).
+pub fn from_json(json: &str) -> Result<ir::Policy, Error> {
+    Ok(ir::Policy::from_json(json)?)
+}
+
+/// Reads one entity's facts, a JSON document, for `policy`
+/// ([`eval::Facts::from_json`]); on failure, every error found.
+pub fn facts(policy: &ir::Policy, json: &str) -> Result<eval::Facts, Error> {
+    Ok(eval::Facts::from_json(policy, json)?)
+}
+
+/// Evaluates every measure of `policy` for `facts` on `date` in `locality`
+/// (the [`eval::Scenario`] is built once for the call; to evaluate many
+/// entities, build it once yourself and call [`eval::Scenario::evaluate`]).
+///
+/// ```
+/// let policy = policyc::load(&["policies".into()])?;
+/// let date = chrono::NaiveDate::from_ymd_opt(2020, 7, 1).unwrap_or_default();
+/// let err = policyc::evaluate(&policy, &policyc::eval::Facts::unknown(&policy, 0), date, Some("火星"));
+/// let code = err.err().and_then(|e| miette::Diagnostic::code(&e).map(|c| c.to_string()));
+/// assert_eq!(code.as_deref(), Some("policy::cli::unknown_locality"));
+/// # Ok::<(), policyc::Error>(())
+/// ```
+pub fn evaluate<'p>(
+    policy: &'p ir::Policy,
+    facts: &eval::Facts,
+    date: chrono::NaiveDate,
+    locality: Option<&str>,
+) -> Result<eval::Evaluation<'p>, Error> {
+    Ok(eval::Scenario::new(policy, date, locality)?.evaluate(facts, false)?)
 }

@@ -1,7 +1,20 @@
-//! Limits shared by several stages, so that what `check` accepts is exactly
-//! what the IR loader and the evaluators accept. The other limits are next to
-//! the code that enforces them (`syntax::MAX_FILE_SIZE`, `syntax::MAX_DEPTH`,
-//! `check::MAX_ERRORS`); `docs/reliability.md` lists them all.
+//! Limits shared by several stages, so that what the parser and `check`
+//! accept is exactly what the IR loader and the evaluators accept. The limits
+//! of one stage only are next to the code that enforces them
+//! (`check::MAX_ERRORS`, `batch::MAX_RECORD_BYTES`); `docs/reliability.md`
+//! lists them all.
+
+/// The largest policy file accepted, in bytes (8 MiB): by the parser, by
+/// `policyc fmt` for its output, and by the loaders, which do not read more.
+pub const MAX_FILE_SIZE: usize = 8 * 1024 * 1024;
+
+/// The deepest nesting accepted: of `(`, `{` and `[`, of expressions inside
+/// expressions (`1 + 1 + … + 1` nests too), and the most `if`s in one expression.
+///
+/// Every stage recurses over expressions; this bound keeps the recursion far
+/// from the end of any thread's stack, and keeps the exported JSON within
+/// [`crate::ir::MAX_JSON_DEPTH`].
+pub const MAX_DEPTH: usize = 64;
 
 /// The longest chain of `exception to` a measure may have: a rule that is an
 /// exception to a rule that is an exception to … may be this many links from a

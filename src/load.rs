@@ -13,6 +13,7 @@ pub const EXTENSION: &str = "policy";
 
 /// A file or folder that cannot be read (an I/O problem, not a policy problem).
 #[derive(Debug, Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum LoadError {
     /// The path cannot be read.
     #[error("cannot read `{path}`: {message}")]

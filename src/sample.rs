@@ -20,10 +20,11 @@ use rust_decimal::Decimal;
 use thiserror::Error;
 
 use crate::eval::{Facts, MAX_MAGNITUDE};
-use crate::ir::{BinaryOp, Expr, Node, NumKind, ParamValue, Policy, Type, Unit, Value};
+use crate::ir::{BinOp, Expr, Node, NumKind, ParamValue, Policy, Type, Unit, Value};
 
 /// What `sample` can fail with.
 #[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SampleError {
     /// The entity named does not exist.
     #[error("unknown entity `{name}`")]
@@ -155,11 +156,14 @@ impl<'p> Sampler<'p> {
     ) -> Result<Sampler<'p>, SampleError> {
         let Some((ei, def)) = policy.entity(entity) else {
             let names: Vec<&str> = policy.entities.iter().map(|e| e.name.as_str()).collect();
-            let help = crate::check::did_you_mean(entity, names.iter().copied())
-                .or_else(|| Some(format!("the entities are {}", names.join(", "))));
             return Err(SampleError::UnknownEntity {
                 name: entity.to_string(),
-                help,
+                help: Some(crate::suggest::or_list(
+                    entity,
+                    &names,
+                    "entities",
+                    "the policy declares no entity",
+                )),
             });
         };
         if !(0.0..=1.0).contains(&missing) {
@@ -549,7 +553,7 @@ fn thresholds(policy: &Policy, entity: u32, nfields: usize) -> Vec<Vec<Value>> {
 }
 
 fn walk(policy: &Policy, e: &Expr, out: &mut [Vec<Value>]) {
-    use BinaryOp::*;
+    use BinOp::*;
     match &e.node {
         Node::Binary { op, lhs, rhs } => {
             if matches!(op, Lt | Le | Gt | Ge | Eq | Ne) {

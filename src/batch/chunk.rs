@@ -147,7 +147,7 @@ pub(crate) fn csv_layout(
             Some(slot) => roles.push(Role::Field(slot)),
             None => {
                 let help =
-                    crate::check::did_you_mean(n, def.fields.iter().map(|f| f.name.as_str()))
+                    crate::suggest::did_you_mean(n, def.fields.iter().map(|f| f.name.as_str()))
                         .or_else(|| {
                             Some(format!(
                                 "the columns are `id` and the fields of `{}`",

@@ -27,8 +27,8 @@ mod exec;
 use exec::{Exec, Val, BLOCK};
 
 use super::columns::{field_scale, Columns};
-use crate::eval::{param_value, Ctx};
-use crate::ir::{BinaryOp, EntityDef, Expr, Func, Measure, Node, Status, Type, Value};
+use crate::eval::Scenario;
+use crate::ir::{BinOp, EntityDef, Expr, Func, Measure, Node, Status, Type, Value};
 
 /// The largest scale (digits after the point) the program keeps.
 const MAX_SCALE: u32 = 12;
@@ -59,12 +59,12 @@ enum C {
         b: Box<C>,
     },
     Cmp {
-        op: BinaryOp,
+        op: BinOp,
         a: Box<C>,
         b: Box<C>,
     },
     Arith {
-        op: BinaryOp,
+        op: BinOp,
         a: Box<C>,
         b: Box<C>,
     },
@@ -142,16 +142,20 @@ pub(crate) struct Cell {
 }
 
 struct Compiler<'a> {
-    ctx: &'a Ctx<'a>,
+    scenario: &'a Scenario<'a>,
     entity: &'a EntityDef,
     /// slot → bit
     bits: Vec<Option<u64>>,
 }
 
 impl Program {
-    /// Compiles `measure` for the entity and the request in `ctx`; `None` when
-    /// some construct cannot be run exactly over columns.
-    pub(crate) fn compile(ctx: &Ctx<'_>, measure: &Measure, entity: &EntityDef) -> Option<Program> {
+    /// Compiles `measure` for the entity in `scenario` (its parameters are
+    /// constants); `None` when some construct cannot be run exactly over columns.
+    pub(crate) fn compile(
+        scenario: &Scenario<'_>,
+        measure: &Measure,
+        entity: &EntityDef,
+    ) -> Option<Program> {
         // parts with their own addressees and dates are left to the row evaluator
         if !measure.parts.is_empty() {
             return None;
@@ -176,7 +180,11 @@ impl Program {
         for (i, s) in slots.iter().enumerate() {
             *bits.get_mut(*s as usize)? = Some(1u64 << i);
         }
-        let mut c = Compiler { ctx, entity, bits };
+        let mut c = Compiler {
+            scenario,
+            entity,
+            bits,
+        };
         let mut rules = Vec::new();
         for r in &measure.rules {
             let cond = match &r.condition {
@@ -592,10 +600,10 @@ fn constant(v: &Value) -> Option<(C, Kind)> {
 
 impl Compiler<'_> {
     fn expr(&mut self, e: &Expr) -> Option<(C, Kind)> {
-        use BinaryOp::*;
+        use BinOp::*;
         Some(match &e.node {
             Node::Literal { value } => constant(value)?,
-            Node::Param { index, .. } => constant(&param_value(self.ctx, *index).ok()?.0)?,
+            Node::Param { index, .. } => constant(self.scenario.param(*index).ok()?.0)?,
             Node::Field { slot, .. } => {
                 let f = self.entity.fields.get(*slot as usize)?;
                 let kind = match &f.ty {

@@ -515,7 +515,9 @@ pub(crate) fn to_fixed(d: Decimal, scale: u32) -> Option<i64> {
 
 /// Plain non-negative decimal digits (`123`, `4.50`) scaled by `10^scale`:
 /// at most 15 digits before the point and `scale` after it; `None` for anything
-/// else (which then takes the general path).
+/// else (which then takes the general path). A fast path for a subset of
+/// [`crate::literal::decimal`]: what it reads, the general path reads alike
+/// (`tests/one_literal.rs` runs both).
 pub(crate) fn digits(t: &[u8], scale: u32) -> Option<i64> {
     let mut n: i64 = 0;
     let mut int = 0usize;
@@ -548,23 +550,10 @@ pub(crate) fn digits(t: &[u8], scale: u32) -> Option<i64> {
     n.checked_mul(10i64.checked_pow(scale - used)?)
 }
 
-/// `YYYY-MM-DD` exactly, as days of the common era.
+/// A date literal ([`crate::literal::date`]), as days of the common era.
 fn iso_date(t: &[u8]) -> Option<i32> {
-    if t.len() != 10 || t.get(4) != Some(&b'-') || t.get(7) != Some(&b'-') {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let mut n = 0u32;
-        for &b in t.get(r)? {
-            if !b.is_ascii_digit() {
-                return None;
-            }
-            n = n * 10 + u32::from(b - b'0');
-        }
-        Some(n)
-    };
-    let d = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
-    Some(d.num_days_from_ce())
+    let s = std::str::from_utf8(t).ok()?;
+    crate::literal::date(s).ok().map(|d| d.num_days_from_ce())
 }
 
 #[cfg(test)]

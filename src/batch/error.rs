@@ -8,6 +8,7 @@ use thiserror::Error;
 
 /// What stops a batch run.
 #[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BatchError {
     /// The entity named does not exist.
     #[error("unknown entity `{name}`")]
@@ -98,16 +99,18 @@ pub enum BatchError {
         /// The table's entity.
         entity: String,
     },
-    /// The locality named does not exist.
-    #[error("unknown locality `{name}`")]
-    #[diagnostic(code(policy::batch::unknown_locality))]
-    UnknownLocality {
-        /// The name given.
-        name: String,
-        /// The localities there are.
-        #[help]
-        help: Option<String>,
-    },
+    /// [`super::Table::evaluate_in`] was given a scenario of another policy.
+    #[error("the scenario is of another policy than the table")]
+    #[diagnostic(
+        code(policy::batch::scenario_of_another_policy),
+        help("build the scenario with `Scenario::new` from the policy the table was built with")
+    )]
+    ScenarioOfAnotherPolicy,
+    /// The locality named does not exist: the error of
+    /// [`crate::eval::Scenario::new`], with its code.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnknownLocality(#[from] crate::eval::UnknownLocality),
     /// Reading the input failed.
     #[error("cannot read the input: {message}")]
     #[diagnostic(code(policy::batch::read))]

@@ -63,6 +63,7 @@ pub enum OutputFormat {
 
 /// How measures are evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Engine {
     /// Over columns where the program is exact, record by record elsewhere.
     Columnar,
@@ -166,7 +167,8 @@ pub fn run(
         }
         InputFormat::Jsonl => None,
     };
-    let plan = plan::Plan::new(policy, opts, layout.as_ref().map(|l| l.entity).or(only))?;
+    let scenario = plan::scenario(policy, opts)?;
+    let plan = plan::Plan::new(scenario, opts, layout.as_ref().map(|l| l.entity).or(only))?;
     let reader = chunk::Reader::new(&plan, opts.input_format, layout);
     let out = output::Out::new(&plan, opts.output_format);
     let tally = pipeline::run(&reader, &out, src, output, opts, progress)?;

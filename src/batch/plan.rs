@@ -2,13 +2,12 @@
 //! each is evaluated — a constant (the date alone decides), the columnar
 //! program, or the row evaluator.
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::columnar::Program;
 use super::kinds::FenTotals;
 use super::{BatchError, BatchOptions, Check, Engine};
-use crate::eval::{self, Ctx, Facts, MeasureResult, Request};
+use crate::eval::{self, Facts, MeasureResult, Scenario};
 use crate::ir::{Gives, Measure, Policy, Status};
 
 /// The outcome of one measure for one record, as the row evaluator gives it.
@@ -119,8 +118,8 @@ pub(crate) struct EntityPlan {
 #[derive(Debug)]
 pub(crate) struct Plan<'p> {
     pub policy: &'p Policy,
-    pub date: NaiveDate,
-    pub locality: Option<&'p str>,
+    /// The date, the locality and the parameters in force, for every record.
+    pub scenario: Scenario<'p>,
     /// One per entity of the policy.
     pub entities: Vec<EntityPlan>,
     /// Records must be of this entity.
@@ -132,26 +131,11 @@ pub(crate) struct Plan<'p> {
 
 impl<'p> Plan<'p> {
     pub(crate) fn new(
-        policy: &'p Policy,
+        scenario: Scenario<'p>,
         opts: &BatchOptions<'_>,
         only: Option<u32>,
     ) -> Result<Plan<'p>, BatchError> {
-        let locality = match opts.locality {
-            None => None,
-            Some(name) => match policy.locality(name) {
-                Some(l) => Some(l),
-                None => {
-                    let names: Vec<&str> =
-                        policy.localities.iter().map(|l| l.name.as_str()).collect();
-                    let help = crate::check::did_you_mean(name, names.iter().copied())
-                        .or_else(|| Some(format!("the localities are {}", names.join(", "))));
-                    return Err(BatchError::UnknownLocality {
-                        name: name.to_string(),
-                        help,
-                    });
-                }
-            },
-        };
+        let policy = scenario.policy();
         if let Some(list) = &opts.measures {
             for n in list {
                 if !policy.measures.iter().any(|m| m.number == *n) {
@@ -160,9 +144,15 @@ impl<'p> Plan<'p> {
                         .iter()
                         .map(|m| m.number.to_string())
                         .collect();
+                    let nums: Vec<&str> = nums.iter().map(String::as_str).collect();
+                    // no "did you mean": every number is one keystroke from another
                     return Err(BatchError::UnknownMeasure {
                         number: *n,
-                        help: Some(format!("the measures are {}", nums.join(", "))),
+                        help: Some(crate::suggest::list(
+                            &nums,
+                            "measures",
+                            "the policy has no measure",
+                        )),
                     });
                 }
             }
@@ -179,20 +169,9 @@ impl<'p> Plan<'p> {
             })
             .map(|(i, _)| i)
             .collect();
-        let req = Request {
-            date: opts.date,
-            locality: opts.locality,
-            explain: false,
-        };
         let mut entities = Vec::with_capacity(policy.entities.len());
         for (ei, def) in policy.entities.iter().enumerate() {
             let unknown = Facts::unknown(policy, ei as u32);
-            let ctx = Ctx {
-                policy,
-                facts: &unknown,
-                date: opts.date,
-                locality,
-            };
             let mut measures = Vec::new();
             for &mi in &reported {
                 let Some(m) = policy.measures.get(mi) else {
@@ -201,9 +180,7 @@ impl<'p> Plan<'p> {
                 if !m.addresses(ei as u32) {
                     continue;
                 }
-                let gate = eval::evaluate_one(policy, m, &unknown, &req)
-                    .map(|r| Outcome::from_result(&r))
-                    .unwrap_or_else(|e| error_outcome(&e.to_string()));
+                let gate = Outcome::from_result(&scenario.evaluate_measure(m, &unknown, false));
                 let constant = m.rules.is_empty()
                     || matches!(gate.status, Status::NotInForce | Status::DeadlinePassed);
                 let mode = if constant {
@@ -217,7 +194,7 @@ impl<'p> Plan<'p> {
                     // discretion: the columnar program does not say which rule won
                     Mode::Rows
                 } else {
-                    Program::compile(&ctx, m, def).map_or(Mode::Rows, Mode::Columnar)
+                    Program::compile(&scenario, m, def).map_or(Mode::Rows, Mode::Columnar)
                 };
                 measures.push(MeasurePlan { index: mi, mode });
             }
@@ -264,8 +241,7 @@ impl<'p> Plan<'p> {
         }
         Ok(Plan {
             policy,
-            date: opts.date,
-            locality: locality.map(|l| l.name.as_str()),
+            scenario,
             entities,
             only,
             reported,
@@ -291,15 +267,7 @@ impl<'p> Plan<'p> {
         let Some(m) = self.policy.measures.get(measure) else {
             return error_outcome("the measure does not exist");
         };
-        let req = Request {
-            date: self.date,
-            locality: self.locality,
-            explain: false,
-        };
-        match eval::evaluate_one(self.policy, m, facts, &req) {
-            Ok(r) => Outcome::from_result(&r),
-            Err(e) => error_outcome(&e.to_string()),
-        }
+        Outcome::from_result(&self.scenario.evaluate_measure(m, facts, false))
     }
 }
 
@@ -313,15 +281,26 @@ fn error_outcome(reason: &str) -> Outcome {
     }
 }
 
+/// The scenario of a run: `opts`' date and locality, the locality resolved once.
+pub(crate) fn scenario<'p>(
+    policy: &'p Policy,
+    opts: &BatchOptions<'_>,
+) -> Result<Scenario<'p>, BatchError> {
+    Ok(Scenario::new(policy, opts.date, opts.locality)?)
+}
+
 /// The index of the entity named `name`, or an error with a suggestion.
 pub(crate) fn entity_index(policy: &Policy, name: &str) -> Result<u32, BatchError> {
     policy.entity(name).map(|(i, _)| i).ok_or_else(|| {
         let names: Vec<&str> = policy.entities.iter().map(|e| e.name.as_str()).collect();
-        let help = crate::check::did_you_mean(name, names.iter().copied())
-            .or_else(|| Some(format!("the entities are {}", names.join(", "))));
         BatchError::UnknownEntity {
             name: name.to_string(),
-            help,
+            help: Some(crate::suggest::or_list(
+                name,
+                &names,
+                "entities",
+                "the policy declares no entity",
+            )),
         }
     })
 }

@@ -303,8 +303,8 @@ impl Tally {
             .zip(totals_by_kind.refunded)
             .and_then(|(a, b)| a.checked_add(b));
         Summary {
-            date: plan.date,
-            locality: plan.locality.map(str::to_string),
+            date: plan.scenario.date(),
+            locality: plan.scenario.locality().map(|l| l.name.clone()),
             records: self.records,
             evaluated: self.records.saturating_sub(self.rejected),
             rejected: self.rejected,

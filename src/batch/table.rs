@@ -10,9 +10,9 @@ use rust_decimal::Decimal;
 use super::chunk::{self, Res};
 use super::columns::Columns;
 use super::output::View;
-use super::plan::{entity_index, Mode, Plan};
+use super::plan::{self, entity_index, Mode, Plan};
 use super::{BatchError, BatchOptions, Engine};
-use crate::eval::Facts;
+use crate::eval::{Facts, Scenario};
 use crate::ir::{Policy, Status};
 
 /// The records of one entity, as columns (one per field).
@@ -83,24 +83,41 @@ impl<'p> Table<'p> {
     }
 
     /// Evaluates measure `number` for every record, on `date`, with the
-    /// parameters of `locality` where it sets them.
+    /// parameters of `locality` where it sets them: builds the scenario and
+    /// calls [`Table::evaluate_in`]. To evaluate several measures on one
+    /// date, build the scenario once.
     pub fn evaluate(
         &self,
         number: u32,
         date: NaiveDate,
         locality: Option<&str>,
     ) -> Result<TableResults<'_>, BatchError> {
+        let mut opts = BatchOptions::new(date);
+        opts.locality = locality;
+        self.evaluate_in(number, &plan::scenario(self.policy, &opts)?)
+    }
+
+    /// Evaluates measure `number` for every record in `scenario`, which must
+    /// be a scenario of the table's policy
+    /// ([`BatchError::ScenarioOfAnotherPolicy`] otherwise).
+    pub fn evaluate_in(
+        &self,
+        number: u32,
+        scenario: &Scenario<'p>,
+    ) -> Result<TableResults<'_>, BatchError> {
+        if !std::ptr::eq(scenario.policy(), self.policy) {
+            return Err(BatchError::ScenarioOfAnotherPolicy);
+        }
         let name = self
             .policy
             .entities
             .get(self.entity as usize)
             .map_or("", |e| e.name.as_str());
-        let mut opts = BatchOptions::new(date);
-        opts.locality = locality;
+        let mut opts = BatchOptions::new(scenario.date());
         opts.measures = Some(vec![number]);
         opts.entity = Some(name);
         opts.engine = Engine::Columnar;
-        let plan = Plan::new(self.policy, &opts, Some(self.entity))?;
+        let plan = Plan::new(scenario.clone(), &opts, Some(self.entity))?;
         let ep = plan
             .entities
             .get(self.entity as usize)

@@ -8,6 +8,7 @@ use crate::source::Span;
 
 /// A check error. Each variant's doc comment shows an input that triggers it.
 #[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CheckError {
     /// `when 裁员律 <= 5%` where no fact or parameter is called `裁员律`
     #[error("unknown name `{name}`")]

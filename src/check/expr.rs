@@ -657,11 +657,31 @@ impl Checker<'_> {
         Some(Expr {
             ty,
             node: Node::Binary {
-                op,
+                op: ir_op(op),
                 lhs: Box::new(lt),
                 rhs: Box::new(rt),
             },
         })
+    }
+}
+
+/// The IR's operator for the parser's: the IR has its own enum
+/// ([`crate::ir::BinOp`]), so that it does not depend on the syntax tree.
+fn ir_op(op: BinaryOp) -> crate::ir::BinOp {
+    use crate::ir::BinOp as I;
+    match op {
+        BinaryOp::Or => I::Or,
+        BinaryOp::And => I::And,
+        BinaryOp::Eq => I::Eq,
+        BinaryOp::Ne => I::Ne,
+        BinaryOp::Lt => I::Lt,
+        BinaryOp::Le => I::Le,
+        BinaryOp::Gt => I::Gt,
+        BinaryOp::Ge => I::Ge,
+        BinaryOp::Add => I::Add,
+        BinaryOp::Sub => I::Sub,
+        BinaryOp::Mul => I::Mul,
+        BinaryOp::Div => I::Div,
     }
 }
 

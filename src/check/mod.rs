@@ -23,8 +23,7 @@ mod measures;
 mod names;
 mod parts;
 mod rules;
-mod suggest;
-pub use suggest::did_you_mean;
+pub use crate::suggest::did_you_mean;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -7,17 +7,13 @@ use thiserror::Error;
 
 /// A usage or I/O error of the command line (exit 2).
 #[derive(Debug, Error, Diagnostic)]
+#[non_exhaustive]
 pub enum CliError {
-    /// `--locality` names no locality of the policy.
-    #[error("unknown locality `{name}`")]
-    #[diagnostic(code(policy::cli::unknown_locality))]
-    UnknownLocality {
-        /// The name given.
-        name: String,
-        /// The closest name, or the list.
-        #[help]
-        help: Option<String>,
-    },
+    /// `--locality` names no locality of the policy: the library's error
+    /// ([`crate::eval::Scenario::new`]), with its code.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnknownLocality(#[from] crate::eval::UnknownLocality),
     /// `--entity` names no entity of the policy.
     #[error("unknown entity `{name}`")]
     #[diagnostic(code(policy::cli::unknown_entity))]
@@ -103,27 +99,23 @@ pub enum CliError {
     },
 }
 
+/// The scenario of `--date` and `--locality`: refuses a locality the policy
+/// does not declare, with the library's error ([`crate::eval::Scenario::new`]).
+pub(super) fn scenario<'p>(
+    policy: &'p crate::ir::Policy,
+    date: chrono::NaiveDate,
+    locality: Option<&str>,
+) -> Result<crate::eval::Scenario<'p>, CliError> {
+    Ok(crate::eval::Scenario::new(policy, date, locality)?)
+}
+
 /// Refuses a `--locality` the policy does not declare.
 pub(super) fn check_locality(
     policy: &crate::ir::Policy,
-    name: Option<&str>,
+    locality: Option<&str>,
 ) -> Result<(), CliError> {
-    let Some(name) = name else { return Ok(()) };
-    if policy.locality(name).is_some() {
-        return Ok(());
-    }
-    let names: Vec<&str> = policy.localities.iter().map(|l| l.name.as_str()).collect();
-    let help = crate::check::did_you_mean(name, names.iter().copied()).or_else(|| {
-        Some(if names.is_empty() {
-            "the policy declares no locality".to_string()
-        } else {
-            format!("the localities are {}", names.join(", "))
-        })
-    });
-    Err(CliError::UnknownLocality {
-        name: name.to_string(),
-        help,
-    })
+    // the date plays no part in finding the locality
+    scenario(policy, chrono::NaiveDate::MIN, locality).map(|_| ())
 }
 
 /// Refuses an `--entity` the policy does not declare.
@@ -133,16 +125,14 @@ pub(super) fn check_entity(policy: &crate::ir::Policy, name: Option<&str>) -> Re
         return Ok(());
     }
     let names: Vec<&str> = policy.entities.iter().map(|e| e.name.as_str()).collect();
-    let help = crate::check::did_you_mean(name, names.iter().copied()).or_else(|| {
-        Some(if names.is_empty() {
-            "the policy declares no entity".to_string()
-        } else {
-            format!("the entities are {}", names.join(", "))
-        })
-    });
     Err(CliError::UnknownEntity {
         name: name.to_string(),
-        help,
+        help: Some(crate::suggest::or_list(
+            name,
+            &names,
+            "entities",
+            "the policy declares no entity",
+        )),
     })
 }
 
@@ -154,17 +144,15 @@ pub(super) fn check_measures(policy: &crate::ir::Policy, numbers: &[u32]) -> Res
     else {
         return Ok(());
     };
-    let nums: Vec<String> = policy
-        .measures
-        .iter()
-        .map(|m| m.number.to_string())
-        .collect();
     // no "did you mean": every number is one keystroke from another
-    let help = if nums.is_empty() {
-        "the policy has no measure".to_string()
-    } else {
-        format!("the measures are {}", nums.join(", "))
-    };
+    let help = crate::suggest::list(
+        &measure_numbers(policy)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        "measures",
+        "the policy has no measure",
+    );
     Err(CliError::UnknownMeasure {
         number,
         help: Some(help),
@@ -178,4 +166,13 @@ fn as_named(output: &str, input: &str) -> String {
     } else {
         format!(" (`{input}`)")
     }
+}
+
+/// The numbers of the policy's measures, as text.
+fn measure_numbers(policy: &crate::ir::Policy) -> Vec<String> {
+    policy
+        .measures
+        .iter()
+        .map(|m| m.number.to_string())
+        .collect()
 }

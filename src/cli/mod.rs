@@ -151,8 +151,7 @@ pub enum Command {
 }
 
 fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
-    crate::syntax::literal::date(s)
-        .map_err(|why| format!("`{s}` is not a date ({why}); write YYYY-MM-DD"))
+    crate::literal::date(s).map_err(|why| format!("`{s}` is not a date ({why}); write YYYY-MM-DD"))
 }
 
 /// Runs the CLI with the process's arguments and returns the exit code.

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::error::{check_locality, check_measures};
+use super::error::check_measures;
 use super::files::{self, MAX_FACTS_SIZE};
 use super::{cli_error, load_policy, out, report, ErrorFormat, OutputFormat, EXIT_INPUT, EXIT_OK};
 use crate::diagnostic::{escape, escape_lines, Diagnostic};
-use crate::eval::{self, Facts, Request};
+use crate::eval::{self, Facts, Scenario};
 use crate::ir::{number_text, Status, Type};
 use crate::source::SourceMap;
 
@@ -36,18 +36,17 @@ pub(super) fn eval(
     format: OutputFormat,
     fmt: ErrorFormat,
 ) -> u8 {
-    let mut policy = match load_policy(paths, fmt) {
+    let policy = match load_policy(paths, fmt) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let checked =
-        check_locality(&policy, locality).and_then(|()| check_measures(&policy, only.as_slice()));
-    if let Err(e) = checked {
-        return cli_error(e, fmt);
-    }
-    if let Some(n) = only {
-        policy.measures.retain(|m| m.number == n);
-    }
+    // the locality is resolved here, once, for the evaluation
+    let scenario = super::error::scenario(&policy, date, locality)
+        .and_then(|s| check_measures(&policy, only.as_slice()).map(|()| s));
+    let scenario = match scenario {
+        Ok(s) => s,
+        Err(e) => return cli_error(e, fmt),
+    };
     let text = match read_facts(facts_path, fmt) {
         Ok(t) => t,
         Err(code) => return code,
@@ -60,12 +59,11 @@ pub(super) fn eval(
             return EXIT_INPUT;
         }
     };
-    let req = Request {
-        date,
-        locality,
-        explain,
+    let ev = match only {
+        Some(n) => scenario.evaluate_only(&facts, explain, n),
+        None => scenario.evaluate(&facts, explain),
     };
-    let ev = match eval::evaluate(&policy, &facts, &req) {
+    let ev = match ev {
         Ok(ev) => ev,
         Err(e) => {
             report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
@@ -164,12 +162,8 @@ fn run_examples(policy: &crate::ir::Policy) -> Vec<ExampleOutcome> {
     for m in &policy.measures {
         for ex in &m.examples {
             let facts = Facts::from_example(policy, ex);
-            let req = Request {
-                date: ex.date,
-                locality: ex.locality.as_deref(),
-                explain: false,
-            };
-            let (passed, actual) = match eval::evaluate_one(policy, m, &facts, &req) {
+            let scenario = Scenario::new(policy, ex.date, ex.locality.as_deref());
+            let (passed, actual) = match scenario.map(|s| s.evaluate_measure(m, &facts, false)) {
                 Err(e) => (false, format!("error: {e}")),
                 Ok(r) => {
                     let mut ok = r.status == ex.expect.status;

@@ -58,6 +58,7 @@ use crate::ir::{self, Expr, Measure, Node, ParamDef, ParamValue, Policy, Type};
 /// What kind of change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChangeKind {
     /// The document header (number, title, issuer, issue date, region).
     DocumentChanged,
@@ -172,6 +173,7 @@ pub struct Change {
 
 /// An error of `policyc diff`: a version that cannot be read or compiled.
 #[derive(Debug, Error, MietteDiagnostic)]
+#[non_exhaustive]
 pub enum DiffError {
     /// `policyc diff old.policy missing.policy`
     #[error("cannot read `{path}`: {message}")]

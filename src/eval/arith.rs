@@ -35,6 +35,7 @@ const LIMIT: u128 = 1 << 96;
 
 /// What an operation on numbers can fail with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ArithError {
     /// The result cannot be kept without rounding before [`EXACT_PLACES`]
     /// decimals (or at all).

@@ -58,6 +58,7 @@ impl Diagnostic for FactsError {
 /// source so the analyst can find it.
 #[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "error", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EvalError {
     /// Two rules of one part apply and neither is an exception to the other.
     #[error("rules `{first}` ({first_source}) and `{second}` ({second_source}) both apply")]
@@ -150,16 +151,10 @@ pub enum EvalError {
         /// The locality given, if any.
         locality: Option<String>,
     },
-    /// The locality named does not exist.
-    #[error("unknown locality `{name}`")]
-    #[diagnostic(code(policy::eval::unknown_locality))]
-    UnknownLocality {
-        /// The name.
-        name: String,
-        /// The localities there are.
-        #[help]
-        help: Option<String>,
-    },
+    /// The locality named does not exist ([`super::Scenario::new`]).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnknownLocality(#[from] UnknownLocality),
     /// The IR holds something the evaluator cannot use (only from a hand-edited JSON).
     #[error("the policy is inconsistent: {what}")]
     #[diagnostic(
@@ -170,4 +165,20 @@ pub enum EvalError {
         /// What.
         what: String,
     },
+}
+
+/// A locality the policy does not declare: the error of
+/// [`super::Scenario::new`]. One type and one code wherever a locality is
+/// named — the command line's `--locality`, a batch, a `Table`, the library —
+/// so `policy::cli::unknown_locality` (a usage error: exit 2 on the command
+/// line).
+#[derive(Clone, Debug, PartialEq, Eq, Error, Diagnostic, serde::Serialize)]
+#[error("unknown locality `{name}`")]
+#[diagnostic(code(policy::cli::unknown_locality))]
+pub struct UnknownLocality {
+    /// The name given.
+    pub name: String,
+    /// The closest name, or the list.
+    #[help]
+    pub help: Option<String>,
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::ops::{self, OpError};
 use super::slots::Slots;
 use super::{param_value, Ctx, Ev, Evaluation, CURRENCY, ROUNDING};
-use crate::ir::{BinaryOp, Expr, Gives, Measure, Node, RuleDef, Status, Type, Value};
+use crate::ir::{BinOp, Expr, Gives, Measure, Node, RuleDef, Status, Type, Value};
 use crate::source::SourceRef;
 
 /// Why a measure came out as it did: one entry per rule.
@@ -143,7 +143,7 @@ fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
     };
     match &e.node {
         Node::Binary {
-            op: op @ (BinaryOp::And | BinaryOp::Or),
+            op: op @ (BinOp::And | BinOp::Or),
             ..
         } => {
             let mut parts = Vec::new();
@@ -176,7 +176,7 @@ fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
     s
 }
 
-fn flatten<'e>(e: &'e Expr, op: BinaryOp, out: &mut Vec<&'e Expr>) {
+fn flatten<'e>(e: &'e Expr, op: BinOp, out: &mut Vec<&'e Expr>) {
     match &e.node {
         Node::Binary { op: o, lhs, rhs } if *o == op => {
             flatten(lhs, op, out);
@@ -235,8 +235,8 @@ fn substitute(ctx: &Ctx<'_>, e: &Expr, out: &mut String, parent: u8) {
             }
             substitute(ctx, lhs, out, p);
             let sym = match op {
-                BinaryOp::Mul => "×",
-                BinaryOp::Div => "÷",
+                BinOp::Mul => "×",
+                BinOp::Div => "÷",
                 o => o.symbol(),
             };
             let _ = write!(out, " {sym} ");

@@ -10,6 +10,7 @@ use serde_json::Value as Json;
 
 use super::error::FactsError;
 use crate::ir::{EntityDef, ExampleDef, NumKind, Policy, Type, Unit, Value};
+use crate::literal::plain_decimal;
 
 /// The largest magnitude a numeric fact may have (10^15): far beyond any real
 /// amount, count or rate, and small enough that a product of a fact with a
@@ -380,21 +381,7 @@ pub(crate) fn cell_value(policy: &Policy, ty: &Type, text: &str) -> FactResult {
 
 /// Whether `s` is a number without a unit or `%` (`5.5`, ` 12 `).
 fn is_bare_number(s: &str) -> bool {
-    let t = s.trim();
-    plain_decimal(t) && Decimal::from_str_exact(t).is_ok()
-}
-
-/// Whether `s` is written `-?D+(.D+)?`: ASCII digits with an optional sign
-/// and a point with digits on both sides, as in JSON and in a policy. `5.`,
-/// `.5`, `+5`, `1_000` and `1e3` are not (JSON numbers may have exponents;
-/// strings may not).
-fn plain_decimal(s: &str) -> bool {
-    let t = s.strip_prefix('-').unwrap_or(s);
-    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
-    match t.split_once('.') {
-        Some((int, frac)) => digits(int) && digits(frac),
-        None => digits(t),
-    }
+    crate::literal::decimal(s.trim()).is_ok()
 }
 
 /// The help for digits that are not [`plain_decimal`].
@@ -454,7 +441,7 @@ pub(crate) fn scalar_value(policy: &Policy, ty: &Type, v: Scalar<'_>) -> FactRes
             _ => Err((format!("expected true or false, found {found}"), None)),
         },
         Type::Date => match v {
-            Scalar::Str(s) => crate::syntax::parse_date(s)
+            Scalar::Str(s) => crate::literal::parse_date(s)
                 .map(|d| Some(Value::Date(d)))
                 .ok_or_else(|| {
                     (
@@ -624,17 +611,14 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
         if !plain_decimal(p) {
             return Err((bad().0, digits_help(p).or(bad().1)));
         }
-        let n = Decimal::from_str_exact(p).map_err(|_| bad())?;
+        let n = crate::literal::decimal(p).map_err(|_| bad())?;
         // exactly, or refused: `0.0000000000000000000000000001%` has 30 decimals
-        return n
-            .checked_div(Decimal::ONE_HUNDRED)
-            .filter(|q| q.checked_mul(Decimal::ONE_HUNDRED) == Some(n))
-            .ok_or_else(|| {
-                (
-                    format!("`{s}` has too many decimals"),
-                    Some("numeric facts keep at most 28 decimals exactly".into()),
-                )
-            });
+        return crate::literal::percent(n).ok_or_else(|| {
+            (
+                format!("`{s}` has too many decimals"),
+                Some("numeric facts keep at most 28 decimals exactly".into()),
+            )
+        });
     }
     let digits_end = t
         .char_indices()
@@ -644,10 +628,10 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
     if !plain_decimal(digits) {
         return Err((bad().0, digits_help(digits).or(bad().1)));
     }
-    let mut n = Decimal::from_str_exact(digits).map_err(|_| bad())?;
+    let mut n = crate::literal::decimal(digits).map_err(|_| bad())?;
     let mut rest = rest.trim();
     if let Some(r) = rest.strip_prefix('万') {
-        n = n.checked_mul(Decimal::from(10_000)).ok_or_else(bad)?;
+        n = crate::literal::wan(n).ok_or_else(bad)?;
         rest = r.trim_start();
     }
     if !rest.is_empty() {
@@ -665,7 +649,7 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
             return Err(bad());
         }
         // the denominators in any order, as in a policy: `元/月/人` is `元/人/月`
-        if unit_dim(rest) != ty.dim() {
+        if crate::literal::unit_dim(rest) != ty.dim() {
             return Err((
                 format!("`{s}` has unit `{rest}`, expected `{expected}`"),
                 Some(number_help(ty)),
@@ -673,23 +657,6 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
         }
     }
     Ok(n)
-}
-
-/// The dimension of a unit written after a number, as a policy writes it:
-/// one unit or none, then `/unit` any number of times (`元`, `元/人/月`,
-/// `元/月/人`, `个月`); `None` if it is not one.
-fn unit_dim(s: &str) -> Option<crate::ir::Dim> {
-    let mut pieces = s.split('/');
-    let num = pieces.next()?;
-    let mut d = if num.is_empty() {
-        crate::ir::Dim::NONE
-    } else {
-        crate::ir::Dim::of(Unit::parse(num)?)
-    };
-    for p in pieces {
-        d = d.per(crate::ir::Dim::of(Unit::parse(p)?))?;
-    }
-    Some(d)
 }
 
 fn article(ty: &Type) -> String {

@@ -21,6 +21,7 @@ mod facts;
 mod kinds;
 mod ops;
 mod parts;
+mod scenario;
 mod slots;
 
 use chrono::NaiveDate;
@@ -28,17 +29,17 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use arith::round_fen;
-pub use error::{EvalError, FactsError};
+pub use error::{EvalError, FactsError, UnknownLocality};
 pub use explain::{render_text, Explanation, Step};
 pub(crate) use facts::{cell_value, scalar_value, Scalar};
 pub use facts::{Facts, MAX_MAGNITUDE};
-pub use parts::PartResult;
 pub use kinds::KindTotals;
+pub use parts::PartResult;
+pub(crate) use scenario::Origin;
+pub use scenario::Scenario;
 use slots::Slots;
 
-use crate::ir::{
-    Expr, Gives, LocalityDef, Measure, MeasureKind, ParamValue, Policy, RuleDef, Status, Value,
-};
+use crate::ir::{Expr, Gives, Measure, MeasureKind, Policy, RuleDef, Status, Value};
 use crate::source::SourceRef;
 
 /// The currency of every amount.
@@ -149,45 +150,55 @@ pub(crate) enum Ev {
     Unknown(Slots),
 }
 
+/// The context of one evaluation: a scenario and one entity's facts.
 pub(crate) struct Ctx<'a> {
     pub policy: &'a Policy,
     pub facts: &'a Facts,
     pub date: NaiveDate,
-    pub locality: Option<&'a LocalityDef>,
+    pub scenario: &'a Scenario<'a>,
 }
 
 impl<'a> Ctx<'a> {
-    /// The context of one request: the locality is looked up once here.
-    fn new(policy: &'a Policy, facts: &'a Facts, req: &Request<'a>) -> Result<Self, EvalError> {
-        let locality = match req.locality {
-            None => None,
-            Some(name) => Some(
-                policy
-                    .locality(name)
-                    .ok_or_else(|| unknown_locality(policy, name))?,
-            ),
-        };
-        Ok(Ctx {
-            policy,
+    /// The context of `facts` in `scenario`.
+    pub(crate) fn new(scenario: &'a Scenario<'a>, facts: &'a Facts) -> Self {
+        Ctx {
+            policy: scenario.policy(),
             facts,
-            date: req.date,
-            locality,
-        })
+            date: scenario.date(),
+            scenario,
+        }
     }
 }
 
-/// Evaluates every measure of `policy` for `facts`.
+/// Evaluates every measure of `policy` for `facts`: builds the
+/// [`Scenario`] of `req` and evaluates in it ([`Scenario::evaluate`]). To
+/// evaluate many entities on one date, build the scenario once.
 pub fn evaluate<'p>(
     policy: &'p Policy,
     facts: &Facts,
     req: &Request<'_>,
 ) -> Result<Evaluation<'p>, EvalError> {
-    let ctx = Ctx::new(policy, facts, req)?;
+    Scenario::new(policy, req.date, req.locality)?.evaluate(facts, req.explain)
+}
+
+/// Evaluates the measures of the scenario's policy (only measure `only`, if
+/// given) for `facts`.
+fn evaluate_in<'p>(
+    scenario: &Scenario<'p>,
+    facts: &Facts,
+    explain: bool,
+    only: Option<u32>,
+) -> Result<Evaluation<'p>, EvalError> {
+    let policy = scenario.policy();
+    let ctx = Ctx::new(scenario, facts);
     let mut measures = Vec::with_capacity(policy.measures.len());
     let mut totals = KindTotals::default();
     let mut total = Decimal::new(0, 2);
     for m in &policy.measures {
-        let r = evaluate_measure(&ctx, m, req.explain);
+        if only.is_some_and(|n| n != m.number) {
+            continue;
+        }
+        let r = evaluate_measure(&ctx, m, explain);
         if r.status == Status::Eligible {
             if let (Some(t), Some(k)) = (r.total, r.gives) {
                 totals.add(k, t).ok_or_else(|| total_overflow(m))?;
@@ -204,8 +215,8 @@ pub fn evaluate<'p>(
             .get(facts.entity as usize)
             .map(|e| e.name.clone())
             .unwrap_or_default(),
-        date: req.date,
-        locality: req.locality.map(str::to_string),
+        date: scenario.date(),
+        locality: scenario.locality().map(|l| l.name.clone()),
         measures,
         total,
         totals_by_kind: totals,
@@ -223,30 +234,21 @@ pub(crate) fn total_overflow(m: &Measure) -> EvalError {
     }
 }
 
-/// Evaluates one measure (used by `policyc test` for examples).
+/// Evaluates one measure: builds the [`Scenario`] of `req` and evaluates in
+/// it ([`Scenario::evaluate_measure`]).
 pub fn evaluate_one<'p>(
     policy: &Policy,
     measure: &'p Measure,
     facts: &Facts,
     req: &Request<'_>,
 ) -> Result<MeasureResult<'p>, EvalError> {
-    let ctx = Ctx::new(policy, facts, req)?;
-    Ok(evaluate_measure(&ctx, measure, req.explain))
-}
-
-fn unknown_locality(policy: &Policy, name: &str) -> EvalError {
-    let names: Vec<&str> = policy.localities.iter().map(|l| l.name.as_str()).collect();
-    let help = crate::check::did_you_mean(name, names.iter().copied()).or_else(|| {
-        Some(if names.is_empty() {
-            "the policy declares no locality".into()
-        } else {
-            format!("the localities are {}", names.join(", "))
-        })
-    });
-    EvalError::UnknownLocality {
-        name: name.to_string(),
-        help,
-    }
+    Ok(
+        Scenario::new(policy, req.date, req.locality)?.evaluate_measure(
+            measure,
+            facts,
+            req.explain,
+        ),
+    )
 }
 
 /// The rule that gives a part its value, if one applies.
@@ -697,70 +699,13 @@ pub(crate) fn shift_date(d: NaiveDate, n: Decimal, ty: &crate::ir::Type) -> Opti
     ops::shift(d, n, ty).ok()
 }
 
-/// Where a parameter's value comes from on a date in a locality.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Origin<'a> {
-    Constant,
-    Version(NaiveDate),
-    Locality(&'a str),
-    Default(Option<&'a str>),
-}
-
-impl std::fmt::Display for Origin<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Origin::Constant => write!(f, "constant"),
-            Origin::Version(d) => write!(f, "in force from {d}"),
-            Origin::Locality(l) => write!(f, "set by {l}"),
-            Origin::Default(Some(l)) => write!(f, "default; {l} sets none"),
-            Origin::Default(None) => write!(f, "default; no locality given"),
-        }
-    }
-}
-
-/// The value of a parameter on the context's date and locality, and where it
-/// came from; allocation-free, for the hot path.
+/// The value of a parameter in the context's scenario, and where it came
+/// from; allocation-free, for the hot path.
 pub(crate) fn param_lookup<'a>(
     ctx: &Ctx<'a>,
     index: u32,
 ) -> Result<(&'a Value, Origin<'a>), EvalError> {
-    let p = ctx
-        .policy
-        .parameters
-        .get(index as usize)
-        .ok_or_else(|| EvalError::Inconsistent {
-            what: format!("parameter {index} does not exist"),
-        })?;
-    match &p.value {
-        ParamValue::Constant { value } => Ok((value, Origin::Constant)),
-        ParamValue::Versioned { versions } => {
-            match versions.iter().rev().find(|v| v.from <= ctx.date) {
-                Some(v) => Ok((&v.value, Origin::Version(v.from))),
-                None => Err(EvalError::NoValueOnDate {
-                    param: p.name.clone(),
-                    date: ctx.date.to_string(),
-                    first: versions
-                        .first()
-                        .map(|v| v.from.to_string())
-                        .unwrap_or_default(),
-                }),
-            }
-        }
-        ParamValue::Locality { default, .. } => {
-            if let Some(l) = ctx.locality {
-                if let Some(v) = l.values.iter().find(|v| v.param == index) {
-                    return Ok((&v.value, Origin::Locality(&l.name)));
-                }
-            }
-            match default {
-                Some(d) => Ok((d, Origin::Default(ctx.locality.map(|l| l.name.as_str())))),
-                None => Err(EvalError::NeedsLocality {
-                    param: p.name.clone(),
-                    locality: ctx.locality.map(|l| l.name.clone()),
-                }),
-            }
-        }
-    }
+    ctx.scenario.param(index)
 }
 
 /// The value of a parameter and where it came from, as text (for explanations).

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use super::arith::{self, ArithError};
 use super::slots::Slots;
 use super::{param_lookup, Ctx, Ev, EvalError};
-use crate::ir::{BinaryOp, Expr, Func, Node, RuleDef, Type, Unit, Value};
+use crate::ir::{BinOp, Expr, Func, Node, RuleDef, Type, Unit, Value};
 
 /// What can go wrong inside an expression, before the rule is known.
 #[derive(Debug)]
@@ -84,12 +84,12 @@ pub(crate) fn eval(ctx: &Ctx<'_>, e: &Expr) -> Result<Ev, OpError> {
             u => u,
         },
         Node::Binary {
-            op: BinaryOp::And,
+            op: BinOp::And,
             lhs,
             rhs,
         } => logic(ctx, lhs, rhs, false)?,
         Node::Binary {
-            op: BinaryOp::Or,
+            op: BinOp::Or,
             lhs,
             rhs,
         } => logic(ctx, lhs, rhs, true)?,
@@ -209,13 +209,13 @@ fn arith(r: Result<Decimal, ArithError>) -> Result<Value, OpError> {
 
 /// A binary operation on known values.
 pub(crate) fn binary(
-    op: BinaryOp,
+    op: BinOp,
     a: &Value,
     b: &Value,
     aty: &Type,
     bty: &Type,
 ) -> Result<Value, OpError> {
-    use BinaryOp::*;
+    use BinOp::*;
     Ok(match (op, a, b) {
         (Eq, x, y) => Value::Bool(x == y),
         (Ne, x, y) => Value::Bool(x != y),
@@ -234,12 +234,12 @@ pub(crate) fn binary(
     })
 }
 
-fn order(op: BinaryOp, o: std::cmp::Ordering) -> bool {
+fn order(op: BinOp, o: std::cmp::Ordering) -> bool {
     use std::cmp::Ordering::*;
     match op {
-        BinaryOp::Lt => o == Less,
-        BinaryOp::Le => o != Greater,
-        BinaryOp::Gt => o == Greater,
+        BinOp::Lt => o == Less,
+        BinOp::Le => o != Greater,
+        BinOp::Gt => o == Greater,
         _ => o != Less,
     }
 }
@@ -319,7 +319,7 @@ mod tests {
     #[test]
     fn overflow_is_an_error() {
         let r = binary(
-            BinaryOp::Mul,
+            BinOp::Mul,
             &Value::Number(Decimal::MAX),
             &Value::Number(Decimal::TWO),
             &months(),
@@ -327,7 +327,7 @@ mod tests {
         );
         assert!(matches!(r, Err(OpError::Overflow)));
         let r = binary(
-            BinaryOp::Div,
+            BinOp::Div,
             &Value::Number(Decimal::ONE),
             &Value::Number(Decimal::ZERO),
             &months(),
@@ -340,7 +340,7 @@ mod tests {
         s.parse().unwrap_or_default()
     }
 
-    fn op(o: BinaryOp, a: &str, b: &str) -> Result<Value, OpError> {
+    fn op(o: BinOp, a: &str, b: &str) -> Result<Value, OpError> {
         binary(
             o,
             &Value::Number(d(a)),
@@ -354,24 +354,24 @@ mod tests {
     fn rounding_that_could_change_an_amount_is_an_overflow() {
         // 28 digits do not hold the exact product: rounding at 10^-7 is refused
         assert!(matches!(
-            op(BinaryOp::Mul, "999999999999999.99", "99999999999.99999"),
+            op(BinOp::Mul, "999999999999999.99", "99999999999.99999"),
             Err(OpError::Overflow)
         ));
         // rounding at the 25th decimal is harmless
-        assert!(op(BinaryOp::Mul, "0.1234567890123456789012345678", "48000").is_ok());
+        assert!(op(BinOp::Mul, "0.1234567890123456789012345678", "48000").is_ok());
         // a quotient that cannot be exact is rounded far below the fen …
-        assert!(op(BinaryOp::Div, "100", "3").is_ok());
+        assert!(op(BinOp::Div, "100", "3").is_ok());
         // … unless it is huge
         assert!(matches!(
-            op(BinaryOp::Div, "100000000000000000000", "3"),
+            op(BinOp::Div, "100000000000000000000", "3"),
             Err(OpError::Overflow)
         ));
         assert_eq!(
-            op(BinaryOp::Div, "48000", "2").ok(),
+            op(BinOp::Div, "48000", "2").ok(),
             Some(Value::Number(d("24000")))
         );
         assert!(matches!(
-            op(BinaryOp::Add, "79228162514264337593543950335", "0.5"),
+            op(BinOp::Add, "79228162514264337593543950335", "0.5"),
             Err(OpError::Overflow)
         ));
     }

@@ -167,7 +167,7 @@ pub(super) fn evaluate<'p>(
                 policy: ctx.policy,
                 facts: f.as_ref().unwrap_or(ctx.facts),
                 date: ctx.date,
-                locality: ctx.locality,
+                scenario: ctx.scenario,
             };
             for rule in m.rules.iter().filter(|x| x.part.as_deref() == *p) {
                 rules.push(explain::explain_rule(&c, m, rule));
@@ -183,7 +183,7 @@ pub(super) fn evaluate<'p>(
             policy: ctx.policy,
             facts: f.as_ref().unwrap_or(ctx.facts),
             date: ctx.date,
-            locality: ctx.locality,
+            scenario: ctx.scenario,
         };
         let Some(first) = m.rules.iter().position(|x| x.part.as_deref() == *p) else {
             continue;
@@ -231,7 +231,7 @@ pub(super) fn evaluate<'p>(
             policy: ctx.policy,
             facts: f.unwrap_or(ctx.facts),
             date: ctx.date,
-            locality: ctx.locality,
+            scenario: ctx.scenario,
         };
         match amounts(&c, m, &[*w]) {
             Err(e) => return fail(r, *i, e),

@@ -49,6 +49,7 @@ pub const INDENT: usize = 2;
 
 /// Why a file was not formatted.
 #[derive(Debug, Error, MietteDiagnostic)]
+#[non_exhaustive]
 pub enum FmtError {
     /// `measure 3 "x" {` without its `}`: the file does not parse, so it is left
     /// as it is. The syntax errors are in `diagnostics`.

@@ -5,6 +5,7 @@ use thiserror::Error;
 
 /// A JSON IR that cannot be loaded.
 #[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum IrError {
     /// Not JSON, or not the shape of the IR.
     #[error("the policy JSON is not valid: {message} (line {line}, column {column})")]

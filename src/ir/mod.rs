@@ -21,6 +21,7 @@ pub use display::number_text;
 mod error;
 mod parts;
 mod gives;
+mod op;
 mod validate;
 
 pub use discretion::Discretion;
@@ -29,13 +30,13 @@ pub use gives::Gives;
 pub use error::IrError;
 pub(crate) use parts::collect as fields_of;
 pub use parts::{PartAddressee, PartDef};
+pub use op::BinOp;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::source::SourceRef;
-pub use crate::syntax::ast::BinaryOp;
 pub use crate::types::{Dim, NumKind, Type, Unit};
 
 /// The version of the IR's JSON form. Bumped on any incompatible change.
@@ -146,6 +147,7 @@ pub struct ParamDef {
 /// How a parameter's value is found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum ParamValue {
     /// One value, always.
     Constant {
@@ -217,6 +219,7 @@ pub struct LocalityValue {
 /// What a measure does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MeasureKind {
     /// A payment or subsidy to the addressee.
     Benefit,
@@ -409,6 +412,7 @@ pub struct Expectation {
 /// The status of a measure for one entity on one date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Status {
     /// A rule applies.
     Eligible,
@@ -456,6 +460,7 @@ impl Status {
 /// A value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Value {
     /// `true` / `false`.
     Bool(bool),
@@ -481,6 +486,7 @@ pub struct Expr {
 /// The kinds of expression node.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "node", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Node {
     /// A constant.
     Literal {
@@ -515,7 +521,7 @@ pub enum Node {
     /// moves the date (month ends: see `docs/language.md`); date − date is days.
     Binary {
         /// The operator.
-        op: BinaryOp,
+        op: BinOp,
         /// Left operand.
         lhs: Box<Expr>,
         /// Right operand.
@@ -569,6 +575,7 @@ pub struct Arm {
 /// Built-in functions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Func {
     /// The least argument.
     Min,
@@ -684,10 +691,10 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) ->
 }
 
 /// The deepest JSON nesting [`Policy::from_json`] reads. An expression of the
-/// deepest accepted nesting ([`crate::syntax::MAX_DEPTH`]) takes at most three
+/// deepest accepted nesting ([`crate::limits::MAX_DEPTH`]) takes at most three
 /// JSON levels per level (a `match` arm is an array, an object and the value),
 /// plus the levels of the policy, measure, rule and type around it.
-pub const MAX_JSON_DEPTH: usize = 3 * crate::syntax::MAX_DEPTH + 32;
+pub const MAX_JSON_DEPTH: usize = 3 * crate::limits::MAX_DEPTH + 32;
 
 /// The 1-based line and column of the first bracket nested deeper than `limit`,
 /// skipping strings.

@@ -471,7 +471,7 @@ impl Policy {
 
     /// The type an expression has by its operands (which are checked first).
     fn expr_type(&self, e: &Expr, entity: Option<&EntityDef>, at: &str) -> Result<Type, IrError> {
-        use BinaryOp::*;
+        use BinOp::*;
         let num = |kind, unit| Type::Number { kind, unit };
         Ok(match &e.node {
             Node::Literal { value } => {

@@ -7,6 +7,7 @@ use crate::source::Span;
 
 /// A syntax error. Each variant's doc comment shows an input that triggers it.
 #[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SyntaxError {
     /// `measure 3 "x" { kind refund` (the `}` is missing)
     #[error("{found}")]

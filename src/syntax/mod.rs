@@ -14,27 +14,21 @@
 
 pub mod ast;
 mod error;
-pub mod literal;
+mod keywords;
 mod parser;
 mod scan;
 mod unexpected;
 
+pub use crate::literal;
+pub use crate::literal::parse_date;
 pub use error::SyntaxError;
-pub use literal::parse_date;
+pub use keywords::{is_keyword, KEYWORDS};
 pub use scan::{comments, Comment};
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
-/// The largest file accepted, in bytes (8 MiB).
-pub const MAX_FILE_SIZE: usize = 8 * 1024 * 1024;
-/// The deepest nesting accepted: of `(`, `{` and `[`, of expressions inside
-/// expressions (`1 + 1 + … + 1` nests too), and the most `if`s in one expression.
-///
-/// Every stage recurses over expressions; this bound keeps the recursion far
-/// from the end of any thread's stack, and keeps the exported JSON within
-/// [`crate::ir::MAX_JSON_DEPTH`].
-pub const MAX_DEPTH: usize = 64;
+pub use crate::limits::{MAX_DEPTH, MAX_FILE_SIZE};
 
 /// Parses one file. On failure, returns all syntax errors found in it.
 pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {

@@ -87,52 +87,6 @@ fn describe(r: Rule) -> Option<&'static str> {
     })
 }
 
-/// The words of the language, which cannot be names (as in the grammar's `keyword`).
-const KEYWORDS: &[&str] = &[
-    "document",
-    "department",
-    "enum",
-    "entity",
-    "parameter",
-    "section",
-    "measure",
-    "locality",
-    "kind",
-    "to",
-    "effective",
-    "until",
-    "applications",
-    "lead",
-    "cooperating",
-    "joint",
-    "text",
-    "rule",
-    "part",
-    "exception",
-    "when",
-    "amount",
-    "floor",
-    "cap",
-    "gives",
-    "may",
-    "example",
-    "expect",
-    "by",
-    "default",
-    "from",
-    "and",
-    "or",
-    "not",
-    "in",
-    "if",
-    "then",
-    "else",
-    "match",
-    "true",
-    "false",
-    "choice",
-];
-
 /// What may start an expression: listed one by one, they only hide "an expression".
 const EXPRESSION_STARTS: &[&str] = &[
     "a name",
@@ -269,7 +223,7 @@ pub(super) fn convert_pest_error(
     let at_space = next.is_none_or(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
     let mut keyword = None;
     if !word_before.is_empty() {
-        if at_space && KEYWORDS.contains(&word_before) {
+        if at_space && super::is_keyword(word_before) {
             keyword = Some(word_before.to_string());
             pos = word_start;
         } else if next_is_name {

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::C;
 use crate::batch::columns::{Columns, Data};
-use crate::ir::{BinaryOp, Type};
+use crate::ir::{BinOp, Type};
 
 /// A value over the rows: one constant, or a column with its unknown masks
 /// (0: known; otherwise the bits of the facts it waits for). Where a row is
@@ -227,7 +227,7 @@ impl Exec<'_> {
     }
 
     pub(super) fn eval(&mut self, c: &C) -> Val {
-        use BinaryOp::*;
+        use BinOp::*;
         match c {
             C::Const(x) => Val::K(*x),
             C::Field { slot, bit } => self.field(*slot, *bit),

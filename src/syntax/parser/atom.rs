@@ -78,7 +78,7 @@ impl Builder {
         let span = self.span(&p);
         let s = p.as_str();
         // the grammar reads one-digit months and days so that this can say why
-        let value = match crate::syntax::literal::date(s) {
+        let value = match crate::literal::date(s) {
             Ok(d) => Some(d),
             Err(reason) => {
                 self.errors.push(SyntaxError::InvalidLiteral {
@@ -101,16 +101,18 @@ impl Builder {
 
     pub(super) fn number(&mut self, p: &Pair<'_, Rule>) -> Decimal {
         let s = p.as_str();
-        match Decimal::from_str_exact(s) {
-            Ok(d) if !s.contains("..") && s.matches('.').count() <= 1 => d,
-            res => {
-                let reason = if s.contains("..") || s.matches('.').count() > 1 {
-                    "a number has at most one decimal point".to_string()
-                } else if res.is_err() {
-                    "the number is too large or too precise to be kept exactly".to_string()
-                } else {
-                    "not a number".to_string()
-                };
+        // the grammar's `number` is digits and points: only a second point
+        // (or two in a row) makes it the wrong shape
+        match crate::literal::decimal(s) {
+            Ok(d) => d,
+            Err(e) => {
+                let reason = match e {
+                    crate::literal::NumberError::Shape => "a number has at most one decimal point",
+                    crate::literal::NumberError::Inexact => {
+                        "the number is too large or too precise to be kept exactly"
+                    }
+                }
+                .to_string();
                 self.errors.push(SyntaxError::InvalidLiteral {
                     what: "number",
                     text: s.to_string(),
@@ -146,7 +148,17 @@ impl Builder {
             match next.as_rule() {
                 Rule::percent_sign => {
                     q.percent = true;
-                    value /= Decimal::ONE_HUNDRED;
+                    // exactly, as in facts: `0.0000000000000000000000000001%` is refused
+                    match crate::literal::percent(value) {
+                        Some(v) => value = v,
+                        None => self.errors.push(SyntaxError::InvalidLiteral {
+                            what: "number",
+                            text: full.clone(),
+                            span,
+                            reason: "too precise to be kept exactly".into(),
+                            help: None,
+                        }),
+                    }
                 }
                 Rule::unit_spec => {
                     q.spaced = full
@@ -165,7 +177,7 @@ impl Builder {
                         }
                     }
                     if q.wan {
-                        match value.checked_mul(Decimal::from(10_000)) {
+                        match crate::literal::wan(value) {
                             Some(v) => value = v,
                             None => {
                                 self.errors.push(SyntaxError::InvalidLiteral {

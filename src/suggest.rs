@@ -1,4 +1,7 @@
-//! "Did you mean …" by edit distance. A suggestion is made only when the
+//! "Did you mean …" by edit distance, in one place for every stage: `check`
+//! (unknown names), the facts reader (unknown entities, fields, variants), the
+//! scenario (unknown localities), `batch`, `sample` and the command line
+//! (unknown entities and measures). A suggestion is made only when the
 //! distance is small (at most a third of the name's length, and at least 1):
 //! no suggestion beats a wrong one.
 
@@ -24,6 +27,21 @@ pub fn did_you_mean<'a>(
         .filter_map(|c| Some((distance_within(name, c, limit)?, c)))
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+/// The help for an unknown `name`: the closest candidate if one is close
+/// enough ([`did_you_mean`]), else the list of candidates ([`list`]).
+pub fn or_list(name: &str, candidates: &[&str], plural: &str, none: &str) -> String {
+    did_you_mean(name, candidates.iter().copied()).unwrap_or_else(|| list(candidates, plural, none))
+}
+
+/// `the {plural} are a, b, c`, or `none` when there are no candidates.
+pub fn list(candidates: &[&str], plural: &str, none: &str) -> String {
+    if candidates.is_empty() {
+        none.to_string()
+    } else {
+        format!("the {plural} are {}", candidates.join(", "))
+    }
 }
 
 /// The Levenshtein distance of `a` and `b` if it is at most `limit`: stops as
@@ -75,6 +93,15 @@ mod tests {
         assert_eq!(distance_within("kitten", "sitting", 3), Some(3));
         assert_eq!(distance_within("kitten", "sitting", 2), None);
         assert_eq!(distance_within("ab", "ba", 2), Some(2));
+        assert_eq!(
+            or_list("包头", &["包头市", "呼和浩特市"], "localities", "none"),
+            "did you mean `包头市`?"
+        );
+        assert_eq!(
+            or_list("火星", &["包头市", "呼和浩特市"], "localities", "none"),
+            "the localities are 包头市, 呼和浩特市"
+        );
+        assert_eq!(or_list("火星", &[], "localities", "none"), "none");
     }
 
     #[test]

@@ -1,8 +1,81 @@
 //! Literals read in one place, whoever reads them: the parser (policy text),
-//! the facts reader (`"2020-07-01"` in a facts file) and the command line
-//! (`--date`). Each is accepted in exactly one form.
+//! the facts reader (facts JSON and CSV/JSONL cells, both through
+//! `eval::facts`), the columnar reader's fast paths and the command line
+//! (`--date`). The rules of meaning are here — which digits make a number, a
+//! date, what `%` and `万` do to a number exactly, which units may follow a
+//! number — and the callers keep only their messages.
+//!
+//! One leniency of facts is documented (`docs/language.md`, Facts): a facts
+//! string may have spaces around the whole value and before `%` and `万`
+//! (`" 5.5 % "`, `"1 万 元"`), which the policy text does not allow.
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::types::{Dim, Unit};
+
+/// Why the text of a number is refused ([`decimal`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberError {
+    /// Not `-?D+(.D+)?` (a second point, no digit on one side of the point,
+    /// a sign other than a leading `-`, an exponent, a separator…).
+    Shape,
+    /// Too large or too precise for a decimal kept exactly.
+    Inexact,
+}
+
+/// Whether `s` is written `-?D+(.D+)?`: ASCII digits with an optional sign
+/// and a point with digits on both sides, as in JSON and in a policy. `5.`,
+/// `.5`, `+5`, `1_000` and `1e3` are not (JSON numbers may have exponents;
+/// strings may not).
+pub fn plain_decimal(s: &str) -> bool {
+    let t = s.strip_prefix('-').unwrap_or(s);
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    match t.split_once('.') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => digits(t),
+    }
+}
+
+/// Reads a number written `-?D+(.D+)?` ([`plain_decimal`]) exactly: the
+/// number of a policy (`12.5`; its `-` is an operator there) and of a facts
+/// string or CSV cell (`"12.5"`).
+pub fn decimal(s: &str) -> Result<Decimal, NumberError> {
+    if !plain_decimal(s) {
+        return Err(NumberError::Shape);
+    }
+    Decimal::from_str_exact(s).map_err(|_| NumberError::Inexact)
+}
+
+/// The fraction a percentage `n%` is (`5.5%` is 0.055), exactly; `None` if
+/// the quotient is not exact (`0.0000000000000000000000000001%`).
+pub fn percent(n: Decimal) -> Option<Decimal> {
+    n.checked_div(Decimal::ONE_HUNDRED)
+        .filter(|q| q.checked_mul(Decimal::ONE_HUNDRED) == Some(n))
+}
+
+/// The number `n 万` is (ten thousand times `n`), exactly; `None` if it does
+/// not fit.
+pub fn wan(n: Decimal) -> Option<Decimal> {
+    n.checked_mul(Decimal::from(10_000))
+}
+
+/// The dimension of a unit written after a number, as a policy writes it:
+/// one unit or none, then `/unit` any number of times (`元`, `元/人/月`,
+/// `元/月/人`, `个月`); `None` if it is not one.
+pub fn unit_dim(s: &str) -> Option<Dim> {
+    let mut pieces = s.split('/');
+    let num = pieces.next()?;
+    let mut d = if num.is_empty() {
+        Dim::NONE
+    } else {
+        Dim::of(Unit::parse(num)?)
+    };
+    for p in pieces {
+        d = d.per(Dim::of(Unit::parse(p)?))?;
+    }
+    Some(d)
+}
 
 /// Reads a date literal, `YYYY-MM-DD`: four digits for the year, two for the
 /// month and two for the day, a day that exists in the calendar, and nothing
@@ -107,6 +180,30 @@ mod tests {
             "month 2 of 2021 has no day 29"
         );
         assert_eq!(date("2020-00-10").unwrap_err(), "there is no month 0");
+    }
+
+    #[test]
+    fn numbers_percents_and_wan_exactly() {
+        assert_eq!(decimal("12.5"), Ok(Decimal::new(125, 1)));
+        assert_eq!(decimal("-0"), Ok(Decimal::ZERO));
+        assert_eq!(decimal("00012"), Ok(Decimal::from(12)));
+        for bad in [
+            "5.", ".5", "+5", "1e3", "1_000", "1.2.3", "1..2", "", "-", "１２", " 1",
+        ] {
+            assert_eq!(decimal(bad), Err(NumberError::Shape), "{bad}");
+        }
+        assert_eq!(
+            decimal("79228162514264337593543950336"),
+            Err(NumberError::Inexact)
+        );
+        assert_eq!(percent(Decimal::new(55, 1)), Some(Decimal::new(55, 3)));
+        assert_eq!(percent(Decimal::new(1, 28)), None);
+        assert_eq!(wan(Decimal::new(48, 1)), Some(Decimal::from(48_000)));
+        assert_eq!(wan(Decimal::MAX), None);
+        assert_eq!(unit_dim("元/月/人"), unit_dim("元/人/月"));
+        assert!(unit_dim("元/人/月").is_some());
+        assert_eq!(unit_dim("元·月"), None);
+        assert_eq!(unit_dim(""), Some(Dim::NONE));
     }
 
     #[test]
