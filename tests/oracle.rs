@@ -90,6 +90,7 @@ fn generated_cases_reach_every_outcome() {
             table: false,
             ir: false,
             batch_text: false,
+            ..Engines::default()
         };
         t.add(&check(&case, engines).unwrap_or_else(|e| panic!("seed {seed}: {e}")));
     }
