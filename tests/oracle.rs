@@ -111,6 +111,36 @@ fn generated_cases_reach_every_outcome() {
     println!("{t:?}");
 }
 
+/// The fuzz target's fast path (`fuzz/fuzz_targets/differential.rs`): one
+/// policy compiled once, probed by many record sets, each compared with
+/// `Engines::fast`; a probe depends only on its own decisions.
+#[test]
+fn one_compiled_policy_probed_many_times() {
+    let opts = Options {
+        records: 4,
+        dates: 4,
+        ..options()
+    };
+    for seed in 0..4u64 {
+        let pg = gen::generate_policy(&mut Rng::new(seed), opts);
+        let (p, loaded) = differential::compile_and_reload(&pg.source).unwrap();
+        let first = pg.probe(&mut Rng::from_bytes(&[1, 2, 3]));
+        for k in 0..12u64 {
+            let case = pg.probe(&mut Rng::new(k));
+            let engines = Engines::fast(k as usize);
+            if let Err(e) = differential::check_compiled(&case, &p, &loaded, engines) {
+                panic!(
+                    "policy {seed}, probe {k}: {e}\n--- records\n{}",
+                    case.records.join("\n")
+                );
+            }
+        }
+        let again = pg.probe(&mut Rng::from_bytes(&[1, 2, 3]));
+        assert_eq!(first.records, again.records, "policy {seed}");
+        assert_eq!(first.dates, again.dates, "policy {seed}");
+    }
+}
+
 /// `cargo test --test oracle print -- --nocapture` shows what the generator writes.
 #[test]
 fn print_a_generated_case() {

@@ -92,13 +92,13 @@ pub struct Engines {
     pub ir: bool,
     /// (d) `batch` rows against columnar on JSONL text.
     pub batch_text: bool,
-    /// (c) with explanations only (an evaluation with explanations carries
-    /// the same results as one without, and (a)–(b) compares those).
-    pub explain_only: bool,
-    /// (d) on one (date, locality) only, the `n % (dates × localities)`th,
-    /// with both `--check` modes, instead of on every one (a `batch` run
-    /// starts threads, which costs more than the evaluations).
-    pub batch_text_once: Option<usize>,
+    /// Fewer comparisons, for speed: with `Some(n)`, (c) compares
+    /// evaluations with explanations on one (date, locality) only, the
+    /// `n % (dates × localities)`th, and without them on the others; (d)
+    /// runs on that one (date, locality) only, with one `--check` mode (by
+    /// `n / (dates × localities)`), as a `batch` run starts threads, which
+    /// costs more than the evaluations. `None`: everything everywhere.
+    pub once: Option<usize>,
 }
 
 impl Default for Engines {
@@ -107,8 +107,7 @@ impl Default for Engines {
             table: true,
             ir: true,
             batch_text: true,
-            explain_only: false,
-            batch_text_once: None,
+            once: None,
         }
     }
 }
@@ -116,13 +115,11 @@ impl Default for Engines {
 impl Engines {
     /// What the `differential` fuzz target compares on each input.
     ///
-    /// Every comparison, but (c) with explanations only and (d) on one
-    /// (date, locality), the `pick`th: about a millisecond a case of four
-    /// records on one core.
+    /// Every comparison, explanations and `batch` on one (date, locality)
+    /// chosen by `pick` (see [`Engines::once`]).
     pub fn fast(pick: usize) -> Engines {
         Engines {
-            explain_only: true,
-            batch_text_once: Some(pick),
+            once: Some(pick),
             ..Engines::default()
         }
     }
@@ -201,9 +198,13 @@ pub fn check_compiled(
     let mut jsonl = case.records.join("\n");
     jsonl.push_str("\n{\"entity\": \"个人\", \"facts\": {\"年龄\": 30}}");
 
+    let combos = (case.dates.len() * locs.len()).max(1);
     let mut combo_no = 0usize;
     for &date in &case.dates {
         for &locality in &locs {
+            // with `once`, the one (date, locality) where everything runs
+            let here = engines.once.is_none_or(|k| k % combos == combo_no);
+            combo_no += 1;
             let req = Request {
                 date,
                 locality,
@@ -219,7 +220,7 @@ pub fn check_compiled(
             if engines.ir {
                 for (i, f) in &facts {
                     for explain in [false, true] {
-                        if engines.explain_only && !explain {
+                        if explain && !here {
                             continue;
                         }
                         let req = Request { explain, ..req };
@@ -269,13 +270,7 @@ pub fn check_compiled(
                 }
             }
             // (d) batch over text, rows against columnar
-            let combo = combo_no;
-            combo_no += 1;
-            let batch_here = match engines.batch_text_once {
-                Some(k) => k % (case.dates.len() * locs.len()).max(1) == combo,
-                None => true,
-            };
-            if engines.batch_text && batch_here {
+            if engines.batch_text && here {
                 let mut col = BatchOptions::new(date);
                 col.locality = locality;
                 col.input_format = InputFormat::Jsonl;
@@ -283,10 +278,11 @@ pub fn check_compiled(
                 col.chunk_bytes = 1024;
                 // on the first date, also reading only the facts the measures use
                 for check in [Check::All, Check::Used] {
-                    if check == Check::Used
-                        && engines.batch_text_once.is_none()
-                        && Some(&date) != case.dates.first()
-                    {
+                    let skip = match engines.once {
+                        Some(k) => (check == Check::Used) != ((k / combos) % 2 == 1),
+                        None => check == Check::Used && Some(&date) != case.dates.first(),
+                    };
+                    if skip {
                         continue;
                     }
                     col.check = check;
