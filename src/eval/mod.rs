@@ -27,7 +27,7 @@ use serde::Serialize;
 pub use arith::round_fen;
 pub use error::{EvalError, FactsError};
 pub use explain::{render_text, Explanation, Step};
-pub(crate) use facts::{cell_value, scalar_value, Scalar};
+pub(crate) use facts::{cell_value, scalar_value, Scalar, ValueError};
 pub use facts::{Facts, MAX_MAGNITUDE};
 use slots::Slots;
 
