@@ -160,21 +160,34 @@ fn seed() -> &'static Policy {
     P.get_or_init(differential::seed_policy)
 }
 
-/// Sampled populations of every entity of the seed, on every boundary day, in
-/// every locality and none: `batch` rows and columnar give byte-identical
-/// output and equal summaries.
+/// Sampled populations of every entity of the seed (400 records each, a few
+/// thousand in all), on every boundary day (each effective start and end and
+/// each deadline, the day before and the day after), with no locality and in
+/// 呼和浩特市 and 包头市: `batch` rows and columnar give byte-identical output
+/// and equal summaries.
 #[test]
 fn the_seed_agrees_in_both_engines_on_every_boundary_day() {
     let p = seed();
     let days = differential::boundary_days(p);
+    for m in &p.measures {
+        for d in [m.effective.from, m.effective.to, m.applications_until]
+            .into_iter()
+            .flatten()
+        {
+            assert!(days.contains(&d), "{d}");
+            assert!(days.contains(&(d + chrono::Days::new(1))), "{d} + 1");
+        }
+    }
     assert!(days.len() >= 6, "{days:?}");
     let mut locs: Vec<Option<&str>> = vec![None];
     locs.extend(p.localities.iter().map(|l| Some(l.name.as_str())));
-    assert!(locs.len() >= 3);
+    assert_eq!(locs, [None, Some("包头市"), Some("呼和浩特市")]);
+    let mut records = 0;
     for (k, entity) in p.entities.iter().enumerate() {
         let s = Sampler::new(p, &entity.name, 1000 + k as u64, 0.2).unwrap();
         let mut text = Vec::new();
-        sample::write_sample(&s, 150, SampleFormat::Jsonl, &mut text).unwrap();
+        sample::write_sample(&s, 400, SampleFormat::Jsonl, &mut text).unwrap();
+        records += 400;
         let text = String::from_utf8(text).unwrap();
         for &date in &days {
             for &locality in &locs {
@@ -194,6 +207,7 @@ fn the_seed_agrees_in_both_engines_on_every_boundary_day() {
             }
         }
     }
+    assert!(records >= 2000, "{records}");
 }
 
 // ---------------------------------------------------------------------------
