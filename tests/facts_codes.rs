@@ -104,3 +104,27 @@ fn each_value_problem_has_its_own_code_in_every_reader() {
         }
     }
 }
+
+/// A CSV cell that is not UTF-8 is `policy::batch::not_utf8`, as a record
+/// that is not UTF-8 is, with both engines.
+#[test]
+fn a_cell_that_is_not_utf8_has_the_not_utf8_code() {
+    let p = policy();
+    let input = b"\xe8\xa7\x84\xe6\xa8\xa1,\xe4\xb8\x8a\xe5\xb9\xb4\xe5\xba\xa6\xe5\xa4\xb1\xe4\xb8\x9a\xe4\xbf\x9d\xe9\x99\xa9\xe8\xb4\xb9\n\xe5\xbe\xae\xe5\x9e\x8b,\xe9\n";
+    for engine in [Engine::Columnar, Engine::Rows] {
+        let mut o = BatchOptions::new(chrono::NaiveDate::from_ymd_opt(2020, 7, 1).unwrap());
+        o.threads = 1;
+        o.input_format = InputFormat::Csv;
+        o.engine = engine;
+        o.entity = Some("企业");
+        let mut out = Vec::new();
+        batch::run(&p, &mut &input[..], &mut out, &o, &|_| {}).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let line: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        assert_eq!(
+            line["code"].as_str(),
+            Some("policy::batch::not_utf8"),
+            "{engine:?}: {out}"
+        );
+    }
+}
