@@ -774,6 +774,10 @@ fn a_full_disk_never_truncates_a_file() {
     assert_no_temporary_file(&d);
 }
 
+/// `fmt` in a folder it cannot write to: exit 2, the file unchanged. Root
+/// writes in a folder of mode 0555, so as root the folder is made immutable
+/// (`chattr +i`), which binds root too; the test fails, rather than skips,
+/// when neither can make the folder read-only.
 #[test]
 fn a_read_only_folder_is_an_error_and_the_file_is_unchanged() {
     let d = dir("readonly");
@@ -781,15 +785,79 @@ fn a_read_only_folder_is_an_error_and_the_file_is_unchanged() {
     std::fs::copy(root().join("tests/fmt/spacing.policy"), &p).unwrap();
     let before = sha(&p);
     std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o555)).unwrap();
-    // root writes anyway: then there is nothing to see
-    let root_user = std::fs::write(d.join("probe"), "").is_ok();
+    let writable = || {
+        let probe = d.join("probe");
+        let ok = std::fs::write(&probe, "").is_ok();
+        let _ = std::fs::remove_file(&probe);
+        ok
+    };
+    let immutable = writable()
+        && Command::new("chattr")
+            .arg("+i")
+            .arg(&d)
+            .status()
+            .is_ok_and(|s| s.success());
+    let read_only = !writable();
     let o = run(&args(&["fmt", &s(&p)]));
-    std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o755)).unwrap();
-    if root_user {
-        return;
+    if immutable {
+        let _ = Command::new("chattr").arg("-i").arg(&d).status();
     }
+    std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(read_only, "could not make {} read-only", d.display());
     assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("policy::io::write"), "{}", stderr(&o));
     assert_eq!(sha(&p), before);
+    assert_no_temporary_file(&d);
+}
+
+/// An output whose folder is a regular file (root cannot write there
+/// either): every command that writes a file says so with exit 2 and
+/// creates nothing.
+#[test]
+fn an_output_under_a_regular_file_is_an_error() {
+    let d = dir("notdir");
+    let i = inputs(&d);
+    let file = d.join("file.txt");
+    std::fs::write(&file, "old\n").unwrap();
+    let out = s(&file.join("out"));
+    for a in [
+        args(&["export", "policies", "-o", &out]),
+        args(&[
+            "sample", "policies", "--entity", "企业", "--count", "3", "-o", &out,
+        ]),
+        args(&[
+            "batch",
+            SLICE,
+            "--input",
+            &i.records,
+            "--date",
+            "2020-07-01",
+            "-q",
+            "-o",
+            &out,
+        ]),
+        args(&[
+            "batch",
+            SLICE,
+            "--input",
+            &i.records,
+            "--date",
+            "2020-07-01",
+            "-q",
+            "--summary",
+            &out,
+        ]),
+    ] {
+        let o = run(&a);
+        assert_eq!(code(&o), 2, "{a:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("policy::io::write"),
+            "{a:?}: {}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "old\n", "{a:?}");
+    }
+    assert_no_temporary_file(&d);
 }
 
 #[test]

@@ -372,9 +372,11 @@ fn a_file_on_one_long_line_is_checked_in_linear_time() {
 ///   per evaluation of its parent: the work is linear in the size of the tree;
 /// - there are no variables, functions or recursion in the language: a
 ///   parameter's value is a literal, never an expression;
-/// - exceptions point from a rule to one earlier rule; the checker refuses
-///   cycles, and the evaluator also stops at a depth equal to the number of
-///   rules, so a hand-edited JSON with a cycle is an error, not a loop;
+/// - exceptions point from a rule to one other rule; the checker and the IR
+///   loader refuse cycles, and in a policy built in memory with a cycle the
+///   rules of the cycle have no base rule above them, so the engines, which
+///   walk down from the base rules, never reach them (and a walk deeper than
+///   the number of rules stops with an error);
 /// - `min`/`max` and `match` iterate over their finite argument lists.
 ///
 /// This test feeds the evaluator the worst shapes there are — the longest
@@ -434,17 +436,21 @@ fn evaluation_is_total() {
             .as_deref(),
         Some("policy::ir::exception_cycle")
     );
-    // … and the engines stop on one built in memory
+    // … and the engines finish on one built in memory: `r0` and `r1` are
+    // each other's exception, so no rule has a base rule above it, none is
+    // reached, and the measure has no rule that applies
     let mut looped = p.clone();
     looped.measures[0].rules[0].exception_to = Some(1);
     looped.measures[0].rules[1].exception_to = Some(0);
     let start = Instant::now();
     let r = eval::evaluate(&looped, &facts, &req).unwrap();
     assert!(start.elapsed() < Duration::from_secs(10));
-    let _ = r.measures[0].status;
+    assert_eq!(r.measures[0].status, Status::NotEligible);
+    assert_eq!(r.measures[0].total, None);
     let table = policyc::batch::Table::new(&looped, "企业", vec![facts.clone()]).unwrap();
     let res = table.evaluate(1, date("2020-07-01"), None).unwrap();
-    assert_eq!(res.status(0), Some(r.measures[0].status));
+    assert_eq!(res.status(0), Some(Status::NotEligible));
+    assert_eq!(res.amount(0), None);
 }
 
 /// A policy of one measure whose rules `r0` … `r{links}` are each an exception

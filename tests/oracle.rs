@@ -90,6 +90,7 @@ fn generated_cases_reach_every_outcome() {
             table: false,
             ir: false,
             batch_text: false,
+            ..Engines::default()
         };
         t.add(&check(&case, engines).unwrap_or_else(|e| panic!("seed {seed}: {e}")));
     }
@@ -108,6 +109,36 @@ fn generated_cases_reach_every_outcome() {
     }
     assert!(t.rejected > 0, "no record rejected: {t:?}");
     println!("{t:?}");
+}
+
+/// The fuzz target's fast path (`fuzz/fuzz_targets/differential.rs`): one
+/// policy compiled once, probed by many record sets, each compared with
+/// `Engines::fast`; a probe depends only on its own decisions.
+#[test]
+fn one_compiled_policy_probed_many_times() {
+    let opts = Options {
+        records: 4,
+        dates: 4,
+        ..options()
+    };
+    for seed in 0..4u64 {
+        let pg = gen::generate_policy(&mut Rng::new(seed), opts);
+        let (p, loaded) = differential::compile_and_reload(&pg.source).unwrap();
+        let first = pg.probe(&mut Rng::from_bytes(&[1, 2, 3]));
+        for k in 0..12u64 {
+            let case = pg.probe(&mut Rng::new(k));
+            let engines = Engines::fast(k as usize);
+            if let Err(e) = differential::check_compiled(&case, &p, &loaded, engines) {
+                panic!(
+                    "policy {seed}, probe {k}: {e}\n--- records\n{}",
+                    case.records.join("\n")
+                );
+            }
+        }
+        let again = pg.probe(&mut Rng::from_bytes(&[1, 2, 3]));
+        assert_eq!(first.records, again.records, "policy {seed}");
+        assert_eq!(first.dates, again.dates, "policy {seed}");
+    }
 }
 
 /// `cargo test --test oracle print -- --nocapture` shows what the generator writes.
@@ -129,21 +160,34 @@ fn seed() -> &'static Policy {
     P.get_or_init(differential::seed_policy)
 }
 
-/// Sampled populations of every entity of the seed, on every boundary day, in
-/// every locality and none: `batch` rows and columnar give byte-identical
-/// output and equal summaries.
+/// Sampled populations of every entity of the seed (400 records each, a few
+/// thousand in all), on every boundary day (each effective start and end and
+/// each deadline, the day before and the day after), with no locality and in
+/// 呼和浩特市 and 包头市: `batch` rows and columnar give byte-identical output
+/// and equal summaries.
 #[test]
 fn the_seed_agrees_in_both_engines_on_every_boundary_day() {
     let p = seed();
     let days = differential::boundary_days(p);
+    for m in &p.measures {
+        for d in [m.effective.from, m.effective.to, m.applications_until]
+            .into_iter()
+            .flatten()
+        {
+            assert!(days.contains(&d), "{d}");
+            assert!(days.contains(&(d + chrono::Days::new(1))), "{d} + 1");
+        }
+    }
     assert!(days.len() >= 6, "{days:?}");
     let mut locs: Vec<Option<&str>> = vec![None];
     locs.extend(p.localities.iter().map(|l| Some(l.name.as_str())));
-    assert!(locs.len() >= 3);
+    assert_eq!(locs, [None, Some("包头市"), Some("呼和浩特市")]);
+    let mut records = 0;
     for (k, entity) in p.entities.iter().enumerate() {
         let s = Sampler::new(p, &entity.name, 1000 + k as u64, 0.2).unwrap();
         let mut text = Vec::new();
-        sample::write_sample(&s, 150, SampleFormat::Jsonl, &mut text).unwrap();
+        sample::write_sample(&s, 400, SampleFormat::Jsonl, &mut text).unwrap();
+        records += 400;
         let text = String::from_utf8(text).unwrap();
         for &date in &days {
             for &locality in &locs {
@@ -163,6 +207,7 @@ fn the_seed_agrees_in_both_engines_on_every_boundary_day() {
             }
         }
     }
+    assert!(records >= 2000, "{records}");
 }
 
 // ---------------------------------------------------------------------------

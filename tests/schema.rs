@@ -1316,7 +1316,7 @@ fn batch_output_matches_its_schemas() {
         }
     }
     for want in [
-        "code:policy::facts::bad_value",
+        "code:policy::facts::unknown_variant",
         "code:policy::facts::duplicate_key",
         "code:policy::batch::record_too_long",
         "code:policy::batch::other_entity",
@@ -1368,7 +1368,7 @@ fn batch_csv_rejections_match_the_schema() {
     }
     for c in [
         "policy::batch::unterminated_quote",
-        "policy::facts::bad_value", // `5.`: a point needs a digit on each side, as in JSON
+        "policy::facts::bad_number", // `5.`: a point needs a digit on each side, as in JSON
         "policy::batch::csv_syntax",
         "policy::batch::cell_count",
     ] {
@@ -1490,7 +1490,7 @@ fn batch_schemas_are_tight() {
         );
     }
     let summary = json!({"date": "2020-06-01", "locality": null, "records": 1, "evaluated": 0,
-        "rejected": 1, "rejections": [{"line": 1, "id": null, "code": "policy::facts::bad_value", "reason": "x"}],
+        "rejected": 1, "rejections": [{"line": 1, "id": null, "code": "policy::facts::bad_number", "reason": "x"}],
         "measures": [{"number": 1, "label": "（一）", "title": "t", "entity": "单位", "records": 0,
             "eligible": 0, "entitled": 0, "discretionary": 0, "not_eligible": 0, "needs_facts": 0, "error": 0, "not_in_force": 0,
             "deadline_passed": 0, "total": "overflow", "gives": "loan_ceiling"}],

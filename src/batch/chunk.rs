@@ -177,7 +177,7 @@ enum Id {
 
 /// The codes of rejected records (besides `policy::facts::*`, as `eval`
 /// reports facts): see docs/cli.md.
-const NOT_UTF8: &str = "policy::batch::not_utf8";
+pub(crate) const NOT_UTF8: &str = "policy::batch::not_utf8";
 const CELL_COUNT: &str = "policy::batch::cell_count";
 const CSV_SYNTAX: &str = "policy::batch::csv_syntax";
 const OTHER_ENTITY: &str = "policy::batch::other_entity";
@@ -579,9 +579,9 @@ fn read_csv_plain(
                         *f,
                         block.clone(),
                         |row| cell(row, w).1,
-                        |row, m| {
+                        |row, code, m| {
                             if let Some(p @ None) = problems.get_mut(row) {
-                                *p = Some((FactsError::BAD_VALUE, format!("`{name}`: {m}")));
+                                *p = Some((code, format!("`{name}`: {m}")));
                             }
                         },
                     );
@@ -824,7 +824,7 @@ fn read_json<'c>(
         Ok(f) => f,
         Err(errors) => {
             let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            let code = errors.first().map_or(FactsError::BAD_VALUE, |e| e.code);
+            let code = errors.first().map_or(INTERNAL, |e| e.code);
             return State::Rejected(code, list.join("; "));
         }
     };
@@ -923,10 +923,10 @@ fn read_csv<'c>(
                 }
             }
             Role::Field(s) => {
-                if let Err((msg, _)) = c.set_cell(policy, *s, cell.as_bytes()) {
+                if let Err((code, msg, _)) = c.set_cell(policy, *s, cell.as_bytes()) {
                     c.abort_row();
                     let name = def.fields.get(*s).map_or("?", |f| f.name.as_str());
-                    return State::Rejected(FactsError::BAD_VALUE, format!("`{name}`: {msg}"));
+                    return State::Rejected(code, format!("`{name}`: {msg}"));
                 }
             }
         }

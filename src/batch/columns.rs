@@ -13,8 +13,9 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+use super::chunk::NOT_UTF8;
 use super::encoding::not_utf8_reason;
-use crate::eval::{scalar_value, Facts, Scalar};
+use crate::eval::{scalar_value, Facts, Scalar, ValueError};
 use crate::ir::{EntityDef, NumKind, Policy, Type, Unit, Value};
 
 /// The column values of one field.
@@ -285,7 +286,7 @@ impl Columns {
         policy: &Policy,
         slot: usize,
         cell: &[u8],
-    ) -> Result<(), (String, Option<String>)> {
+    ) -> Result<(), ValueError> {
         if cell.is_empty() || !self.is_checked(slot) {
             return Ok(());
         }
@@ -293,8 +294,8 @@ impl Columns {
             self.store(slot, x);
             return Ok(());
         }
-        let text =
-            std::str::from_utf8(cell).map_err(|e| (not_utf8_reason("the cell", cell, e), None))?;
+        let text = std::str::from_utf8(cell)
+            .map_err(|e| (NOT_UTF8, not_utf8_reason("the cell", cell, e), None))?;
         let ty = self.types.get(slot).cloned().unwrap_or(Type::Bool);
         let v = crate::eval::cell_value(policy, &ty, text)?;
         self.set_value(slot, v.as_ref());
@@ -311,7 +312,7 @@ impl Columns {
         slot: usize,
         rows: std::ops::Range<usize>,
         cell: impl Fn(usize) -> &'c [u8],
-        mut bad: impl FnMut(usize, String),
+        mut bad: impl FnMut(usize, &'static str, String),
     ) {
         let Some(kind) = self.fast.get(slot).copied() else {
             return;
@@ -321,14 +322,14 @@ impl Columns {
         }
         let mut slow = |this: &mut Self, row: usize, t: &[u8]| {
             let r = std::str::from_utf8(t)
-                .map_err(|e| (not_utf8_reason("the cell", t, e), None))
+                .map_err(|e| (NOT_UTF8, not_utf8_reason("the cell", t, e), None))
                 .and_then(|text| {
                     let ty = this.types.get(slot).cloned().unwrap_or(Type::Bool);
                     crate::eval::cell_value(policy, &ty, text)
                 });
             match r {
                 Ok(v) => this.set_value_at(slot, row, v.as_ref()),
-                Err((m, _)) => bad(row, m),
+                Err((code, m, _)) => bad(row, code, m),
             }
         };
         match kind {
@@ -394,7 +395,7 @@ impl Columns {
         policy: &Policy,
         slot: usize,
         sc: Scalar<'_>,
-    ) -> Result<(), (String, Option<String>)> {
+    ) -> Result<(), ValueError> {
         if !self.is_checked(slot) {
             return Ok(());
         }

@@ -21,7 +21,7 @@ pub struct Rejection {
     /// Its id, if it has one.
     pub id: Option<String>,
     /// What kind of problem: a `policy::facts::…` code (as `eval` reports
-    /// facts: `bad_value`, `not_json`, `duplicate_key`, …), or a
+    /// facts: `wrong_type`, `not_json`, `duplicate_key`, …), or a
     /// `policy::batch::…` code of the reader (see docs/cli.md).
     pub code: &'static str,
     /// What is wrong with it.

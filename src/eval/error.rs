@@ -34,10 +34,29 @@ impl FactsError {
     pub const UNKNOWN_ENTITY: &'static str = "policy::facts::unknown_entity";
     /// A key of `facts` that is not a field of the entity.
     pub const UNKNOWN_FIELD: &'static str = "policy::facts::unknown_field";
-    /// A field's value that does not fit the field's type: the wrong JSON type,
-    /// a bad date, a wrong unit, a negative or out-of-range amount, an unknown
-    /// variant, a percentage without `%`, …
-    pub const BAD_VALUE: &'static str = "policy::facts::bad_value";
+    /// A value of the wrong JSON type for its field: a string for a boolean, a
+    /// number for a date or a variant, an object or array for anything.
+    pub const WRONG_TYPE: &'static str = "policy::facts::wrong_type";
+    /// Text in a number's place that is not a number (`"abc"`, `"5."`,
+    /// full-width digits, a thousands separator).
+    pub const BAD_NUMBER: &'static str = "policy::facts::bad_number";
+    /// A number with a unit other than its field's (`"12 人"` for money), or
+    /// with `%` where the field is not a percentage.
+    pub const WRONG_UNIT: &'static str = "policy::facts::wrong_unit";
+    /// A number of magnitude 10^15 or more.
+    pub const OUT_OF_RANGE: &'static str = "policy::facts::out_of_range";
+    /// A number with more decimals than can be kept exactly (28).
+    pub const TOO_MANY_DECIMALS: &'static str = "policy::facts::too_many_decimals";
+    /// A fraction where the field is a whole number (`integer`, `integer<人>`).
+    pub const NOT_WHOLE: &'static str = "policy::facts::not_whole";
+    /// A negative count, amount or percentage.
+    pub const NEGATIVE: &'static str = "policy::facts::negative";
+    /// A string in a date's place that is not a `YYYY-MM-DD` date of the calendar.
+    pub const BAD_DATE: &'static str = "policy::facts::bad_date";
+    /// A string that is not a variant of the field's enumeration.
+    pub const UNKNOWN_VARIANT: &'static str = "policy::facts::unknown_variant";
+    /// A percentage written as text without its `%` (`"5.5"`: 5.5% or 550%?).
+    pub const PERCENT_WITHOUT_SIGN: &'static str = "policy::facts::percent_without_sign";
     /// A key given twice in one object (which one would count is not said).
     pub const DUPLICATE_KEY: &'static str = "policy::facts::duplicate_key";
 }

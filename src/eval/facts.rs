@@ -261,9 +261,7 @@ impl Facts {
                                 *s = val;
                             }
                         }
-                        Err((message, help)) => {
-                            errors.push(err(FactsError::BAD_VALUE, &path, message, help))
-                        }
+                        Err((code, message, help)) => errors.push(err(code, &path, message, help)),
                     }
                 }
             }
@@ -307,7 +305,11 @@ fn field_list(entity: &EntityDef) -> String {
     format!("the fields of `{}` are {}", entity.name, names.join(", "))
 }
 
-pub(crate) type FactResult = Result<Option<Value>, (String, Option<String>)>;
+/// Why a value does not fit its field: its code (one of [`FactsError`]'s), the
+/// message and a help. Shared by facts files and `batch`'s readers.
+pub(crate) type ValueError = (&'static str, String, Option<String>);
+
+pub(crate) type FactResult = Result<Option<Value>, ValueError>;
 
 /// One scalar as a facts file or a CSV cell gives it, before it is checked
 /// against a field's type. Numbers keep their digits (never a float).
@@ -365,6 +367,7 @@ pub(crate) fn cell_value(policy: &Policy, ty: &Type, text: &str) -> FactResult {
             "true" => Ok(Some(Value::Bool(true))),
             "false" => Ok(Some(Value::Bool(false))),
             _ => Err((
+                FactsError::WRONG_TYPE,
                 format!("expected true or false, found `{text}`"),
                 Some(
                     "write booleans as `true` or `false`; leave the cell empty when unknown".into(),
@@ -394,7 +397,7 @@ fn digits_help(digits: &str) -> Option<String> {
 /// The error for a percentage written as text without its `%` (`"5.5"`):
 /// 5.5% or the fraction 5.5 (550%)? Refused rather than guessed. `csv`: the
 /// text is a CSV cell (no JSON numbers there).
-fn bare_percent(s: &str, csv: bool) -> (String, Option<String>) {
+fn bare_percent(s: &str, csv: bool) -> ValueError {
     let t = s.trim();
     let n = Decimal::from_str_exact(t).unwrap_or_default();
     let times100 = n
@@ -405,6 +408,7 @@ fn bare_percent(s: &str, csv: bool) -> (String, Option<String>) {
         .map_or_else(|| "?".to_string(), |x| x.normalize().to_string());
     if csv {
         (
+            FactsError::PERCENT_WITHOUT_SIGN,
             format!(
                 "`{t}` is a percentage without `%`: write `{t}%` (or `{times100}%` if it is the \
                  fraction {t})"
@@ -413,6 +417,7 @@ fn bare_percent(s: &str, csv: bool) -> (String, Option<String>) {
         )
     } else {
         (
+            FactsError::PERCENT_WITHOUT_SIGN,
             format!(
                 "`{t}` is a percentage without `%`: write \"{t}%\" or the number {over100} (a \
                  fraction, without quotes)"
@@ -435,21 +440,28 @@ pub(crate) fn scalar_value(policy: &Policy, ty: &Type, v: Scalar<'_>) -> FactRes
         Type::Bool => match v {
             Scalar::Bool(b) => Ok(Some(Value::Bool(b))),
             Scalar::Str(s) if matches!(s.trim(), "true" | "false") => Err((
+                FactsError::WRONG_TYPE,
                 format!("expected true or false, found the string \"{s}\""),
                 Some(format!("write {} without quotes", s.trim())),
             )),
-            _ => Err((format!("expected true or false, found {found}"), None)),
+            _ => Err((
+                FactsError::WRONG_TYPE,
+                format!("expected true or false, found {found}"),
+                None,
+            )),
         },
         Type::Date => match v {
             Scalar::Str(s) => crate::literal::parse_date(s)
                 .map(|d| Some(Value::Date(d)))
                 .ok_or_else(|| {
                     (
+                        FactsError::BAD_DATE,
                         format!("`{s}` is not a date"),
                         Some("write dates as \"YYYY-MM-DD\", e.g. \"2020-04-15\"".into()),
                     )
                 }),
             _ => Err((
+                FactsError::WRONG_TYPE,
                 format!("expected a date string, found {found}"),
                 Some("write dates as \"YYYY-MM-DD\"".into()),
             )),
@@ -471,9 +483,14 @@ pub(crate) fn scalar_value(policy: &Policy, ty: &Type, v: Scalar<'_>) -> FactRes
                                 .unwrap_or_else(|| {
                                     format!("the variants of `{name}` are {}", variants.join(", "))
                                 });
-                        (format!("`{s}` is not a variant of `{name}`"), Some(help))
+                        (
+                            FactsError::UNKNOWN_VARIANT,
+                            format!("`{s}` is not a variant of `{name}`"),
+                            Some(help),
+                        )
                     }),
                 _ => Err((
+                    FactsError::WRONG_TYPE,
                     format!("expected one of {}, found {found}", variants.join(", ")),
                     None,
                 )),
@@ -485,6 +502,7 @@ pub(crate) fn scalar_value(policy: &Policy, ty: &Type, v: Scalar<'_>) -> FactRes
                 Scalar::Str(s) => parse_number_text(s, ty)?,
                 _ => {
                     return Err((
+                        FactsError::WRONG_TYPE,
                         format!("expected {ty}, found {found}"),
                         Some(number_help(ty)),
                     ))
@@ -492,12 +510,14 @@ pub(crate) fn scalar_value(policy: &Policy, ty: &Type, v: Scalar<'_>) -> FactRes
             };
             if n.abs() >= Decimal::from(MAX_MAGNITUDE) {
                 return Err((
+                    FactsError::OUT_OF_RANGE,
                     format!("{} is out of range", n.normalize()),
                     Some("numeric facts must be smaller than 10^15 in magnitude".into()),
                 ));
             }
             if *kind == NumKind::Integer && !n.fract().is_zero() {
                 return Err((
+                    FactsError::NOT_WHOLE,
                     format!("expected a whole number, found {}", n.normalize()),
                     None,
                 ));
@@ -505,6 +525,7 @@ pub(crate) fn scalar_value(policy: &Policy, ty: &Type, v: Scalar<'_>) -> FactRes
             let unit_bearing = !unit.is_none();
             if n.is_sign_negative() && !n.is_zero() && (unit_bearing || *kind == NumKind::Percent) {
                 return Err((
+                    FactsError::NEGATIVE,
                     format!("{} must not be negative", crate::ir::number_text(n, ty)),
                     Some(format!("{ty} counts or amounts cannot be below zero")),
                 ));
@@ -547,7 +568,7 @@ fn full_width(s: &str) -> bool {
 const FULL_WIDTH_HELP: &str = "write ASCII digits, `.` and `%` (not full-width ４８０００ or ５％)";
 
 /// Parses a JSON number's digits exactly (`1e3` is allowed; `1e400` is out of range).
-fn parse_number(s: &str) -> Result<Decimal, (String, Option<String>)> {
+fn parse_number(s: &str) -> Result<Decimal, ValueError> {
     let r = if s.contains(['e', 'E']) {
         Decimal::from_scientific(s)
     } else {
@@ -562,11 +583,13 @@ fn parse_number(s: &str) -> Result<Decimal, (String, Option<String>)> {
             || s.contains("E-");
         if precision {
             (
+                FactsError::TOO_MANY_DECIMALS,
                 format!("{s} has too many decimals"),
                 Some("numeric facts keep at most 28 decimals exactly".into()),
             )
         } else {
             (
+                FactsError::OUT_OF_RANGE,
                 format!("{s} is out of range"),
                 Some("numeric facts must be smaller than 10^15 in magnitude".into()),
             )
@@ -574,10 +597,22 @@ fn parse_number(s: &str) -> Result<Decimal, (String, Option<String>)> {
     })
 }
 
+/// The number `p` as the one literal rule reads it (`crate::literal::decimal`);
+/// a string of the wrong shape is `bad()`, one that does not fit exactly has
+/// the code that says why (too many decimals, out of range).
+fn literal_decimal(p: &str, bad: impl Fn() -> ValueError) -> Result<Decimal, ValueError> {
+    match crate::literal::decimal(p) {
+        Ok(n) => Ok(n),
+        Err(crate::literal::NumberError::Shape) => Err(bad()),
+        Err(_) => Err(parse_number(p).err().unwrap_or_else(bad)),
+    }
+}
+
 /// Parses `"48000"`, `"48000 元"`, `"4.8 万元"`, `"5.5%"`, `"12 个月"`, `"100 元/人"`.
-fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<String>)> {
+fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, ValueError> {
     let bad = || {
         (
+            FactsError::BAD_NUMBER,
             format!("`{s}` is not {}", article(ty)),
             Some(if full_width(s) {
                 FULL_WIDTH_HELP.to_string()
@@ -605,16 +640,19 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
                 ..
             }
         ) {
-            return Err(bad());
+            let (_, message, help) = bad();
+            return Err((FactsError::WRONG_UNIT, message, help));
         }
         let p = p.trim();
         if !plain_decimal(p) {
-            return Err((bad().0, digits_help(p).or(bad().1)));
+            let (code, message, help) = bad();
+            return Err((code, message, digits_help(p).or(help)));
         }
-        let n = crate::literal::decimal(p).map_err(|_| bad())?;
+        let n = literal_decimal(p, bad)?;
         // exactly, or refused: `0.0000000000000000000000000001%` has 30 decimals
         return crate::literal::percent(n).ok_or_else(|| {
             (
+                FactsError::TOO_MANY_DECIMALS,
                 format!("`{s}` has too many decimals"),
                 Some("numeric facts keep at most 28 decimals exactly".into()),
             )
@@ -626,18 +664,26 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
         .map_or(t.len(), |(i, _)| i);
     let (digits, rest) = t.split_at(digits_end);
     if !plain_decimal(digits) {
-        return Err((bad().0, digits_help(digits).or(bad().1)));
+        let (code, message, help) = bad();
+        return Err((code, message, digits_help(digits).or(help)));
     }
-    let mut n = crate::literal::decimal(digits).map_err(|_| bad())?;
+    let mut n = literal_decimal(digits, bad)?;
     let mut rest = rest.trim();
     if let Some(r) = rest.strip_prefix('万') {
-        n = crate::literal::wan(n).ok_or_else(bad)?;
+        n = crate::literal::wan(n).ok_or_else(|| {
+            (
+                FactsError::OUT_OF_RANGE,
+                format!("`{s}` is out of range"),
+                Some("numeric facts must be smaller than 10^15 in magnitude".into()),
+            )
+        })?;
         rest = r.trim_start();
     }
     if !rest.is_empty() {
         let expected = unit_text(ty);
         if rest.starts_with(',') && rest.chars().nth(1).is_some_and(|c| c.is_ascii_digit()) {
             return Err((
+                FactsError::BAD_NUMBER,
                 format!("`{s}` has a thousands separator"),
                 Some(format!(
                     "write the digits without `,`, e.g. \"{}\"",
@@ -645,12 +691,18 @@ fn parse_number_text(s: &str, ty: &Type) -> Result<Decimal, (String, Option<Stri
                 )),
             ));
         }
+        if expected.is_empty() && !full_width(rest) && crate::literal::unit_dim(rest).is_some() {
+            // a unit on a number that has none (`"12 元"` for an integer)
+            let (_, message, help) = bad();
+            return Err((FactsError::WRONG_UNIT, message, help));
+        }
         if expected.is_empty() || full_width(rest) {
             return Err(bad());
         }
         // the denominators in any order, as in a policy: `元/月/人` is `元/人/月`
         if crate::literal::unit_dim(rest) != ty.dim() {
             return Err((
+                FactsError::WRONG_UNIT,
                 format!("`{s}` has unit `{rest}`, expected `{expected}`"),
                 Some(number_help(ty)),
             ));

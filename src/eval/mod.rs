@@ -31,7 +31,7 @@ use serde::Serialize;
 pub use arith::round_fen;
 pub use error::{EvalError, FactsError, UnknownLocality};
 pub use explain::{render_text, Explanation, Step};
-pub(crate) use facts::{cell_value, scalar_value, Scalar};
+pub(crate) use facts::{cell_value, scalar_value, Scalar, ValueError};
 pub use facts::{Facts, MAX_MAGNITUDE};
 pub use kinds::KindTotals;
 pub use parts::PartResult;

@@ -236,7 +236,12 @@ pub(super) fn convert_pest_error(
         }
     }
     let raw_expected = expected.clone();
-    let expected = expected_words(expected);
+    let mut expected = expected_words(expected);
+    // after a name in a list of names (`in {A, B`, `choice {…`, `enum E {…`)
+    // only `,` or `}` can follow, whatever pest tried on the way back out
+    if after_name_in_list(text, pos) {
+        expected = vec!["`}`".into(), "`,`".into()];
+    }
     let rest = text.get(pos..).unwrap_or("");
     let token: String = {
         let first = rest.chars().next();
@@ -348,6 +353,35 @@ pub(super) fn convert_pest_error(
         expected: expected_text,
         help: Some(help),
     }
+}
+
+/// Whether `pos` is right after a name (spaces aside) inside an unclosed
+/// `{` of a list of names: a set after `in`, a `choice`, an `enum`. There the
+/// grammar accepts only `,` or `}`.
+fn after_name_in_list(text: &str, pos: usize) -> bool {
+    let before = text.get(..pos).unwrap_or("");
+    let Some(open) = before.rfind('{') else {
+        return false;
+    };
+    let inside = before.get(open + 1..).unwrap_or("");
+    let names_and_commas = inside
+        .chars()
+        .all(|c| is_name_char(c) || c == ',' || c.is_whitespace());
+    if !names_and_commas || !inside.trim_end().ends_with(is_name_char) {
+        return false;
+    }
+    let head = before.get(..open).unwrap_or("").trim_end();
+    let last_word = |s: &str| -> String {
+        let w: Vec<char> = s.chars().rev().take_while(|c| is_name_char(*c)).collect();
+        w.into_iter().rev().collect()
+    };
+    let word = last_word(head);
+    if word == "in" || word == "choice" {
+        return true;
+    }
+    // `enum 名 {`
+    let rest = head.strip_suffix(word.as_str()).unwrap_or("").trim_end();
+    !word.is_empty() && last_word(rest) == "enum"
 }
 
 /// `1e3`, `2.5E-4`: a number in exponent notation where the failure is, which

@@ -97,6 +97,13 @@ pub struct Engines {
     pub ir: bool,
     /// (d) `batch` rows against columnar on JSONL text.
     pub batch_text: bool,
+    /// Fewer comparisons, for speed: with `Some(n)`, (c) compares
+    /// evaluations with explanations on one (date, locality) only, the
+    /// `n % (dates × localities)`th, and without them on the others; (d)
+    /// runs on that one (date, locality) only, with one `--check` mode (by
+    /// `n / (dates × localities)`), as a `batch` run starts threads, which
+    /// costs more than the evaluations. `None`: everything everywhere.
+    pub once: Option<usize>,
 }
 
 impl Default for Engines {
@@ -105,6 +112,20 @@ impl Default for Engines {
             table: true,
             ir: true,
             batch_text: true,
+            once: None,
+        }
+    }
+}
+
+impl Engines {
+    /// What the `differential` fuzz target compares on each input.
+    ///
+    /// Every comparison, explanations and `batch` on one (date, locality)
+    /// chosen by `pick` (see [`Engines::once`]).
+    pub fn fast(pick: usize) -> Engines {
+        Engines {
+            once: Some(pick),
+            ..Engines::default()
         }
     }
 }
@@ -116,16 +137,34 @@ fn eval_text(r: &Result<eval::MeasureResult<'_>, eval::EvalError>) -> String {
     }
 }
 
+/// Compiles a generated policy, exports its IR to JSON and loads it back:
+/// the compiled policy and the loaded one.
+pub fn compile_and_reload(source: &str) -> Result<(Policy, Policy), String> {
+    let p = compile(source)
+        .map_err(|d| format!("a generated policy does not compile:\n{d}\n---\n{source}"))?;
+    let json = p
+        .to_json()
+        .map_err(|e| format!("the IR does not export: {e}"))?;
+    let loaded =
+        Policy::from_json(&json).map_err(|e| format!("the exported IR does not load: {e}"))?;
+    Ok((p, loaded))
+}
+
 /// Runs `case` through every engine; the first disagreement as text.
 pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
-    let p = compile(&case.source).map_err(|d| {
-        format!(
-            "a generated policy does not compile:\n{d}\n---\n{}",
-            case.source
-        )
-    })?;
-    let loaded = Policy::from_json(&p.to_json().unwrap())
-        .map_err(|e| format!("the exported IR does not load: {e}"))?;
+    let (p, loaded) = compile_and_reload(&case.source)?;
+    check_compiled(case, &p, &loaded, engines)
+}
+
+/// [`check`] on a policy already compiled from `case.source` (`p`) and
+/// reloaded from its exported IR (`loaded`), so that many cases can probe
+/// one policy without compiling it again.
+pub fn check_compiled(
+    case: &Case,
+    p: &Policy,
+    loaded: &Policy,
+    engines: Engines,
+) -> Result<Tally, String> {
     let mut tally = Tally::default();
     let (ei, _) = p
         .entity(case.entity)
@@ -134,9 +173,9 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
     // the facts readers agree
     let mut facts: Vec<(usize, Facts)> = Vec::new();
     for (i, text) in case.records.iter().enumerate() {
-        let a = Facts::from_json(&p, text);
+        let a = Facts::from_json(p, text);
         if engines.ir {
-            let b = Facts::from_json(&loaded, text);
+            let b = Facts::from_json(loaded, text);
             if a != b {
                 return Err(format!(
                     "facts read differently from the source and from the IR:\n{text}\n{a:?}\n{b:?}"
@@ -154,7 +193,7 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
     let records: Vec<Facts> = facts.iter().map(|(_, f)| f.clone()).collect();
     let table = if engines.table {
         Some(
-            batch::Table::new(&p, case.entity, records.clone())
+            batch::Table::new(p, case.entity, records.clone())
                 .map_err(|e| format!("Table::new failed: {e}"))?,
         )
     } else {
@@ -175,8 +214,13 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
         }
     }
 
+    let combos = (case.dates.len() * locs.len()).max(1);
+    let mut combo_no = 0usize;
     for &date in &case.dates {
         for &locality in &locs {
+            // with `once`, the one (date, locality) where everything runs
+            let here = engines.once.is_none_or(|k| k % combos == combo_no);
+            combo_no += 1;
             let req = Request {
                 date,
                 locality,
@@ -213,11 +257,14 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
                 }
                 for (i, f) in &facts {
                     for explain in [false, true] {
+                        if explain && !here {
+                            continue;
+                        }
                         let req = Request { explain, ..req };
-                        let a = eval::evaluate(&p, f, &req)
+                        let a = eval::evaluate(p, f, &req)
                             .map(|e| serde_json::to_string(&e).unwrap_or_default())
                             .map_err(|e| e.to_string());
-                        let c = eval::evaluate(&loaded, f, &req)
+                        let c = eval::evaluate(loaded, f, &req)
                             .map(|e| serde_json::to_string(&e).unwrap_or_default())
                             .map_err(|e| e.to_string());
                         if a != c {
@@ -261,7 +308,7 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
                     None => None,
                 };
                 for (row, (i, f)) in facts.iter().enumerate() {
-                    let r = eval::evaluate_one(&p, m, f, &req);
+                    let r = eval::evaluate_one(p, m, f, &req);
                     tally.compared += 1;
                     let Ok(r) = r else {
                         return Err(at(&format!("evaluate_one failed: {}", eval_text(&r))));
@@ -282,7 +329,7 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
                 }
             }
             // (d) batch over text, rows against columnar
-            if engines.batch_text {
+            if engines.batch_text && here {
                 let mut col = BatchOptions::new(date);
                 col.locality = locality;
                 col.input_format = InputFormat::Jsonl;
@@ -290,14 +337,18 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
                 col.chunk_bytes = 1024;
                 // on the first date, also reading only the facts the measures use
                 for check in [Check::All, Check::Used] {
-                    if check == Check::Used && Some(&date) != case.dates.first() {
+                    let skip = match engines.once {
+                        Some(k) => (check == Check::Used) != ((k / combos) % 2 == 1),
+                        None => check == Check::Used && Some(&date) != case.dates.first(),
+                    };
+                    if skip {
                         continue;
                     }
                     col.check = check;
                     let mut row = col.clone();
                     row.engine = Engine::Rows;
-                    let a = batch::run_text(&p, &jsonl, &col).map_err(|e| e.to_string());
-                    let b = batch::run_text(&p, &jsonl, &row).map_err(|e| e.to_string());
+                    let a = batch::run_text(p, &jsonl, &col).map_err(|e| e.to_string());
+                    let b = batch::run_text(p, &jsonl, &row).map_err(|e| e.to_string());
                     if a == b {
                         continue;
                     }

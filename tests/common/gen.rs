@@ -223,17 +223,20 @@ fn fraction(v: i64, extra_zeros: usize) -> String {
 // ---------------------------------------------------------------------------
 // The model
 
+#[derive(Clone)]
 struct Field {
     name: String,
     ty: Ty,
 }
 
+#[derive(Clone)]
 struct Enum {
     name: String,
     variants: Vec<String>,
 }
 
 /// A delegated parameter: what localities may set.
+#[derive(Clone)]
 struct Delegated {
     name: String,
     ty: Ty,
@@ -245,7 +248,7 @@ struct Delegated {
     choice: Option<usize>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Model {
     enums: Vec<Enum>,
     fields: Vec<Field>,
@@ -372,6 +375,55 @@ pub fn generate(r: &mut Rng, opts: Options) -> Case {
         other_records,
         dates,
         localities: g.m.localities.clone(),
+    }
+}
+
+/// A generated policy with its model kept, to draw many sets of records and
+/// dates from it: the `differential` fuzz target compiles each policy once
+/// and probes it with many inputs.
+pub struct PolicyGen {
+    /// The policy text.
+    pub source: String,
+    /// The localities the policy declares.
+    pub localities: Vec<String>,
+    m: Model,
+    opts: Options,
+}
+
+/// Generates a policy only (records and dates come from [`PolicyGen::probe`]).
+pub fn generate_policy(r: &mut Rng, opts: Options) -> PolicyGen {
+    let mut g = Gen {
+        r,
+        m: Model::default(),
+        opts,
+    };
+    let source = g.policy();
+    PolicyGen {
+        source,
+        localities: g.m.localities.clone(),
+        m: g.m,
+        opts,
+    }
+}
+
+impl PolicyGen {
+    /// Records and application dates for this policy, drawn from `r` (the
+    /// same `r` gives the same case, whatever was drawn before).
+    pub fn probe(&self, r: &mut Rng) -> Case {
+        let mut g = Gen {
+            r,
+            m: self.m.clone(),
+            opts: self.opts,
+        };
+        let records = (0..self.opts.records).map(|_| g.record()).collect();
+        let dates = g.eval_dates();
+        Case {
+            source: self.source.clone(),
+            entity: "单位",
+            records,
+            dates,
+            localities: self.localities.clone(),
+        }
     }
 }
 
