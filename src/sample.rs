@@ -549,6 +549,15 @@ fn walk(policy: &Policy, e: &Expr, out: &mut [Vec<Value>]) {
             walk(policy, lhs, out);
             walk(policy, rhs, out);
         }
+        Node::InPeriod { arg, from, to } => {
+            // the first and last days, and the days either side of them
+            if let Node::Field { slot, .. } = &arg.node {
+                if let Some(list) = out.get_mut(*slot as usize) {
+                    list.extend([Value::Date(*from), Value::Date(*to)]);
+                }
+            }
+            walk(policy, arg, out);
+        }
         Node::Not { arg } | Node::Neg { arg } | Node::In { arg, .. } => walk(policy, arg, out),
         Node::If {
             cond,
@@ -570,7 +579,7 @@ fn walk(policy: &Policy, e: &Expr, out: &mut [Vec<Value>]) {
                 walk(policy, a, out);
             }
         }
-        Node::Literal { .. } | Node::Field { .. } | Node::Param { .. } => {}
+        Node::Literal { .. } | Node::Field { .. } | Node::Param { .. } | Node::ApplicationDate => {}
     }
 }
 

@@ -528,8 +528,11 @@ pub(crate) fn measure_fields(measure: &Measure) -> Vec<u32> {
 fn collect_fields(e: &Expr, out: &mut Vec<u32>) {
     match &e.node {
         Node::Field { slot, .. } => out.push(*slot),
-        Node::Literal { .. } | Node::Param { .. } => {}
-        Node::Not { arg } | Node::Neg { arg } | Node::In { arg, .. } => collect_fields(arg, out),
+        Node::Literal { .. } | Node::Param { .. } | Node::ApplicationDate => {}
+        Node::Not { arg }
+        | Node::Neg { arg }
+        | Node::In { arg, .. }
+        | Node::InPeriod { arg, .. } => collect_fields(arg, out),
         Node::Binary { lhs, rhs, .. } => {
             collect_fields(lhs, out);
             collect_fields(rhs, out);
@@ -592,6 +595,9 @@ impl Compiler<'_> {
         Some(match &e.node {
             Node::Literal { value } => constant(value)?,
             Node::Param { index, .. } => constant(&param_value(self.ctx, *index).ok()?.0)?,
+            // the date is fixed for a batch: a column of one value
+            Node::ApplicationDate => constant(&Value::Date(self.ctx.date))?,
+            Node::InPeriod { arg, from, to } => in_period(self.expr(arg)?, *from, *to)?,
             Node::Field { slot, .. } => {
                 let f = self.entity.fields.get(*slot as usize)?;
                 let kind = match &f.ty {
@@ -799,6 +805,28 @@ impl Compiler<'_> {
             .collect::<Option<Vec<C>>>()?;
         Some((out, kind))
     }
+}
+
+/// `x in from to to` as `x >= from and x <= to`: both sides wait for the same
+/// facts, so the Kleene `and` gives what the row evaluator gives.
+fn in_period(x: (C, Kind), from: chrono::NaiveDate, to: chrono::NaiveDate) -> Option<(C, Kind)> {
+    let (x, Kind::Date) = x else {
+        return None;
+    };
+    let day = |d: chrono::NaiveDate| Box::new(C::Const(i64::from(d.num_days_from_ce())));
+    let cmp = |op, b| C::Cmp {
+        op,
+        a: Box::new(x.clone()),
+        b,
+    };
+    Some((
+        C::Logic {
+            or: false,
+            a: Box::new(cmp(BinaryOp::Ge, day(from))),
+            b: Box::new(cmp(BinaryOp::Le, day(to))),
+        },
+        Kind::Bool,
+    ))
 }
 
 /// Brings two operands to one kind (numbers to the larger scale).

@@ -366,6 +366,10 @@ impl Problem {
     pub const MISSING_ADDRESSEE: &'static str = "policy::check::missing_addressee";
     /// A `floor` or `cap` in a rule without `amount`.
     pub const BOUND_WITHOUT_AMOUNT: &'static str = "policy::check::bound_without_amount";
+    /// `到期日 in 2020-06-30 to 2020-01-25`: a period that ends before it starts.
+    pub const EMPTY_PERIOD: &'static str = "policy::check::empty_period";
+    /// `规模 in 2020-01-25 to 2020-06-30`: a period test on a value that is not a date.
+    pub const PERIOD_NOT_DATE: &'static str = "policy::check::period_not_date";
     /// An exception that defines a different part than its base rule.
     pub const EXCEPTION_PART_MISMATCH: &'static str = "policy::check::exception_part_mismatch";
 }

@@ -55,6 +55,8 @@ impl Checker<'_> {
                 },
             ),
             ExprKind::Paren(inner) => return self.expr(inner, entity, hint),
+            ExprKind::ApplicationDate => (Type::Date, Node::ApplicationDate),
+            ExprKind::InPeriod(a, from, to) => return self.in_period(a, from, to, entity),
             ExprKind::Name(n) => return self.name(n, entity, hint),
             ExprKind::Qualified(en, v) => {
                 let Some(&id) = self.index.enums.get(en.name.as_str()) else {

@@ -12,6 +12,7 @@
     clippy::indexing_slicing
 )]
 
+mod dates;
 mod error;
 mod examples;
 mod expr;

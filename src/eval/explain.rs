@@ -146,6 +146,7 @@ fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
         Node::Not { arg } => s.children = vec![step(ctx, arg)],
         Node::Literal { .. } => {}
         Node::Field { .. } => {}
+        Node::ApplicationDate => s.origin = Some("the application date".into()),
         Node::Param { index, .. } => {
             s.origin = param_value(ctx, *index).ok().map(|(_, o)| o);
         }
@@ -181,9 +182,12 @@ fn flatten<'e>(e: &'e Expr, op: BinaryOp, out: &mut Vec<&'e Expr>) {
 
 fn collect_leaves<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
     match &e.node {
-        Node::Field { .. } | Node::Param { .. } => out.push(e),
+        Node::Field { .. } | Node::Param { .. } | Node::ApplicationDate => out.push(e),
         Node::Literal { .. } => {}
-        Node::Not { arg } | Node::Neg { arg } | Node::In { arg, .. } => collect_leaves(arg, out),
+        Node::Not { arg }
+        | Node::Neg { arg }
+        | Node::In { arg, .. }
+        | Node::InPeriod { arg, .. } => collect_leaves(arg, out),
         Node::Binary { lhs, rhs, .. } => {
             collect_leaves(lhs, out);
             collect_leaves(rhs, out);
@@ -213,7 +217,7 @@ fn collect_leaves<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
 /// Prints `e` with facts and parameters replaced by their values; a match prints only the arm taken.
 fn substitute(ctx: &Ctx<'_>, e: &Expr, out: &mut String, parent: u8) {
     match &e.node {
-        Node::Field { .. } | Node::Param { .. } => {
+        Node::Field { .. } | Node::Param { .. } | Node::ApplicationDate => {
             let (_, text) = value_of(ctx, e);
             if text.starts_with("unknown") {
                 let _ = write!(out, "?{}", ctx.policy.expr_text(e));
@@ -290,6 +294,16 @@ fn substitute(ctx: &Ctx<'_>, e: &Expr, out: &mut String, parent: u8) {
             },
             _ => out.push_str(&ctx.policy.expr_text(e)),
         },
+        Node::InPeriod { arg, from, to } => {
+            if 3 < parent {
+                out.push('(');
+            }
+            substitute(ctx, arg, out, 4);
+            let _ = write!(out, " in {from} to {to}");
+            if 3 < parent {
+                out.push(')');
+            }
+        }
         Node::Call { func, args } => {
             out.push_str(match func {
                 crate::ir::Func::Min => "min(",

@@ -276,7 +276,12 @@ fn expr(e: &mut Expr) {
     span(&mut e.span);
     match &mut e.kind {
         ExprKind::Quantity(q) => quantity(q),
-        ExprKind::Date(_) | ExprKind::Bool(_) => {}
+        ExprKind::Date(_) | ExprKind::Bool(_) | ExprKind::ApplicationDate => {}
+        ExprKind::InPeriod(x, from, to) => {
+            expr(x);
+            span(&mut from.span);
+            span(&mut to.span);
+        }
         ExprKind::Name(i) => ident(i),
         ExprKind::Qualified(a, b) => {
             ident(a);

@@ -35,6 +35,17 @@ impl Policy {
         match &e.node {
             Node::Literal { value } => out.push_str(&self.value_text(value, &e.ty)),
             Node::Field { name, .. } | Node::Param { name, .. } => out.push_str(name),
+            Node::ApplicationDate => out.push_str("application_date"),
+            Node::InPeriod { arg, from, to } => {
+                if 3 < parent_prec {
+                    out.push('(');
+                }
+                self.write_expr(out, arg, 4);
+                let _ = write!(out, " in {from} to {to}");
+                if 3 < parent_prec {
+                    out.push(')');
+                }
+            }
             Node::Not { arg } => {
                 out.push_str("not ");
                 self.write_expr(out, arg, 6);

@@ -31,7 +31,7 @@ pub use crate::syntax::ast::BinaryOp;
 pub use crate::types::{Dim, NumKind, Type, Unit};
 
 /// The version of the IR's JSON form. Bumped on any incompatible change.
-pub const IR_VERSION: &str = "2.0";
+pub const IR_VERSION: &str = "3.0";
 
 /// A compiled policy.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -526,6 +526,17 @@ pub enum Node {
         func: Func,
         /// Its arguments.
         args: Vec<Expr>,
+    },
+    /// `application_date`: the evaluation's application date (always known).
+    ApplicationDate,
+    /// `arg in from to to`: whether a date lies in a period, both days included.
+    InPeriod {
+        /// The date (an event's date, usually a fact).
+        arg: Box<Expr>,
+        /// First day of the period.
+        from: NaiveDate,
+        /// Last day of the period.
+        to: NaiveDate,
     },
 }
 

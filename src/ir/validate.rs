@@ -470,6 +470,17 @@ impl Policy {
                 }
                 None => return out_of_range(format!("parameter {index} (`{name}`) in {at}")),
             },
+            Node::ApplicationDate => Type::Date,
+            Node::InPeriod { arg, from, to } => {
+                self.validate_expr(arg, entity, at)?;
+                if arg.ty != Type::Date {
+                    return mismatch(&Type::Date, &arg.ty, at);
+                }
+                if to < from {
+                    return inconsistent(format!("the period {from} to {to} in {at} is empty"));
+                }
+                Type::Bool
+            }
             Node::Not { arg } => {
                 self.validate_expr(arg, entity, at)?;
                 if arg.ty != Type::Bool {

@@ -517,6 +517,10 @@ pub enum ExprKind {
     Match(Box<Expr>, Vec<MatchArm>, MatchKeyword),
     /// `( e )`, kept so the formatter can print it back.
     Paren(Box<Expr>),
+    /// `application_date`: the evaluation's application date.
+    ApplicationDate,
+    /// `到期日 in 2020-01-25 to 2020-06-30`: a date within a period, both days included.
+    InPeriod(Box<Expr>, DateLit, DateLit),
 }
 
 /// Which keyword introduced a match.

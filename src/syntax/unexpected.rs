@@ -21,7 +21,8 @@ fn describe(r: Rule) -> Option<&'static str> {
         | Rule::call
         | Rule::if_expr
         | Rule::match_expr
-        | Rule::qualified => "an expression",
+        | Rule::qualified
+        | Rule::application_date => "an expression",
         Rule::value => "a value",
         Rule::type_expr | Rule::choice_type => "a type",
         Rule::unit_spec | Rule::unit | Rule::per_unit | Rule::scale => "a unit",
@@ -66,7 +67,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::fact_list => "`[`",
         Rule::ident_list => "a name",
         Rule::match_arm => "a match arm `variant => value`",
-        Rule::op_in => "`in`",
+        Rule::op_in | Rule::op_in_period => "`in`",
         Rule::op_or
         | Rule::op_and
         | Rule::op_eq
@@ -127,6 +128,7 @@ const KEYWORDS: &[&str] = &[
     "true",
     "false",
     "choice",
+    "application_date",
 ];
 
 /// What may start an expression: listed one by one, they only hide "an expression".

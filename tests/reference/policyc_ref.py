@@ -309,6 +309,13 @@ class Env:
             return (min if e["func"] == "min" else max)(vals, key=key)
         if n == "binary":
             return self.binary(e)
+        if n == "application_date":  # docs/ir.md: always known
+            return Date(self.date)
+        if n == "in_period":  # both days included
+            a = self.ev(e["arg"])
+            if is_unknown(a):
+                return a
+            return parse_date(e["from"]) <= a.z <= parse_date(e["to"])
         raise ValueError(f"unknown node {n}")
 
     def binary(self, e):
@@ -687,7 +694,7 @@ def main(argv):
         return 2
     with open(args["--ir"], encoding="utf-8") as f:
         ir = json.load(f)
-    if ir.get("ir_version") != "2.0":
+    if ir.get("ir_version") != "3.0":
         sys.stderr.write("unsupported ir_version\n")
         return 1
     if "--runs" in args:

@@ -25,7 +25,8 @@ fn pratt() -> &'static PrattParser<Rule> {
                 | Op::infix(Rule::op_ge, Assoc::Left)
                 | Op::infix(Rule::op_lt, Assoc::Left)
                 | Op::infix(Rule::op_gt, Assoc::Left)
-                | Op::postfix(Rule::op_in))
+                | Op::postfix(Rule::op_in)
+                | Op::postfix(Rule::op_in_period))
             .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
             .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
             .op(Op::prefix(Rule::op_neg))
@@ -110,7 +111,28 @@ impl Builder {
             .map_postfix(|lhs, op| {
                 let (lhs, d) = lhs?;
                 let span = lhs.span.to(sp(&op));
-                let b = cell.borrow();
+                let mut b = cell.borrow_mut();
+                if op.as_rule() == Rule::op_in_period {
+                    let mut dates = op
+                        .clone()
+                        .into_inner()
+                        .filter(|x| x.as_rule() == Rule::date_lit);
+                    let from = dates
+                        .next()
+                        .ok_or_else(|| b.internal("missing first day", &op))?;
+                    let to = dates
+                        .next()
+                        .ok_or_else(|| b.internal("missing last day", &op))?;
+                    let (from, to) = (b.date(from)?, b.date(to)?);
+                    return checked(
+                        Expr {
+                            kind: ExprKind::InPeriod(Box::new(lhs), from, to),
+                            span,
+                        },
+                        d + 1,
+                        sp(&op),
+                    );
+                }
                 let list = op
                     .clone()
                     .into_inner()
@@ -165,6 +187,7 @@ impl Builder {
             Rule::date_lit => ExprKind::Date(self.date(p)?.value),
             Rule::quantity => ExprKind::Quantity(self.quantity(p)?),
             Rule::bool_lit => ExprKind::Bool(p.as_str() == "true"),
+            Rule::application_date => ExprKind::ApplicationDate,
             Rule::ident => ExprKind::Name(self.ident(p)?),
             Rule::qualified => {
                 let mut it = p.clone().into_inner();
