@@ -128,7 +128,18 @@ fn sample_covers_every_construct() {
     let mut seen = BTreeSet::new();
     walk(&json, &mut seen);
     let nodes = [
-        "literal", "field", "param", "not", "neg", "binary", "in", "if", "match", "call",
+        "literal",
+        "field",
+        "param",
+        "not",
+        "neg",
+        "binary",
+        "in",
+        "if",
+        "match",
+        "call",
+        "application_date",
+        "in_period",
     ];
     let ops = [
         "or", "and", "eq", "ne", "lt", "le", "gt", "ge", "add", "sub", "mul", "div",

@@ -853,4 +853,28 @@ mod tests {
         assert_eq!(round_fen(5, 0), Some(500));
         assert_eq!(round_fen(i64::MAX, 0), None);
     }
+
+    /// `application_date` and `x in A to B` are compiled, not left to rows.
+    #[test]
+    fn dates_in_expressions_are_compiled() {
+        let text = include_str!("../../tests/fixtures/dates.policy");
+        let mut map = crate::source::SourceMap::new();
+        map.add("dates.policy", text.to_string());
+        let Ok(policy) = crate::compile(&map) else {
+            unreachable!("the fixture checks")
+        };
+        let facts = crate::eval::Facts::unknown(&policy, 0);
+        let ctx = Ctx {
+            policy: &policy,
+            facts: &facts,
+            date: chrono::NaiveDate::from_ymd_opt(2020, 7, 1).unwrap_or_default(),
+            locality: None,
+        };
+        let entity = policy.entities.first();
+        assert_eq!(policy.measures.len(), 2);
+        for m in &policy.measures {
+            let compiled = entity.and_then(|e| Program::compile(&ctx, m, e));
+            assert!(compiled.is_some(), "measure {} left to rows", m.number);
+        }
+    }
 }

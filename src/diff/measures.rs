@@ -299,11 +299,21 @@ impl Differ<'_> {
                     let what = format!("{rule}: {kw}");
                     if kind == ChangeKind::ConditionChanged && x.is_some() && y.is_some() {
                         // conditions are always shown in full, one per line
-                        let message = format!(
+                        let notes = match (a, b) {
+                            (Some(a), Some(b)) => {
+                                super::periods::period_notes(self.old, a, self.new, b)
+                            }
+                            _ => Vec::new(),
+                        };
+                        let mut message = format!(
                             "{what} changed\n    old: {}\n    new: {}",
                             or_none(&x),
                             or_none(&y)
                         );
+                        for n in &notes {
+                            message.push_str(&format!("\n    {n}"));
+                        }
+                        let note = (!notes.is_empty()).then(|| notes.join("; "));
                         self.out.push(Change {
                             subject: s.to_string(),
                             measure: num,
@@ -312,7 +322,7 @@ impl Differ<'_> {
                             old: x,
                             new: y,
                             text_diff: None,
-                            note: None,
+                            note,
                             message,
                         });
                     } else {

@@ -41,6 +41,7 @@ mod document;
 mod matching;
 mod measures;
 mod params;
+mod periods;
 pub mod words;
 use matching::match_measures;
 

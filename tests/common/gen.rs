@@ -17,7 +17,8 @@
 //! several deep, `when`/`amount`/`floor`/`cap`, and expressions with every
 //! operator, `min`/`max` with two or three arguments, `if`, `match`/`by`
 //! (on enumerations and on delegated choices), `in` sets, qualified variants,
-//! date arithmetic in 天/个月/年 and differences of dates, units (rates times
+//! date arithmetic in 天/个月/年 and differences of dates, `application_date`
+//! and dates within periods (`x in A to B`), units (rates times
 //! counts), percentages, and examples.
 //!
 //! Facts: unknown (missing or `null`), every comparison constant of the policy
@@ -656,7 +657,9 @@ impl Gen<'_> {
     }
 
     fn date_expr(&mut self, d: usize) -> String {
-        match self.r.below(4) {
+        match self.r.below(5) {
+            // the evaluation's application date
+            4 => "application_date".into(),
             0 | 1 => {
                 let by = self.r.pick(&["天", "个月", "年"]);
                 let sign = self.r.pick(&["+", "-"]);
@@ -669,7 +672,36 @@ impl Gen<'_> {
     }
 
     fn bool_expr(&mut self, d: usize) -> String {
-        match self.r.below(14) {
+        match self.r.below(16) {
+            // a date within a period, both days included: the facts probe
+            // the first and last days (they are dates of the policy)
+            14 => {
+                let a = self.date();
+                let b = if self.r.one_in(8) {
+                    a
+                } else {
+                    let b = a + Days::new(self.r.below(400) as u64);
+                    self.m.dates.push(b);
+                    b
+                };
+                let fields = self.m.fields_of(Ty::Date);
+                let x = if fields.is_empty() || self.r.one_in(4) {
+                    self.paren(Ty::Date, d)
+                } else {
+                    self.r.pick(&fields)
+                };
+                format!("{x} in {a} to {b}")
+            }
+            // "N年内": the application date against an event date moved by N
+            15 => {
+                let by = self.r.pick(&["天", "个月", "年"]);
+                let n = self.r.below(4);
+                let op = self.r.pick(&["<", "<=", ">", ">="]);
+                format!(
+                    "application_date {op} {} + {n} {by}",
+                    self.paren(Ty::Date, d)
+                )
+            }
             0 => format!(
                 "{} and {}",
                 self.paren(Ty::Bool, d),
