@@ -536,6 +536,9 @@ fn thresholds(policy: &Policy, entity: u32, nfields: usize) -> Vec<Vec<Value>> {
         .flatten()
         .collect();
         let anchors = anchors.as_slice();
+        if let Some(c) = &m.condition {
+            walk(policy, anchors, c, &mut out);
+        }
         for r in &m.rules {
             for e in [&r.condition, &r.amount, &r.floor, &r.cap]
                 .into_iter()

@@ -9,6 +9,7 @@
 //! `Decimal` results; where it cannot be exact the program refuses:
 //!
 //! - at compile time, a construct it does not do (division, a scale past 10^-12,
+//!   a measure-level `when`,
 //!   a parameter without a value on the date, more than 64 facts in one measure)
 //!   leaves the whole measure to the row evaluator;
 //! - at run time, anything unusual in a row (an overflow, a rule conflict, a
@@ -152,6 +153,11 @@ impl Program {
     /// Compiles `measure` for the entity and the request in `ctx`; `None` when
     /// some construct cannot be run exactly over columns.
     pub(crate) fn compile(ctx: &Ctx<'_>, measure: &Measure, entity: &EntityDef) -> Option<Program> {
+        // a measure-level `when` is left to the row evaluator (docs/language.md,
+        // "Measure conditions")
+        if measure.condition.is_some() {
+            return None;
+        }
         let mut slots = Vec::new();
         for r in &measure.rules {
             for e in [&r.condition, &r.amount, &r.floor, &r.cap]
@@ -512,6 +518,9 @@ fn round_fen(v: i64, scale: u32) -> Option<i64> {
 /// The slots of the facts a measure's rules read, sorted.
 pub(crate) fn measure_fields(measure: &Measure) -> Vec<u32> {
     let mut out = Vec::new();
+    if let Some(c) = &measure.condition {
+        collect_fields(c, &mut out);
+    }
     for r in &measure.rules {
         for e in [&r.condition, &r.amount, &r.floor, &r.cap]
             .into_iter()

@@ -187,7 +187,7 @@ impl<'p> Plan<'p> {
                 let gate = eval::evaluate_one(policy, m, &unknown, &req)
                     .map(|r| Outcome::from_result(&r))
                     .unwrap_or_else(|e| error_outcome(&e.to_string()));
-                let constant = m.rules.is_empty()
+                let constant = (m.rules.is_empty() && m.condition.is_none())
                     || matches!(gate.status, Status::NotInForce | Status::DeadlinePassed);
                 let mode = if constant {
                     Mode::Constant(gate)

@@ -1,5 +1,6 @@
 //! Typing the date constructs of expressions: `x in A to B`, a date within a
-//! period (both days included). `application_date` is typed in place (`expr.rs`).
+//! period (both days included), and the measure-level `when`. `application_date`
+//! is typed in place (`expr.rs`).
 
 use super::*;
 use crate::ir::{Expr, Node};
@@ -55,5 +56,28 @@ impl Checker<'_> {
                 to: to.value,
             },
         })
+    }
+}
+
+impl Checker<'_> {
+    /// `when C` at measure level: a condition on the addressee's facts.
+    pub(super) fn measure_condition(
+        &mut self,
+        e: &ast::Expr,
+        addressee: Option<u32>,
+    ) -> Option<Expr> {
+        addressee?;
+        let x = self.expr(e, addressee, None)?;
+        if x.ty != Type::Bool {
+            self.err(
+                e.span,
+                CheckError::ConditionNotBool {
+                    found: x.ty.to_string(),
+                    span: e.span,
+                },
+            );
+            return None;
+        }
+        Some(x)
     }
 }

@@ -45,6 +45,7 @@ impl<'a> Checker<'a> {
         let mut effective: Option<(ast::Effective, Span)> = None;
         let mut deadline: Option<(NaiveDate, Span)> = None;
         let mut text: Option<(String, Span)> = None;
+        let mut when: Option<(&ast::Expr, Span)> = None;
         let mut depts = ir::Departments::default();
         let mut dept_seen: HashMap<String, (DeptRole, Span)> = HashMap::new();
         let mut rules: Vec<&ast::Rule> = Vec::new();
@@ -154,6 +155,7 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
+                ast::MeasureClause::When(e, span) => self.once(&mut when, e, *span, "when"),
                 ast::MeasureClause::Rule(r) => rules.push(r),
                 ast::MeasureClause::Example(e) => examples.push(e),
             }
@@ -232,8 +234,10 @@ impl<'a> Checker<'a> {
             }
         }
         let addressee = to.map(|(i, _)| i);
-        if addressee.is_none() && !rules.is_empty() {
-            let span = rules.first().map_or(m.span, |r| r.name.span);
+        if addressee.is_none() && (!rules.is_empty() || when.is_some()) {
+            let span = rules
+                .first()
+                .map_or(when.map_or(m.span, |(_, s)| s), |r| r.name.span);
             self.problem(
                 Problem::MISSING_ADDRESSEE,
                 span,
@@ -242,6 +246,7 @@ impl<'a> Checker<'a> {
                 Some("add `to ENTITY` to say whose facts the rules read".into()),
             );
         }
+        let condition = when.and_then(|(e, _)| self.measure_condition(e, addressee));
         let ir_rules = self.rules(&rules, addressee);
         let ir_examples = self.examples(&examples);
         if self.errors.len() > before {
@@ -258,6 +263,7 @@ impl<'a> Checker<'a> {
             applications_until: deadline.map(|(d, _)| d),
             departments: depts,
             source_text: text.map(|(t, _)| normalize_text(&t)).unwrap_or_default(),
+            condition,
             rules: ir_rules?,
             examples: ir_examples?,
             source: self.sref(m.span),

@@ -73,6 +73,28 @@ impl Differ<'_> {
             Some(o.title.clone()),
             Some(n.title.clone()),
         );
+        // the measure's own condition (`when` at measure level)
+        let cond = |p: &Policy, m: &Measure| m.condition.as_ref().map(|c| p.expr_text(c));
+        let (oc, nc) = (cond(self.old, o), cond(self.new, n));
+        if oc != nc {
+            let note = match (&o.condition, &n.condition) {
+                (Some(a), Some(b)) => {
+                    let notes = super::periods::period_notes(self.old, a, self.new, b);
+                    (!notes.is_empty()).then(|| notes.join("; "))
+                }
+                _ => None,
+            };
+            self.push(
+                s,
+                num,
+                ChangeKind::ConditionChanged,
+                "measure condition (when, for every rule)",
+                oc,
+                nc,
+                None,
+                note,
+            );
+        }
         self.compare(
             s,
             num,

@@ -16,6 +16,10 @@ use crate::source::SourceRef;
 /// Why a measure came out as it did: one entry per rule.
 #[derive(Clone, Debug, Serialize)]
 pub struct Explanation {
+    /// The measure's own condition (`when` at measure level), explained once
+    /// for every rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Step>,
     /// The rules in order.
     pub rules: Vec<RuleExplanation>,
 }
@@ -82,7 +86,10 @@ pub(super) fn explain_measure(ctx: &Ctx<'_>, m: &Measure) -> Explanation {
             cap: r.cap.as_ref().map(|a| step(ctx, a)),
         })
         .collect();
-    Explanation { rules }
+    Explanation {
+        condition: m.condition.as_ref().map(|c| step(ctx, c)),
+        rules,
+    }
 }
 
 fn value_of(ctx: &Ctx<'_>, e: &Expr) -> (Result<Ev, OpError>, String) {
@@ -373,6 +380,10 @@ pub fn render_text(ev: &Evaluation) -> String {
             );
         }
         if let Some(x) = &m.explanation {
+            if let Some(c) = &x.condition {
+                let _ = writeln!(out, "  ├ measure condition, for every rule");
+                write_step(&mut out, "when", c, 2);
+            }
             for r in &x.rules {
                 let exc = r
                     .exception_to

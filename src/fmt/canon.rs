@@ -215,6 +215,10 @@ fn measure_clause(c: &mut MeasureClause) {
             span(s);
         }
         MeasureClause::Text(t) => text_clause(t),
+        MeasureClause::When(e, s) => {
+            span(s);
+            expr(e);
+        }
         MeasureClause::Rule(r) => {
             span(&mut r.span);
             ident(&mut r.name);

@@ -282,6 +282,10 @@ pub struct Measure {
     pub departments: Departments,
     /// The legal text, verbatim.
     pub source_text: String,
+    /// A condition every rule needs (`when C` at measure level): evaluated
+    /// once, before the rules; absent from the export when the measure has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Expr>,
     /// Its rules.
     pub rules: Vec<RuleDef>,
     /// Its examples (tests).

@@ -274,6 +274,18 @@ impl Policy {
             },
             None => None,
         };
+        if let Some(c) = &m.condition {
+            let at = format!("the condition of measure {}", m.number);
+            if entity.is_none() {
+                return inconsistent(format!(
+                    "{at} reads facts, and the measure has no addressee"
+                ));
+            }
+            self.validate_expr(c, entity, &at)?;
+            if c.ty != Type::Bool {
+                return mismatch(&Type::Bool, &c.ty, &at);
+            }
+        }
         for r in &m.rules {
             let at = format!("rule `{}` of measure {}", r.name, m.number);
             if let Some(c) = &r.condition {

@@ -314,6 +314,8 @@ pub enum MeasureClause {
     Departments(DeptRole, Vec<Ident>, Span),
     /// `text """…"""`
     Text(Text),
+    /// `when C`: a condition every rule of the measure needs.
+    When(Expr, Span),
     /// `rule …`
     Rule(Rule),
     /// `example …`

@@ -56,7 +56,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::example => "`example`",
         Rule::rule_part => "`part`",
         Rule::rule_exception => "`exception to`",
-        Rule::r_when => "`when`",
+        Rule::r_when | Rule::m_when => "`when`",
         Rule::r_amount => "`amount`",
         Rule::r_floor => "`floor`",
         Rule::r_cap => "`cap`",

@@ -12,7 +12,8 @@
 //! `integer<天>`, `money/月`, `money/人/月`, date, decimal, integer,
 //! enumerations) and a second entity, constant, dated and delegated parameters
 //! (default, floor, cap, `choice`), sections, localities, and measures with
-//! every clause: effective periods of every form, deadlines, departments, text
+//! every clause: effective periods of every form, deadlines, measure-level
+//! `when` conditions, departments, text
 //! blocks, parts, base rules (alternatives, so conflicts happen), exceptions
 //! several deep, `when`/`amount`/`floor`/`cap`, and expressions with every
 //! operator, `min`/`max` with two or three arguments, `if`, `match`/`by`
@@ -1115,6 +1116,11 @@ impl Gen<'_> {
             )),
             1 => clauses.push(format!("text \"第{number}条，\\\"引号\\\"\"")),
             _ => {}
+        }
+        // a condition every rule needs (`when` at measure level)
+        if addressed && self.r.one_in(4) {
+            let c = self.expr(Ty::Bool, 2);
+            clauses.push(format!("when {c}"));
         }
         // clauses in any order
         if self.r.one_in(3) {

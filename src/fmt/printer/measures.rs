@@ -80,6 +80,7 @@ impl Printer<'_> {
                 self.word("text ");
                 self.text(t);
             }
+            MeasureClause::When(e, _) => self.expr_clause("when", e),
             MeasureClause::Rule(r) => self.rule(r),
             MeasureClause::Example(x) => self.example(x),
         }

@@ -58,6 +58,7 @@ impl Builder {
                         | Rule::kw_cooperating
                         | Rule::kw_joint
                         | Rule::kw_text
+                        | Rule::kw_when
                         | Rule::kw_from
                 )
             })
@@ -107,6 +108,7 @@ impl Builder {
                 MeasureClause::Departments(DeptRole::Joint, self.ident_list(first?)?, span)
             }
             Rule::m_text => MeasureClause::Text(self.text(first?)?),
+            Rule::m_when => MeasureClause::When(self.expr(first?)?, span),
             Rule::rule => MeasureClause::Rule(self.rule(c)?),
             Rule::example => MeasureClause::Example(self.example(c)?),
             _ => return Err(self.internal("unexpected measure clause", &c)),
