@@ -579,9 +579,10 @@ fn walk(policy: &Policy, anchors: &[NaiveDate], e: &Expr, out: &mut [Vec<Value>]
             }
             walk(policy, anchors, arg, out);
         }
-        Node::Not { arg } | Node::Neg { arg } | Node::In { arg, .. } => {
-            walk(policy, anchors, arg, out)
-        }
+        Node::Not { arg }
+        | Node::Neg { arg }
+        | Node::In { arg, .. }
+        | Node::Definition { value: arg, .. } => walk(policy, anchors, arg, out),
         Node::If {
             cond,
             then,

@@ -1,5 +1,6 @@
-//! Measure-level conditions (issue 13, point 5): `when C` in a measure, a
-//! condition every rule needs, evaluated and explained once. On
+//! Measure-level conditions and named definitions (issue 13, point 5): `when
+//! C` in a measure, a condition every rule needs, evaluated and explained
+//! once; `let 名称 = expr`, used and shown by name. On
 //! `tests/fixtures/conditions.policy`, through `test`, `eval --explain`,
 //! `export`, `batch` (the columnar engine leaves such a measure to rows),
 //! the reference model and `diff`.
@@ -38,7 +39,8 @@ fn policyc(args: &[&str], stdin: &str) -> Output {
         .spawn()
         .unwrap();
     let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).unwrap();
+    // a command that does not read stdin may close it first
+    let _ = input.write_all(stdin.as_bytes());
     drop(input);
     child.wait_with_output().unwrap()
 }
@@ -270,4 +272,89 @@ fn a_measure_condition_needs_an_addressee_and_a_condition() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("policy::check::missing_addressee"), "{err}");
     assert!(err.contains("policy::check::condition_not_bool"), "{err}");
+}
+
+// ---------------------------------------------------------------------------
+// Named definitions (`let`), on tests/fixtures/definitions.policy
+
+const DEFINITIONS: &str = "tests/fixtures/definitions.policy";
+
+fn load_definitions() -> Policy {
+    let (sources, diags) = policyc::load::load(&[root().join(DEFINITIONS)]).unwrap();
+    assert!(diags.is_empty());
+    policyc::compile(&sources).unwrap_or_else(|d| panic!("{} errors", d.len()))
+}
+
+#[test]
+fn definitions_pass_their_examples_and_are_shown_by_name() {
+    let o = policyc(&["test", DEFINITIONS], "");
+    assert!(out(&o).contains("3 passed, 0 failed"), "{}", out(&o));
+    let facts = r#"{"entity":"个人","facts":{"有组织输转":true,"建档立卡贫困劳动力":true,"外出务工月数":"8 个月","务工开始日期":"2020-02-01"}}"#;
+    let o = policyc(
+        &[
+            "eval",
+            "--explain",
+            "--facts",
+            "-",
+            "--date",
+            "2020-07-01",
+            DEFINITIONS,
+        ],
+        facts,
+    );
+    let text = out(&o);
+    assert!(
+        text.contains("✓ when 输转贫困劳动力  (a definition of the measure)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("稳岗月数  → 6 个月  (a definition of the measure)"),
+        "{text}"
+    );
+    assert!(text.contains("= 6 个月 × 200 元/月 = 1200 元"), "{text}");
+}
+
+#[test]
+fn definitions_are_exported_by_name_and_run_in_the_columnar_engine() {
+    let p = load_definitions();
+    let json = p.to_json().unwrap();
+    assert!(json.contains("\"node\": \"definition\""));
+    assert!(json.contains("\"name\": \"输转贫困劳动力\""));
+    // the unused definition is not in the IR
+    assert!(!json.contains("务工满一年"));
+    assert_eq!(Policy::from_json(&json).unwrap(), p);
+    let s = Sampler::new(&p, "个人", 11, 0.2).unwrap();
+    let mut text = Vec::new();
+    sample::write_sample(&s, 300, SampleFormat::Jsonl, &mut text).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    for date in ["2020-07-01", "2021-02-01"] {
+        let mut col = BatchOptions::new(day(date));
+        col.input_format = InputFormat::Jsonl;
+        col.chunk_bytes = 2048;
+        let mut row = col.clone();
+        row.engine = Engine::Rows;
+        assert_eq!(
+            batch::run_text(&p, &text, &col).unwrap(),
+            batch::run_text(&p, &text, &row).unwrap()
+        );
+    }
+}
+
+#[test]
+fn diff_compares_definitions_by_name() {
+    let old = std::fs::read_to_string(root().join(DEFINITIONS)).unwrap();
+    let new = old.replace("min(外出务工月数, 6 个月)", "min(外出务工月数, 5 个月)");
+    assert_ne!(old, new);
+    let dir = std::env::temp_dir().join(format!("policyc-defs-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("new.policy");
+    std::fs::write(&path, new).unwrap();
+    let o = policyc(&["diff", DEFINITIONS, path.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        out(&o)
+            .contains("definition 稳岗月数 min(外出务工月数, 6 个月) → min(外出务工月数, 5 个月)"),
+        "{}",
+        out(&o)
+    );
 }

@@ -32,9 +32,8 @@ fn policyc(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .unwrap();
     let mut input = child.stdin.take().unwrap();
-    input
-        .write_all(stdin.unwrap_or_default().as_bytes())
-        .unwrap();
+    // a command that does not read stdin may close it first
+    let _ = input.write_all(stdin.unwrap_or_default().as_bytes());
     drop(input);
     child.wait_with_output().unwrap()
 }

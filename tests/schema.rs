@@ -140,6 +140,7 @@ fn sample_covers_every_construct() {
         "call",
         "application_date",
         "in_period",
+        "definition",
     ];
     let ops = [
         "or", "and", "eq", "ne", "lt", "le", "gt", "ge", "add", "sub", "mul", "div",

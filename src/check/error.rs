@@ -370,6 +370,12 @@ impl Problem {
     pub const EMPTY_PERIOD: &'static str = "policy::check::empty_period";
     /// `规模 in 2020-01-25 to 2020-06-30`: a period test on a value that is not a date.
     pub const PERIOD_NOT_DATE: &'static str = "policy::check::period_not_date";
+    /// `let 甲 = 乙 and …` with `let 乙 = 甲 or …`: definitions that use each other.
+    pub const DEFINITION_CYCLE: &'static str = "policy::check::definition_cycle";
+    /// `let 裁员率 = …` where `裁员率` is already a fact, a parameter or a variant.
+    pub const DEFINITION_SHADOWS: &'static str = "policy::check::definition_shadows";
+    /// A rule whose expression, with its definitions written out, nests deeper than the limit.
+    pub const DEFINITION_TOO_DEEP: &'static str = "policy::check::definition_too_deep";
     /// An exception that defines a different part than its base rule.
     pub const EXCEPTION_PART_MISMATCH: &'static str = "policy::check::exception_part_mismatch";
 }

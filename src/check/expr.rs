@@ -325,6 +325,10 @@ impl Checker<'_> {
     }
 
     fn name(&mut self, n: &ast::Ident, entity: Option<u32>, hint: Option<&Type>) -> Option<Expr> {
+        // 0. a definition of the measure (`let`), which no fact or parameter shadows
+        if let Some(d) = self.definition(&n.name) {
+            return d;
+        }
         // 1. a fact of the addressee
         if let Some(ei) = entity {
             if let Some((slot, f)) = self.index.field(ei as usize, &n.name).and_then(|slot| {

@@ -46,6 +46,7 @@ impl<'a> Checker<'a> {
         let mut deadline: Option<(NaiveDate, Span)> = None;
         let mut text: Option<(String, Span)> = None;
         let mut when: Option<(&ast::Expr, Span)> = None;
+        let mut lets: Vec<(&ast::Ident, &ast::Expr)> = Vec::new();
         let mut depts = ir::Departments::default();
         let mut dept_seen: HashMap<String, (DeptRole, Span)> = HashMap::new();
         let mut rules: Vec<&ast::Rule> = Vec::new();
@@ -156,6 +157,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 ast::MeasureClause::When(e, span) => self.once(&mut when, e, *span, "when"),
+                ast::MeasureClause::Let(n, e, _) => lets.push((n, e)),
                 ast::MeasureClause::Rule(r) => rules.push(r),
                 ast::MeasureClause::Example(e) => examples.push(e),
             }
@@ -234,7 +236,7 @@ impl<'a> Checker<'a> {
             }
         }
         let addressee = to.map(|(i, _)| i);
-        if addressee.is_none() && (!rules.is_empty() || when.is_some()) {
+        if addressee.is_none() && (!rules.is_empty() || when.is_some() || !lets.is_empty()) {
             let span = rules
                 .first()
                 .map_or(when.map_or(m.span, |(_, s)| s), |r| r.name.span);
@@ -246,8 +248,13 @@ impl<'a> Checker<'a> {
                 Some("add `to ENTITY` to say whose facts the rules read".into()),
             );
         }
+        self.definitions(&lets, addressee);
         let condition = when.and_then(|(e, _)| self.measure_condition(e, addressee));
         let ir_rules = self.rules(&rules, addressee);
+        if self.defs.iter().any(|(_, x)| x.is_some()) {
+            self.definitions_depth(m, condition.as_ref(), ir_rules.as_deref(), &rules);
+        }
+        self.defs.clear();
         let ir_examples = self.examples(&examples);
         if self.errors.len() > before {
             return None;

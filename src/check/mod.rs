@@ -13,6 +13,7 @@
 )]
 
 mod dates;
+mod defs;
 mod error;
 mod examples;
 mod expr;
@@ -104,6 +105,9 @@ struct Checker<'a> {
     localities: Vec<ir::LocalityDef>,
     measure_asts: Vec<&'a ast::Measure>,
     index: index::Index,
+    /// The definitions (`let`) of the measure being checked, typed (`None`:
+    /// its error is reported, and its uses are not reported again).
+    defs: Vec<(String, Option<ir::Expr>)>,
 }
 
 impl<'a> Checker<'a> {
@@ -125,6 +129,7 @@ impl<'a> Checker<'a> {
             localities: Vec::new(),
             measure_asts: Vec::new(),
             index: index::Index::default(),
+            defs: Vec::new(),
         }
     }
 

@@ -73,6 +73,26 @@ impl Differ<'_> {
             Some(o.title.clone()),
             Some(n.title.clone()),
         );
+        // its named definitions (`let`), by name
+        let (od, nd) = (
+            super::definitions::definitions(self.old, o),
+            super::definitions::definitions(self.new, n),
+        );
+        for name in od.keys().chain(nd.keys().filter(|k| !od.contains_key(*k))) {
+            let (a, b) = (od.get(name).cloned(), nd.get(name).cloned());
+            if a != b {
+                self.push(
+                    s,
+                    num,
+                    ChangeKind::ConditionChanged,
+                    &format!("definition {name}"),
+                    a,
+                    b,
+                    None,
+                    None,
+                );
+            }
+        }
         // the measure's own condition (`when` at measure level)
         let cond = |p: &Policy, m: &Measure| m.condition.as_ref().map(|c| p.expr_text(c));
         let (oc, nc) = (cond(self.old, o), cond(self.new, n));

@@ -37,6 +37,7 @@
     clippy::indexing_slicing
 )]
 
+mod definitions;
 mod document;
 mod matching;
 mod measures;

@@ -228,7 +228,8 @@ pub(super) fn params_used(m: &Measure) -> BTreeSet<String> {
             Node::Not { arg }
             | Node::Neg { arg }
             | Node::In { arg, .. }
-            | Node::InPeriod { arg, .. } => walk(arg, out),
+            | Node::InPeriod { arg, .. }
+            | Node::Definition { value: arg, .. } => walk(arg, out),
             Node::Binary { lhs, rhs, .. } => {
                 walk(lhs, out);
                 walk(rhs, out);

@@ -12,7 +12,10 @@ fn periods(policy: &Policy, e: &Expr, out: &mut Vec<(String, NaiveDate, NaiveDat
             out.push((policy.expr_text(arg), *from, *to));
             periods(policy, arg, out);
         }
-        Node::Not { arg } | Node::Neg { arg } | Node::In { arg, .. } => periods(policy, arg, out),
+        Node::Not { arg }
+        | Node::Neg { arg }
+        | Node::In { arg, .. }
+        | Node::Definition { value: arg, .. } => periods(policy, arg, out),
         Node::Binary { lhs, rhs, .. } => {
             periods(policy, lhs, out);
             periods(policy, rhs, out);

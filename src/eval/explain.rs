@@ -154,6 +154,11 @@ fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
         Node::Literal { .. } => {}
         Node::Field { .. } => {}
         Node::ApplicationDate => s.origin = Some("the application date".into()),
+        // shown by name, with how its value came about under it
+        Node::Definition { value, .. } => {
+            s.origin = Some("a definition of the measure".into());
+            s.children = vec![step(ctx, value)];
+        }
         Node::Param { index, .. } => {
             s.origin = param_value(ctx, *index).ok().map(|(_, o)| o);
         }
@@ -189,7 +194,10 @@ fn flatten<'e>(e: &'e Expr, op: BinaryOp, out: &mut Vec<&'e Expr>) {
 
 fn collect_leaves<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
     match &e.node {
-        Node::Field { .. } | Node::Param { .. } | Node::ApplicationDate => out.push(e),
+        Node::Field { .. }
+        | Node::Param { .. }
+        | Node::ApplicationDate
+        | Node::Definition { .. } => out.push(e),
         Node::Literal { .. } => {}
         Node::Not { arg }
         | Node::Neg { arg }
@@ -224,7 +232,10 @@ fn collect_leaves<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
 /// Prints `e` with facts and parameters replaced by their values; a match prints only the arm taken.
 fn substitute(ctx: &Ctx<'_>, e: &Expr, out: &mut String, parent: u8) {
     match &e.node {
-        Node::Field { .. } | Node::Param { .. } | Node::ApplicationDate => {
+        Node::Field { .. }
+        | Node::Param { .. }
+        | Node::ApplicationDate
+        | Node::Definition { .. } => {
             let (_, text) = value_of(ctx, e);
             if text.starts_with("unknown") {
                 let _ = write!(out, "?{}", ctx.policy.expr_text(e));

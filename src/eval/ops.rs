@@ -74,6 +74,7 @@ pub(crate) fn eval(ctx: &Ctx<'_>, e: &Expr) -> Result<Ev, OpError> {
         },
         Node::Param { index, .. } => Ev::Known(param_lookup(ctx, *index)?.0.clone()),
         Node::ApplicationDate => Ev::Known(Value::Date(ctx.date)),
+        Node::Definition { value, .. } => eval(ctx, value)?,
         Node::InPeriod { arg, from, to } => match eval(ctx, arg)? {
             Ev::Known(Value::Date(d)) => Ev::Known(Value::Bool(*from <= d && d <= *to)),
             Ev::Known(_) => return Err(inconsistent("`in … to …` of a value that is not a date")),

@@ -219,6 +219,11 @@ fn measure_clause(c: &mut MeasureClause) {
             span(s);
             expr(e);
         }
+        MeasureClause::Let(n, e, s) => {
+            span(s);
+            ident(n);
+            expr(e);
+        }
         MeasureClause::Rule(r) => {
             span(&mut r.span);
             ident(&mut r.name);

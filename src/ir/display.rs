@@ -34,7 +34,9 @@ impl Policy {
     fn write_expr(&self, out: &mut String, e: &Expr, parent_prec: u8) {
         match &e.node {
             Node::Literal { value } => out.push_str(&self.value_text(value, &e.ty)),
-            Node::Field { name, .. } | Node::Param { name, .. } => out.push_str(name),
+            Node::Field { name, .. } | Node::Param { name, .. } | Node::Definition { name, .. } => {
+                out.push_str(name)
+            }
             Node::ApplicationDate => out.push_str("application_date"),
             Node::InPeriod { arg, from, to } => {
                 if 3 < parent_prec {

@@ -531,6 +531,14 @@ pub enum Node {
         /// Its arguments.
         args: Vec<Expr>,
     },
+    /// A named definition of the measure (`let 名称 = …`), used by name; its
+    /// value is written out at each use, so the IR stays a tree.
+    Definition {
+        /// Its name.
+        name: String,
+        /// Its value.
+        value: Box<Expr>,
+    },
     /// `application_date`: the evaluation's application date (always known).
     ApplicationDate,
     /// `arg in from to to`: whether a date lies in a period, both days included.

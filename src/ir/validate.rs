@@ -483,6 +483,10 @@ impl Policy {
                 None => return out_of_range(format!("parameter {index} (`{name}`) in {at}")),
             },
             Node::ApplicationDate => Type::Date,
+            Node::Definition { value, .. } => {
+                self.validate_expr(value, entity, at)?;
+                value.ty.clone()
+            }
             Node::InPeriod { arg, from, to } => {
                 self.validate_expr(arg, entity, at)?;
                 if arg.ty != Type::Date {

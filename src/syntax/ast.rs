@@ -316,6 +316,8 @@ pub enum MeasureClause {
     Text(Text),
     /// `when C`: a condition every rule of the measure needs.
     When(Expr, Span),
+    /// `let 名称 = expr`: a named condition or value, used by name in the measure.
+    Let(Ident, Expr, Span),
     /// `rule …`
     Rule(Rule),
     /// `example …`

@@ -57,6 +57,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::rule_part => "`part`",
         Rule::rule_exception => "`exception to`",
         Rule::r_when | Rule::m_when => "`when`",
+        Rule::m_let => "`let`",
         Rule::r_amount => "`amount`",
         Rule::r_floor => "`floor`",
         Rule::r_cap => "`cap`",
@@ -129,6 +130,7 @@ const KEYWORDS: &[&str] = &[
     "false",
     "choice",
     "application_date",
+    "let",
 ];
 
 /// What may start an expression: listed one by one, they only hide "an expression".

@@ -12,8 +12,9 @@
 //! `integer<天>`, `money/月`, `money/人/月`, date, decimal, integer,
 //! enumerations) and a second entity, constant, dated and delegated parameters
 //! (default, floor, cap, `choice`), sections, localities, and measures with
-//! every clause: effective periods of every form, deadlines, measure-level
-//! `when` conditions, departments, text
+//! every clause: effective periods of every form, deadlines, named
+//! definitions (`let`, using one another), measure-level `when` conditions,
+//! departments, text
 //! blocks, parts, base rules (alternatives, so conflicts happen), exceptions
 //! several deep, `when`/`amount`/`floor`/`cap`, and expressions with every
 //! operator, `min`/`max` with two or three arguments, `if`, `match`/`by`
@@ -1117,6 +1118,19 @@ impl Gen<'_> {
             1 => clauses.push(format!("text \"第{number}条，\\\"引号\\\"\"")),
             _ => {}
         }
+        // named definitions (`let`), usable by the later ones, the `when`
+        // and the rules: while the measure is written they are leaves like
+        // parameters
+        let before = self.m.params.len();
+        if addressed && self.r.one_in(3) {
+            for k in 0..1 + self.r.below(3) {
+                let ty = self.r.pick(&[Ty::Bool, Ty::Money, Ty::Date]);
+                let c = self.expr(ty, 2);
+                let name = format!("定义{number}之{k}");
+                clauses.push(format!("let {name} = {c}"));
+                self.m.params.push((name, ty));
+            }
+        }
         // a condition every rule needs (`when` at measure level)
         if addressed && self.r.one_in(4) {
             let c = self.expr(Ty::Bool, 2);
@@ -1133,6 +1147,7 @@ impl Gen<'_> {
             self.rules(s);
             self.examples(s);
         }
+        self.m.params.truncate(before);
         s.push_str("}\n");
     }
 

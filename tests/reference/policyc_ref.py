@@ -309,6 +309,8 @@ class Env:
             return (min if e["func"] == "min" else max)(vals, key=key)
         if n == "binary":
             return self.binary(e)
+        if n == "definition":  # a named value of the measure, written out
+            return self.ev(e["value"])
         if n == "application_date":  # docs/ir.md: always known
             return Date(self.date)
         if n == "in_period":  # both days included
