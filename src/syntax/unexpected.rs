@@ -68,7 +68,8 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::fact_list => "`[`",
         Rule::ident_list => "a name",
         Rule::match_arm => "a match arm `variant => value`",
-        Rule::op_in | Rule::op_in_period => "`in`",
+        Rule::op_in => "`in`",
+        Rule::period => "a period `FIRST_DAY to LAST_DAY`",
         Rule::op_or
         | Rule::op_and
         | Rule::op_eq
@@ -148,6 +149,7 @@ const EXPRESSION_STARTS: &[&str] = &[
     "`false`",
     "`true` or `false`",
     "`not` or `-`",
+    "`application_date`",
 ];
 
 /// Operators, said as "an operator".
@@ -173,6 +175,11 @@ fn expected_words(mut expected: Vec<String>) -> Vec<String> {
     let has = |xs: &[String], w: &str| xs.iter().any(|x| x == w);
     if has(&expected, "an expression") {
         expected.retain(|x| !EXPRESSION_STARTS.contains(&x.as_str()));
+    }
+    // inside `x in {A, B` pest also reports the period form `x in A to B`,
+    // whose date cannot come after a variant
+    if has(&expected, "`}`") && has(&expected, "`,`") {
+        expected.retain(|x| x != "a date (YYYY-MM-DD)");
     }
     // one `-` alone is the sign of a number or the dash of a date
     if expected

@@ -25,8 +25,7 @@ fn pratt() -> &'static PrattParser<Rule> {
                 | Op::infix(Rule::op_ge, Assoc::Left)
                 | Op::infix(Rule::op_lt, Assoc::Left)
                 | Op::infix(Rule::op_gt, Assoc::Left)
-                | Op::postfix(Rule::op_in)
-                | Op::postfix(Rule::op_in_period))
+                | Op::postfix(Rule::op_in))
             .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
             .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
             .op(Op::prefix(Rule::op_neg))
@@ -112,9 +111,12 @@ impl Builder {
                 let (lhs, d) = lhs?;
                 let span = lhs.span.to(sp(&op));
                 let mut b = cell.borrow_mut();
-                if op.as_rule() == Rule::op_in_period {
-                    let mut dates = op
-                        .clone()
+                if let Some(period) = op
+                    .clone()
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::period)
+                {
+                    let mut dates = period
                         .into_inner()
                         .filter(|x| x.as_rule() == Rule::date_lit);
                     let from = dates
