@@ -9,21 +9,74 @@
 //! reported by nothing (it may document the text). In the IR each use is a
 //! `definition` node carrying the value, so the IR stays a tree; a use that
 //! would nest deeper than [`crate::syntax::MAX_DEPTH`] is
-//! `policy::check::definition_too_deep`.
+//! `policy::check::definition_too_deep`, and definitions that would write out
+//! more than [`MAX_DEFINITION_NODES`] nodes each, or [`MAX_INLINED_NODES`] in
+//! one measure, are `policy::check::definition_too_large` (so that a chain of
+//! definitions each using the previous one twice cannot blow up).
 
 use super::*;
 use crate::ir::{Expr, Node};
 use crate::syntax::ast::ExprKind;
 
+/// The most IR nodes one definition's value may have.
+pub const MAX_DEFINITION_NODES: usize = 1 << 16;
+/// The most IR nodes the uses of definitions may add to one measure (each
+/// use carries its value).
+pub const MAX_INLINED_NODES: usize = 1 << 20;
+
+/// The definitions of the measure being checked.
+#[derive(Default)]
+pub(super) struct Scope {
+    /// Name, typed value (`None`: its error is reported, and its uses are not
+    /// reported again) and the value's number of nodes.
+    defs: Vec<(String, Option<Expr>, usize)>,
+    /// Nodes added by uses so far.
+    inlined: usize,
+    /// Whether the measure went over [`MAX_INLINED_NODES`] (reported once).
+    over: bool,
+}
+
+impl Scope {
+    /// Forgets the measure's definitions.
+    pub(super) fn clear(&mut self) {
+        *self = Scope::default();
+    }
+
+    /// Whether some definition was typed.
+    pub(super) fn any(&self) -> bool {
+        self.defs.iter().any(|(_, x, _)| x.is_some())
+    }
+}
+
 impl Checker<'_> {
-    /// The use of definition `name` of the measure being checked, if it is
-    /// one (`Some(None)`: a definition whose error is already reported).
-    pub(super) fn definition(&self, name: &str) -> Option<Option<Expr>> {
-        let (n, value) = self.defs.iter().find(|(n, _)| n == name)?;
-        Some(value.as_ref().map(|value| Expr {
+    /// The use of definition `n` of the measure being checked, if it is one
+    /// (`Some(None)`: a definition whose error is already reported).
+    pub(super) fn definition(&mut self, n: &ast::Ident) -> Option<Option<Expr>> {
+        let (name, value, size) = self.defs.defs.iter().find(|(d, _, _)| *d == n.name)?;
+        let Some(value) = value else {
+            return Some(None);
+        };
+        if self.defs.over {
+            return Some(None);
+        }
+        self.defs.inlined = self.defs.inlined.saturating_add(*size);
+        if self.defs.inlined > MAX_INLINED_NODES {
+            self.defs.over = true;
+            self.problem(
+                Problem::DEFINITION_TOO_LARGE,
+                n.span,
+                format!(
+                    "the uses of definitions in this measure write out more than {MAX_INLINED_NODES} expression nodes"
+                ),
+                "one use too many",
+                Some("use large definitions in fewer places, or split the measure".into()),
+            );
+            return Some(None);
+        }
+        Some(Some(Expr {
             ty: value.ty.clone(),
             node: Node::Definition {
-                name: n.clone(),
+                name: name.clone(),
                 value: Box::new(value.clone()),
             },
         }))
@@ -151,11 +204,26 @@ impl Checker<'_> {
                 if let Some(c) = cyclic.get_mut(d) {
                     *c = true;
                 }
-                self.defs.push((n.name.clone(), None));
+                self.defs.defs.push((n.name.clone(), None, 0));
                 continue;
             }
             let x = self.expr(e, entity, None);
-            self.defs.push((n.name.clone(), x));
+            let size = x.as_ref().map_or(0, nodes);
+            if size > MAX_DEFINITION_NODES {
+                self.problem(
+                    Problem::DEFINITION_TOO_LARGE,
+                    n.span,
+                    format!(
+                        "definition `{}` writes out more than {MAX_DEFINITION_NODES} expression nodes",
+                        n.name
+                    ),
+                    "too large",
+                    Some("split it into smaller definitions used in fewer places".into()),
+                );
+                self.defs.defs.push((n.name.clone(), None, 0));
+                continue;
+            }
+            self.defs.defs.push((n.name.clone(), x, size));
         }
     }
 
@@ -205,6 +273,31 @@ impl Checker<'_> {
             );
         }
     }
+}
+
+/// The number of nodes of an IR expression.
+fn nodes(e: &Expr) -> usize {
+    let sub: usize = match &e.node {
+        Node::Literal { .. } | Node::Field { .. } | Node::Param { .. } | Node::ApplicationDate => 0,
+        Node::Not { arg }
+        | Node::Neg { arg }
+        | Node::In { arg, .. }
+        | Node::InPeriod { arg, .. }
+        | Node::Definition { value: arg, .. } => nodes(arg),
+        Node::Binary { lhs, rhs, .. } => nodes(lhs).saturating_add(nodes(rhs)),
+        Node::If {
+            cond,
+            then,
+            otherwise,
+        } => nodes(cond)
+            .saturating_add(nodes(then))
+            .saturating_add(nodes(otherwise)),
+        Node::Match { scrutinee, arms } => arms
+            .iter()
+            .fold(nodes(scrutinee), |a, x| a.saturating_add(nodes(&x.value))),
+        Node::Call { args, .. } => args.iter().fold(0, |a, x| a.saturating_add(nodes(x))),
+    };
+    sub.saturating_add(1)
 }
 
 /// The nesting of an IR expression, counting a `match` arm as two levels

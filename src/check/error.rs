@@ -374,6 +374,8 @@ impl Problem {
     pub const DEFINITION_CYCLE: &'static str = "policy::check::definition_cycle";
     /// `let 裁员率 = …` where `裁员率` is already a fact, a parameter or a variant.
     pub const DEFINITION_SHADOWS: &'static str = "policy::check::definition_shadows";
+    /// Definitions whose values, written out at each use, would exceed the size limits.
+    pub const DEFINITION_TOO_LARGE: &'static str = "policy::check::definition_too_large";
     /// A rule whose expression, with its definitions written out, nests deeper than the limit.
     pub const DEFINITION_TOO_DEEP: &'static str = "policy::check::definition_too_deep";
     /// An exception that defines a different part than its base rule.

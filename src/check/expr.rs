@@ -326,7 +326,7 @@ impl Checker<'_> {
 
     fn name(&mut self, n: &ast::Ident, entity: Option<u32>, hint: Option<&Type>) -> Option<Expr> {
         // 0. a definition of the measure (`let`), which no fact or parameter shadows
-        if let Some(d) = self.definition(&n.name) {
+        if let Some(d) = self.definition(n) {
             return d;
         }
         // 1. a fact of the addressee

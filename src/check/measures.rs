@@ -251,7 +251,7 @@ impl<'a> Checker<'a> {
         self.definitions(&lets, addressee);
         let condition = when.and_then(|(e, _)| self.measure_condition(e, addressee));
         let ir_rules = self.rules(&rules, addressee);
-        if self.defs.iter().any(|(_, x)| x.is_some()) {
+        if self.defs.any() {
             self.definitions_depth(m, condition.as_ref(), ir_rules.as_deref(), &rules);
         }
         self.defs.clear();

@@ -105,9 +105,8 @@ struct Checker<'a> {
     localities: Vec<ir::LocalityDef>,
     measure_asts: Vec<&'a ast::Measure>,
     index: index::Index,
-    /// The definitions (`let`) of the measure being checked, typed (`None`:
-    /// its error is reported, and its uses are not reported again).
-    defs: Vec<(String, Option<ir::Expr>)>,
+    /// The definitions (`let`) of the measure being checked.
+    defs: defs::Scope,
 }
 
 impl<'a> Checker<'a> {
@@ -129,7 +128,7 @@ impl<'a> Checker<'a> {
             localities: Vec::new(),
             measure_asts: Vec::new(),
             index: index::Index::default(),
-            defs: Vec::new(),
+            defs: defs::Scope::default(),
         }
     }
 
