@@ -6,7 +6,10 @@
 //! follow the unit (a count of 人 stays small, a count of 月 stays under a few
 //! years) and are widened to cover every threshold the policy compares the
 //! field with; one draw in eight lands on a threshold or next to it, so the
-//! boundaries of the rules are exercised. A fact is left out with the chosen
+//! boundaries of the rules are exercised (for dates: the ends of the periods
+//! they are tested against, and the event dates whose boundary falls on a day
+//! the measure starts, ends or closes when compared with `application_date`).
+//! A fact is left out with the chosen
 //! probability (unknown facts are part of the language).
 //!
 //! Record `i` of seed `s` depends on `s` and `i` only (a splitmix64 stream per
@@ -521,6 +524,23 @@ fn generator(policy: &Policy, ty: &Type, thresholds: &[Value]) -> Gen {
 fn thresholds(policy: &Policy, entity: u32, nfields: usize) -> Vec<Vec<Value>> {
     let mut out = vec![Vec::new(); nfields];
     for m in policy.measures.iter().filter(|m| m.addresses(entity)) {
+        // the days an evaluation is likely to be dated: `application_date`
+        // compared with an event date is probed at these
+        let issued = policy.document.as_ref().and_then(|d| d.issued);
+        let anchors: Vec<NaiveDate> = [
+            m.effective.from.or(issued),
+            m.effective.to,
+            m.applications_until,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let anchors = anchors.as_slice();
+        // a measure-level `when` reads the measure's addressee (check refuses
+        // it beside a part addressed to another entity)
+        if let (Some(c), true) = (&m.condition, m.addressee == Some(entity)) {
+            walk(policy, anchors, c, &mut out);
+        }
         // each part addressed to the entity, read in its first addressee's
         // slots and placed in the entity's (the parts' entities are sampled too)
         for part in m.part_names() {
@@ -535,7 +555,7 @@ fn thresholds(policy: &Policy, entity: u32, nfields: usize) -> Vec<Vec<Value>> {
                     .into_iter()
                     .flatten()
                 {
-                    walk(policy, e, &mut local);
+                    walk(policy, anchors, e, &mut local);
                 }
             }
             for (i, values) in local.into_iter().enumerate() {
@@ -552,12 +572,15 @@ fn thresholds(policy: &Policy, entity: u32, nfields: usize) -> Vec<Vec<Value>> {
     out
 }
 
-fn walk(policy: &Policy, e: &Expr, out: &mut [Vec<Value>]) {
+fn walk(policy: &Policy, anchors: &[NaiveDate], e: &Expr, out: &mut [Vec<Value>]) {
     use BinOp::*;
     match &e.node {
         Node::Binary { op, lhs, rhs } => {
             if matches!(op, Lt | Le | Gt | Ge | Eq | Ne) {
                 for (a, b) in [(lhs, rhs), (rhs, lhs)] {
+                    if matches!(a.node, Node::ApplicationDate) {
+                        event_dates(anchors, b, out);
+                    }
                     if let Node::Field { slot, .. } = &a.node {
                         if let Some(list) = out.get_mut(*slot as usize) {
                             list.extend(constant_values(policy, b));
@@ -565,31 +588,78 @@ fn walk(policy: &Policy, e: &Expr, out: &mut [Vec<Value>]) {
                     }
                 }
             }
-            walk(policy, lhs, out);
-            walk(policy, rhs, out);
+            walk(policy, anchors, lhs, out);
+            walk(policy, anchors, rhs, out);
         }
-        Node::Not { arg } | Node::Neg { arg } | Node::In { arg, .. } => walk(policy, arg, out),
+        Node::InPeriod { arg, from, to } => {
+            // the first and last days, and the days either side of them
+            if let Node::Field { slot, .. } = &arg.node {
+                if let Some(list) = out.get_mut(*slot as usize) {
+                    list.extend([Value::Date(*from), Value::Date(*to)]);
+                }
+            }
+            walk(policy, anchors, arg, out);
+        }
+        Node::Not { arg }
+        | Node::Neg { arg }
+        | Node::In { arg, .. }
+        | Node::Definition { value: arg, .. } => walk(policy, anchors, arg, out),
         Node::If {
             cond,
             then,
             otherwise,
         } => {
-            walk(policy, cond, out);
-            walk(policy, then, out);
-            walk(policy, otherwise, out);
+            walk(policy, anchors, cond, out);
+            walk(policy, anchors, then, out);
+            walk(policy, anchors, otherwise, out);
         }
         Node::Match { scrutinee, arms } => {
-            walk(policy, scrutinee, out);
+            walk(policy, anchors, scrutinee, out);
             for a in arms {
-                walk(policy, &a.value, out);
+                walk(policy, anchors, &a.value, out);
             }
         }
         Node::Call { args, .. } => {
             for a in args {
-                walk(policy, a, out);
+                walk(policy, anchors, a, out);
             }
         }
-        Node::Literal { .. } | Node::Field { .. } | Node::Param { .. } => {}
+        Node::Literal { .. } | Node::Field { .. } | Node::Param { .. } | Node::ApplicationDate => {}
+    }
+}
+
+/// `application_date <= 事件日期 + 2 年`: the event dates that put the boundary
+/// on each anchor day (the anchor moved back by the duration).
+fn event_dates(anchors: &[NaiveDate], e: &Expr, out: &mut [Vec<Value>]) {
+    let (slot, n, ty) = match &e.node {
+        Node::Field { slot, .. } => (*slot, Decimal::ZERO, None),
+        Node::Binary {
+            op: op @ (BinOp::Add | BinOp::Sub),
+            lhs,
+            rhs,
+        } => match (&lhs.node, &rhs.node) {
+            (
+                Node::Field { slot, .. },
+                Node::Literal {
+                    value: Value::Number(n),
+                },
+            ) => {
+                let n = if *op == BinOp::Add { *n } else { -*n };
+                (*slot, n, Some(&rhs.ty))
+            }
+            _ => return,
+        },
+        _ => return,
+    };
+    let Some(list) = out.get_mut(slot as usize) else {
+        return;
+    };
+    for a in anchors {
+        let d = match ty {
+            None => Some(*a),
+            Some(ty) => crate::eval::shift_date(*a, -n, ty),
+        };
+        list.extend(d.map(Value::Date));
     }
 }
 

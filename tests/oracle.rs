@@ -310,12 +310,13 @@ fn computed_zero_with_decimals_in_a_sum() {
 #[test]
 fn generated_parts_reach_the_second_entity() {
     let mut t = Tally::default();
-    for seed in 0..40 {
+    for seed in 0..160 {
         let case = generate(&mut Rng::new(seed), options());
         let engines = Engines {
             table: false,
             ir: true,
             batch_text: false,
+            once: None,
         };
         t.add(&check(&case, engines).unwrap_or_else(|e| panic!("seed {seed}: {e}")));
     }
@@ -329,7 +330,7 @@ fn generated_parts_reach_the_second_entity() {
         let key = format!("个人 {s}");
         assert!(
             t.statuses.get(&key).copied().unwrap_or(0) > 0,
-            "no {key} in 40 cases: {t:?}"
+            "no {key} in 160 cases: {t:?}"
         );
     }
 }

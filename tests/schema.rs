@@ -128,7 +128,19 @@ fn sample_covers_every_construct() {
     let mut seen = BTreeSet::new();
     walk(&json, &mut seen);
     let nodes = [
-        "literal", "field", "param", "not", "neg", "binary", "in", "if", "match", "call",
+        "literal",
+        "field",
+        "param",
+        "not",
+        "neg",
+        "binary",
+        "in",
+        "if",
+        "match",
+        "call",
+        "application_date",
+        "in_period",
+        "definition",
     ];
     let ops = [
         "or", "and", "eq", "ne", "lt", "le", "gt", "ge", "add", "sub", "mul", "div",
@@ -958,6 +970,13 @@ fn eval_json_matches_its_schema() {
             vec!["--explain", "--locality", "包头市"],
         ),
         ("policies".into(), trainee, "2030-06-01", vec![]),
+        // a measure-level `when`, explained beside the rules
+        (
+            SAMPLE.into(),
+            json!({"entity": "个人", "facts": {"培训天数": "5 天", "人数": "10 人"}}),
+            "2020-07-01",
+            vec!["--explain"],
+        ),
         (
             small.clone(),
             json!({"entity": "单位", "facts": {"规模": "微型", "率": "1%", "钱": 5000, "甲": true, "乙": true, "系数": 0, "整数": 1}}),

@@ -9,6 +9,7 @@
 //! `Decimal` results; where it cannot be exact the program refuses:
 //!
 //! - at compile time, a construct it does not do (division, a scale past 10^-12,
+//!   a measure-level `when`,
 //!   a parameter without a value on the date, more than 64 facts in one measure)
 //!   leaves the whole measure to the row evaluator;
 //! - at run time, anything unusual in a row (an overflow, a rule conflict, a
@@ -156,8 +157,10 @@ impl Program {
         measure: &Measure,
         entity: &EntityDef,
     ) -> Option<Program> {
-        // parts with their own addressees and dates are left to the row evaluator
-        if !measure.parts.is_empty() {
+        // parts with their own addressees and dates, and a measure-level
+        // `when` (docs/language.md, "Measure conditions"), are left to the
+        // row evaluator
+        if !measure.parts.is_empty() || measure.condition.is_some() {
             return None;
         }
         let mut slots = Vec::new();
@@ -524,6 +527,9 @@ fn round_fen(v: i64, scale: u32) -> Option<i64> {
 /// The slots of the facts a measure's rules read, sorted.
 pub(crate) fn measure_fields(measure: &Measure) -> Vec<u32> {
     let mut out = Vec::new();
+    if let Some(c) = &measure.condition {
+        collect_fields(c, &mut out);
+    }
     for r in &measure.rules {
         for e in [&r.condition, &r.amount, &r.floor, &r.cap]
             .into_iter()
@@ -540,8 +546,12 @@ pub(crate) fn measure_fields(measure: &Measure) -> Vec<u32> {
 fn collect_fields(e: &Expr, out: &mut Vec<u32>) {
     match &e.node {
         Node::Field { slot, .. } => out.push(*slot),
-        Node::Literal { .. } | Node::Param { .. } => {}
-        Node::Not { arg } | Node::Neg { arg } | Node::In { arg, .. } => collect_fields(arg, out),
+        Node::Literal { .. } | Node::Param { .. } | Node::ApplicationDate => {}
+        Node::Not { arg }
+        | Node::Neg { arg }
+        | Node::In { arg, .. }
+        | Node::InPeriod { arg, .. }
+        | Node::Definition { value: arg, .. } => collect_fields(arg, out),
         Node::Binary { lhs, rhs, .. } => {
             collect_fields(lhs, out);
             collect_fields(rhs, out);
@@ -604,6 +614,10 @@ impl Compiler<'_> {
         Some(match &e.node {
             Node::Literal { value } => constant(value)?,
             Node::Param { index, .. } => constant(self.scenario.param(*index).ok()?.0)?,
+            // the date is fixed for a batch: a column of one value
+            Node::ApplicationDate => constant(&Value::Date(self.scenario.date()))?,
+            Node::InPeriod { arg, from, to } => in_period(self.expr(arg)?, *from, *to)?,
+            Node::Definition { value, .. } => self.expr(value)?,
             Node::Field { slot, .. } => {
                 let f = self.entity.fields.get(*slot as usize)?;
                 let kind = match &f.ty {
@@ -813,6 +827,28 @@ impl Compiler<'_> {
     }
 }
 
+/// `x in from to to` as `x >= from and x <= to`: both sides wait for the same
+/// facts, so the Kleene `and` gives what the row evaluator gives.
+fn in_period(x: (C, Kind), from: chrono::NaiveDate, to: chrono::NaiveDate) -> Option<(C, Kind)> {
+    let (x, Kind::Date) = x else {
+        return None;
+    };
+    let day = |d: chrono::NaiveDate| Box::new(C::Const(i64::from(d.num_days_from_ce())));
+    let cmp = |op, b| C::Cmp {
+        op,
+        a: Box::new(x.clone()),
+        b,
+    };
+    Some((
+        C::Logic {
+            or: false,
+            a: Box::new(cmp(BinOp::Ge, day(from))),
+            b: Box::new(cmp(BinOp::Le, day(to))),
+        },
+        Kind::Bool,
+    ))
+}
+
 /// Brings two operands to one kind (numbers to the larger scale).
 fn align(a: (C, Kind), b: (C, Kind)) -> Option<(C, C, Kind)> {
     match (a, b) {
@@ -836,5 +872,35 @@ mod tests {
         assert_eq!(round_fen(-12345, 3), Some(-1235));
         assert_eq!(round_fen(5, 0), Some(500));
         assert_eq!(round_fen(i64::MAX, 0), None);
+    }
+
+    /// `application_date`, `x in A to B` and definitions are compiled, not
+    /// left to rows.
+    #[test]
+    fn dates_in_expressions_are_compiled() {
+        for text in [
+            include_str!("../../tests/fixtures/dates.policy"),
+            include_str!("../../tests/fixtures/definitions.policy"),
+        ] {
+            compiled(text);
+        }
+    }
+
+    fn compiled(text: &str) {
+        let mut map = crate::source::SourceMap::new();
+        map.add("dates.policy", text.to_string());
+        let policy = crate::compile(&map);
+        assert!(policy.is_ok(), "the fixture checks");
+        let Ok(policy) = policy else { return };
+        let date = chrono::NaiveDate::from_ymd_opt(2020, 7, 1).unwrap_or_default();
+        let scenario = Scenario::new(&policy, date, None);
+        assert!(scenario.is_ok(), "a scenario without locality");
+        let Ok(scenario) = scenario else { return };
+        let entity = policy.entities.first();
+        assert!(!policy.measures.is_empty());
+        for m in &policy.measures {
+            let compiled = entity.and_then(|e| Program::compile(&scenario, m, e));
+            assert!(compiled.is_some(), "measure {} left to rows", m.number);
+        }
     }
 }

@@ -181,7 +181,7 @@ impl<'p> Plan<'p> {
                     continue;
                 }
                 let gate = Outcome::from_result(&scenario.evaluate_measure(m, &unknown, false));
-                let constant = m.rules.is_empty()
+                let constant = (m.rules.is_empty() && m.condition.is_none())
                     || matches!(gate.status, Status::NotInForce | Status::DeadlinePassed);
                 let mode = if constant {
                     Mode::Constant(gate)

@@ -367,6 +367,18 @@ impl Problem {
     pub const MISSING_ADDRESSEE: &'static str = "policy::check::missing_addressee";
     /// A `floor` or `cap` in a rule without `amount`.
     pub const BOUND_WITHOUT_AMOUNT: &'static str = "policy::check::bound_without_amount";
+    /// `到期日 in 2020-06-30 to 2020-01-25`: a period that ends before it starts.
+    pub const EMPTY_PERIOD: &'static str = "policy::check::empty_period";
+    /// `规模 in 2020-01-25 to 2020-06-30`: a period test on a value that is not a date.
+    pub const PERIOD_NOT_DATE: &'static str = "policy::check::period_not_date";
+    /// `let 甲 = 乙 and …` with `let 乙 = 甲 or …`: definitions that use each other.
+    pub const DEFINITION_CYCLE: &'static str = "policy::check::definition_cycle";
+    /// `let 裁员率 = …` where `裁员率` is already a fact, a parameter or a variant.
+    pub const DEFINITION_SHADOWS: &'static str = "policy::check::definition_shadows";
+    /// Definitions whose values, written out at each use, would exceed the size limits.
+    pub const DEFINITION_TOO_LARGE: &'static str = "policy::check::definition_too_large";
+    /// A rule whose expression, with its definitions written out, nests deeper than the limit.
+    pub const DEFINITION_TOO_DEEP: &'static str = "policy::check::definition_too_deep";
     /// An exception that defines a different part than its base rule.
     pub const EXCEPTION_PART_MISMATCH: &'static str = "policy::check::exception_part_mismatch";
     /// `part P { … }` declared twice in one measure.
@@ -379,6 +391,10 @@ impl Problem {
     pub const FACT_NOT_SHARED: &'static str = "policy::check::fact_not_shared";
     /// A part's period or deadline outside the measure's.
     pub const PART_OUTSIDE_MEASURE: &'static str = "policy::check::part_outside_measure";
+    /// A measure-level `when` beside part declarations, or a `let` beside a
+    /// part addressed to another entity.
+    pub const SHARED_CONDITION_WITH_PARTS: &'static str =
+        "policy::check::shared_condition_with_parts";
     /// `gives 贷款`: not a kind of value.
     pub const UNKNOWN_GIVES: &'static str = "policy::check::unknown_gives";
     /// A rule with an amount whose kind of value is `none`.

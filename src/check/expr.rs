@@ -55,6 +55,8 @@ impl Checker<'_> {
                 },
             ),
             ExprKind::Paren(inner) => return self.expr(inner, entity, hint),
+            ExprKind::ApplicationDate => (Type::Date, Node::ApplicationDate),
+            ExprKind::InPeriod(a, from, to) => return self.in_period(a, from, to, entity),
             ExprKind::Name(n) => return self.name(n, entity, hint),
             ExprKind::Qualified(en, v) => {
                 let Some(&id) = self.index.enums.get(en.name.as_str()) else {
@@ -323,6 +325,10 @@ impl Checker<'_> {
     }
 
     fn name(&mut self, n: &ast::Ident, entity: Option<u32>, hint: Option<&Type>) -> Option<Expr> {
+        // 0. a definition of the measure (`let`), which no fact or parameter shadows
+        if let Some(d) = self.definition(n) {
+            return d;
+        }
         // 1. a fact of the addressee
         if let Some(ei) = entity {
             if let Some((slot, f)) = self.index.field(ei as usize, &n.name).and_then(|slot| {

@@ -47,6 +47,8 @@ impl<'a> Checker<'a> {
         let mut effective: Option<(ast::Effective, Span)> = None;
         let mut deadline: Option<(NaiveDate, Span)> = None;
         let mut text: Option<(String, Span)> = None;
+        let mut when: Option<(&ast::Expr, Span)> = None;
+        let mut lets: Vec<(&ast::Ident, &ast::Expr)> = Vec::new();
         let mut depts = ir::Departments::default();
         let mut dept_seen: HashMap<String, (DeptRole, Span)> = HashMap::new();
         let mut rules: Vec<&ast::Rule> = Vec::new();
@@ -143,6 +145,8 @@ impl<'a> Checker<'a> {
                     }
                 }
                 ast::MeasureClause::Part(p) => part_decls.push(p),
+                ast::MeasureClause::When(e, span) => self.once(&mut when, e, *span, "when"),
+                ast::MeasureClause::Let(n, e, _) => lets.push((n, e)),
                 ast::MeasureClause::Rule(r) => rules.push(r),
                 ast::MeasureClause::Example(e) => examples.push(e),
             }
@@ -231,8 +235,11 @@ impl<'a> Checker<'a> {
                 .as_ref()
                 .is_none_or(|p| !decls.primary.contains_key(p.name.as_str()))
         });
-        if let (None, Some(r)) = (addressee, unaddressed) {
-            let span = r.name.span;
+        let needs_to = unaddressed
+            .map(|r| r.name.span)
+            .or_else(|| when.map(|(_, s)| s))
+            .or_else(|| lets.first().map(|(n, _)| n.span));
+        if let (None, Some(span)) = (addressee, needs_to) {
             self.problem(
                 Problem::MISSING_ADDRESSEE,
                 span,
@@ -241,6 +248,9 @@ impl<'a> Checker<'a> {
                 Some("add `to ENTITY` to say whose facts the rules read".into()),
             );
         }
+        self.definitions(&lets, addressee);
+        let condition = when.and_then(|(e, _)| self.measure_condition(e, addressee));
+        self.shared_with_parts(m, when.map(|(_, s)| s), &lets, addressee, &decls);
         let measure_kind = kind.filter(|_| kind_valid).map(|(k, _)| k);
         let ir_rules = self
             .rules(&rules, addressee, &decls.primary, measure_kind)
@@ -248,6 +258,10 @@ impl<'a> Checker<'a> {
         if let Some(r) = &ir_rules {
             self.part_slots(&mut decls, r);
         }
+        if self.defs.any() {
+            self.definitions_depth(m, condition.as_ref(), ir_rules.as_deref(), &rules);
+        }
+        self.defs.clear();
         let ir_examples = self.examples(&examples);
         if self.errors.len() > before {
             return None;
@@ -263,6 +277,7 @@ impl<'a> Checker<'a> {
             applications_until: deadline.map(|(d, _)| d),
             departments: depts,
             source_text: text.map(|(t, _)| normalize_text(&t)).unwrap_or_default(),
+            condition,
             rules: ir_rules?,
             parts: decls.parts,
             examples: ir_examples?,

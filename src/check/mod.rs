@@ -12,6 +12,8 @@
     clippy::indexing_slicing
 )]
 
+mod dates;
+mod defs;
 mod discretion;
 mod error;
 mod examples;
@@ -105,6 +107,8 @@ struct Checker<'a> {
     localities: Vec<ir::LocalityDef>,
     measure_asts: Vec<&'a ast::Measure>,
     index: index::Index,
+    /// The definitions (`let`) of the measure being checked.
+    defs: defs::Scope,
 }
 
 impl<'a> Checker<'a> {
@@ -126,6 +130,7 @@ impl<'a> Checker<'a> {
             localities: Vec::new(),
             measure_asts: Vec::new(),
             index: index::Index::default(),
+            defs: defs::Scope::default(),
         }
     }
 

@@ -295,4 +295,60 @@ impl Checker<'_> {
             }
         }
     }
+
+    /// A measure-level `when` is decided before the rules of the measure's
+    /// one set of dates, and a `let` reads the facts of the measure's
+    /// addressee: neither may stand beside part declarations that give parts
+    /// their own dates (`when`) or their own addressee (`when`, `let`).
+    pub(super) fn shared_with_parts(
+        &mut self,
+        m: &ast::Measure,
+        when: Option<Span>,
+        lets: &[(&ast::Ident, &ast::Expr)],
+        addressee: Option<u32>,
+        decls: &PartDecls,
+    ) {
+        if let (Some(span), Some(first)) = (when, decls.parts.first()) {
+            self.problem(
+                Problem::SHARED_CONDITION_WITH_PARTS,
+                span,
+                format!(
+                    "measure {} has a measure-level `when` and declares part `{}`",
+                    m.number, first.name
+                ),
+                "a condition for every rule of the measure",
+                Some(
+                    "parts with their own addressees or dates are decided apart: \
+                     write the condition in the rules (a `let` can name it once)"
+                        .into(),
+                ),
+            );
+            return;
+        }
+        let other = decls
+            .tos
+            .iter()
+            .flatten()
+            .find(|(e, _)| Some(*e) != addressee);
+        if let (Some((n, _)), Some(&(e, span))) = (lets.first(), other) {
+            let name = self
+                .entities
+                .get(e as usize)
+                .map_or("", |x| x.name.as_str());
+            self.problem(
+                Problem::SHARED_CONDITION_WITH_PARTS,
+                span,
+                format!(
+                    "measure {} has `let {}`, which reads the measure's addressee, and a part addressed to `{name}`",
+                    m.number, n.name
+                ),
+                "addressed to another entity than the measure",
+                Some(
+                    "a measure's `let` reads the facts of its own addressee: \
+                     write the value in the rules of this part"
+                        .into(),
+                ),
+            );
+        }
+    }
 }

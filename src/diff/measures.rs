@@ -73,6 +73,48 @@ impl Differ<'_> {
             Some(o.title.clone()),
             Some(n.title.clone()),
         );
+        // its named definitions (`let`), by name
+        let (od, nd) = (
+            super::definitions::definitions(self.old, o),
+            super::definitions::definitions(self.new, n),
+        );
+        for name in od.keys().chain(nd.keys().filter(|k| !od.contains_key(*k))) {
+            let (a, b) = (od.get(name).cloned(), nd.get(name).cloned());
+            if a != b {
+                self.push(
+                    s,
+                    num,
+                    ChangeKind::ConditionChanged,
+                    &format!("definition {name}"),
+                    a,
+                    b,
+                    None,
+                    None,
+                );
+            }
+        }
+        // the measure's own condition (`when` at measure level)
+        let cond = |p: &Policy, m: &Measure| m.condition.as_ref().map(|c| p.expr_text(c));
+        let (oc, nc) = (cond(self.old, o), cond(self.new, n));
+        if oc != nc {
+            let note = match (&o.condition, &n.condition) {
+                (Some(a), Some(b)) => {
+                    let notes = super::periods::period_notes(self.old, a, self.new, b);
+                    (!notes.is_empty()).then(|| notes.join("; "))
+                }
+                _ => None,
+            };
+            self.push(
+                s,
+                num,
+                ChangeKind::ConditionChanged,
+                "measure condition (when, for every rule)",
+                oc,
+                nc,
+                None,
+                note,
+            );
+        }
         self.compare(
             s,
             num,
@@ -329,11 +371,21 @@ impl Differ<'_> {
                     let what = format!("{rule}: {kw}");
                     if kind == ChangeKind::ConditionChanged && x.is_some() && y.is_some() {
                         // conditions are always shown in full, one per line
-                        let message = format!(
+                        let notes = match (a, b) {
+                            (Some(a), Some(b)) => {
+                                super::periods::period_notes(self.old, a, self.new, b)
+                            }
+                            _ => Vec::new(),
+                        };
+                        let mut message = format!(
                             "{what} changed\n    old: {}\n    new: {}",
                             or_none(&x),
                             or_none(&y)
                         );
+                        for n in &notes {
+                            message.push_str(&format!("\n    {n}"));
+                        }
+                        let note = (!notes.is_empty()).then(|| notes.join("; "));
                         self.out.push(Change {
                             subject: s.to_string(),
                             measure: num,
@@ -342,7 +394,7 @@ impl Differ<'_> {
                             old: x,
                             new: y,
                             text_diff: None,
-                            note: None,
+                            note,
                             message,
                         });
                     } else {

@@ -37,11 +37,13 @@
     clippy::indexing_slicing
 )]
 
+mod definitions;
 mod document;
 mod matching;
 mod measures;
 mod params;
 mod parts;
+mod periods;
 pub mod words;
 use matching::match_measures;
 

@@ -224,8 +224,12 @@ pub(super) fn params_used(m: &Measure) -> BTreeSet<String> {
             Node::Param { name, .. } => {
                 out.insert(name.clone());
             }
-            Node::Literal { .. } | Node::Field { .. } => {}
-            Node::Not { arg } | Node::Neg { arg } | Node::In { arg, .. } => walk(arg, out),
+            Node::Literal { .. } | Node::Field { .. } | Node::ApplicationDate => {}
+            Node::Not { arg }
+            | Node::Neg { arg }
+            | Node::In { arg, .. }
+            | Node::InPeriod { arg, .. }
+            | Node::Definition { value: arg, .. } => walk(arg, out),
             Node::Binary { lhs, rhs, .. } => {
                 walk(lhs, out);
                 walk(rhs, out);

@@ -16,6 +16,10 @@ use crate::source::SourceRef;
 /// Why a measure came out as it did: one entry per rule.
 #[derive(Clone, Debug, Serialize)]
 pub struct Explanation {
+    /// The measure's own condition (`when` at measure level), explained once
+    /// for every rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Step>,
     /// The rules in order.
     pub rules: Vec<RuleExplanation>,
 }
@@ -69,7 +73,10 @@ pub struct Step {
 
 pub(super) fn explain_measure(ctx: &Ctx<'_>, m: &Measure) -> Explanation {
     let rules = m.rules.iter().map(|r| explain_rule(ctx, m, r)).collect();
-    Explanation { rules }
+    Explanation {
+        condition: m.condition.as_ref().map(|c| step(ctx, c)),
+        rules,
+    }
 }
 
 /// How one rule of `m` evaluates in `ctx`.
@@ -153,6 +160,12 @@ fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
         Node::Not { arg } => s.children = vec![step(ctx, arg)],
         Node::Literal { .. } => {}
         Node::Field { .. } => {}
+        Node::ApplicationDate => s.origin = Some("the application date".into()),
+        // shown by name, with how its value came about under it
+        Node::Definition { value, .. } => {
+            s.origin = Some("a definition of the measure".into());
+            s.children = vec![step(ctx, value)];
+        }
         Node::Param { index, .. } => {
             s.origin = param_value(ctx, *index).ok().map(|(_, o)| o);
         }
@@ -188,9 +201,15 @@ fn flatten<'e>(e: &'e Expr, op: BinOp, out: &mut Vec<&'e Expr>) {
 
 fn collect_leaves<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
     match &e.node {
-        Node::Field { .. } | Node::Param { .. } => out.push(e),
+        Node::Field { .. }
+        | Node::Param { .. }
+        | Node::ApplicationDate
+        | Node::Definition { .. } => out.push(e),
         Node::Literal { .. } => {}
-        Node::Not { arg } | Node::Neg { arg } | Node::In { arg, .. } => collect_leaves(arg, out),
+        Node::Not { arg }
+        | Node::Neg { arg }
+        | Node::In { arg, .. }
+        | Node::InPeriod { arg, .. } => collect_leaves(arg, out),
         Node::Binary { lhs, rhs, .. } => {
             collect_leaves(lhs, out);
             collect_leaves(rhs, out);
@@ -220,7 +239,10 @@ fn collect_leaves<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
 /// Prints `e` with facts and parameters replaced by their values; a match prints only the arm taken.
 fn substitute(ctx: &Ctx<'_>, e: &Expr, out: &mut String, parent: u8) {
     match &e.node {
-        Node::Field { .. } | Node::Param { .. } => {
+        Node::Field { .. }
+        | Node::Param { .. }
+        | Node::ApplicationDate
+        | Node::Definition { .. } => {
             let (_, text) = value_of(ctx, e);
             if text.starts_with("unknown") {
                 let _ = write!(out, "?{}", ctx.policy.expr_text(e));
@@ -297,6 +319,16 @@ fn substitute(ctx: &Ctx<'_>, e: &Expr, out: &mut String, parent: u8) {
             },
             _ => out.push_str(&ctx.policy.expr_text(e)),
         },
+        Node::InPeriod { arg, from, to } => {
+            if 3 < parent {
+                out.push('(');
+            }
+            substitute(ctx, arg, out, 4);
+            let _ = write!(out, " in {from} to {to}");
+            if 3 < parent {
+                out.push(')');
+            }
+        }
         Node::Call { func, args } => {
             out.push_str(match func {
                 crate::ir::Func::Min => "min(",
@@ -383,6 +415,10 @@ pub fn render_text(ev: &Evaluation) -> String {
             );
         }
         if let Some(x) = &m.explanation {
+            if let Some(c) = &x.condition {
+                let _ = writeln!(out, "  ├ measure condition, for every rule");
+                write_step(&mut out, "when", c, 2);
+            }
             for r in &x.rules {
                 let exc = r
                     .exception_to

@@ -18,6 +18,7 @@ mod discretion;
 mod error;
 mod explain;
 mod facts;
+mod gate;
 mod kinds;
 mod ops;
 mod parts;
@@ -331,6 +332,33 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
     if explain {
         r.explanation = Some(explain::explain_measure(ctx, m));
     }
+    let gate = match gate::gate(ctx, m) {
+        Ok(gate::Gate::Closed) => {
+            gate::closed(ctx, m, &mut r);
+            return r;
+        }
+        Ok(gate::Gate::Unknown(s)) => Some(s),
+        Ok(gate::Gate::Open) => None,
+        Err(e) => {
+            r.status = Status::Error;
+            r.reason = e.to_string();
+            r.error = Some(Box::new(e));
+            return r;
+        }
+    };
+    let mut r = evaluate_rules(ctx, m, r);
+    if let Some(missing) = gate {
+        gate::unknown(ctx, &missing, &mut r);
+    }
+    r
+}
+
+/// The rules of a measure in force and addressed to the entity.
+fn evaluate_rules<'p>(
+    ctx: &Ctx<'_>,
+    m: &'p Measure,
+    mut r: MeasureResult<'p>,
+) -> MeasureResult<'p> {
     if m.rules.is_empty() {
         r.status = Status::Eligible;
         r.reason = "in force, and addressed to this entity".into();

@@ -73,6 +73,13 @@ pub(crate) fn eval(ctx: &Ctx<'_>, e: &Expr) -> Result<Ev, OpError> {
             None => return Err(inconsistent("a field slot beyond the entity's fields")),
         },
         Node::Param { index, .. } => Ev::Known(param_lookup(ctx, *index)?.0.clone()),
+        Node::ApplicationDate => Ev::Known(Value::Date(ctx.date)),
+        Node::Definition { value, .. } => eval(ctx, value)?,
+        Node::InPeriod { arg, from, to } => match eval(ctx, arg)? {
+            Ev::Known(Value::Date(d)) => Ev::Known(Value::Bool(*from <= d && d <= *to)),
+            Ev::Known(_) => return Err(inconsistent("`in … to …` of a value that is not a date")),
+            u => u,
+        },
         Node::Not { arg } => match eval(ctx, arg)? {
             Ev::Known(Value::Bool(b)) => Ev::Known(Value::Bool(!b)),
             Ev::Known(_) => return Err(inconsistent("`not` of a value that is not a condition")),

@@ -173,7 +173,10 @@ pub(super) fn evaluate<'p>(
                 rules.push(explain::explain_rule(&c, m, rule));
             }
         }
-        r.explanation = Some(Explanation { rules });
+        r.explanation = Some(Explanation {
+            condition: None,
+            rules,
+        });
     }
     // 1. each part's rule, as the default logic decides it
     let mut winners: Vec<(usize, usize)> = Vec::new();
@@ -261,6 +264,7 @@ pub(super) fn evaluate<'p>(
     r.status = Status::Eligible;
     let rules: Vec<usize> = winners.iter().map(|(_, w)| *w).collect();
     r.reason = applies_reason(m, &rules);
+    super::discretion::mark(&mut r, m, &rules);
     if !list.is_empty() {
         let mut t = Decimal::new(0, 2);
         for a in &list {
@@ -279,6 +283,7 @@ pub(super) fn evaluate<'p>(
             }
         }
         r.total = Some(t);
+        r.gives = list.first().map(|a| a.kind);
     }
     r.amounts = list;
     r

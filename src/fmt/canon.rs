@@ -238,6 +238,15 @@ fn measure_clause(c: &mut MeasureClause) {
                 }
             }
         }
+        MeasureClause::When(e, s) => {
+            span(s);
+            expr(e);
+        }
+        MeasureClause::Let(n, e, s) => {
+            span(s);
+            ident(n);
+            expr(e);
+        }
         MeasureClause::Rule(r) => {
             span(&mut r.span);
             ident(&mut r.name);
@@ -309,7 +318,12 @@ fn expr(e: &mut Expr) {
     span(&mut e.span);
     match &mut e.kind {
         ExprKind::Quantity(q) => quantity(q),
-        ExprKind::Date(_) | ExprKind::Bool(_) => {}
+        ExprKind::Date(_) | ExprKind::Bool(_) | ExprKind::ApplicationDate => {}
+        ExprKind::InPeriod(x, from, to) => {
+            expr(x);
+            span(&mut from.span);
+            span(&mut to.span);
+        }
         ExprKind::Name(i) => ident(i),
         ExprKind::Qualified(a, b) => {
             ident(a);

@@ -34,7 +34,20 @@ impl Policy {
     fn write_expr(&self, out: &mut String, e: &Expr, parent_prec: u8) {
         match &e.node {
             Node::Literal { value } => out.push_str(&self.value_text(value, &e.ty)),
-            Node::Field { name, .. } | Node::Param { name, .. } => out.push_str(name),
+            Node::Field { name, .. } | Node::Param { name, .. } | Node::Definition { name, .. } => {
+                out.push_str(name)
+            }
+            Node::ApplicationDate => out.push_str("application_date"),
+            Node::InPeriod { arg, from, to } => {
+                if 3 < parent_prec {
+                    out.push('(');
+                }
+                self.write_expr(out, arg, 4);
+                let _ = write!(out, " in {from} to {to}");
+                if 3 < parent_prec {
+                    out.push(')');
+                }
+            }
             Node::Not { arg } => {
                 out.push_str("not ");
                 self.write_expr(out, arg, 6);

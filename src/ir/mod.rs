@@ -19,18 +19,18 @@ mod discretion;
 mod display;
 pub use display::number_text;
 mod error;
-mod parts;
 mod gives;
 mod op;
+mod parts;
 mod validate;
 
 pub use discretion::Discretion;
 pub use gives::Gives;
 
 pub use error::IrError;
+pub use op::BinOp;
 pub(crate) use parts::collect as fields_of;
 pub use parts::{PartAddressee, PartDef};
-pub use op::BinOp;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -293,6 +293,10 @@ pub struct Measure {
     pub departments: Departments,
     /// The legal text, verbatim.
     pub source_text: String,
+    /// A condition every rule needs (`when C` at measure level): evaluated
+    /// once, before the rules; absent from the export when the measure has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Expr>,
     /// Its rules.
     pub rules: Vec<RuleDef>,
     /// The parts declared with an addressee or dates of their own (`part P { … }`);
@@ -557,6 +561,25 @@ pub enum Node {
         func: Func,
         /// Its arguments.
         args: Vec<Expr>,
+    },
+    /// A named definition of the measure (`let 名称 = …`), used by name; its
+    /// value is written out at each use, so the IR stays a tree.
+    Definition {
+        /// Its name.
+        name: String,
+        /// Its value.
+        value: Box<Expr>,
+    },
+    /// `application_date`: the evaluation's application date (always known).
+    ApplicationDate,
+    /// `arg in from to to`: whether a date lies in a period, both days included.
+    InPeriod {
+        /// The date (an event's date, usually a fact).
+        arg: Box<Expr>,
+        /// First day of the period.
+        from: NaiveDate,
+        /// Last day of the period.
+        to: NaiveDate,
     },
 }
 

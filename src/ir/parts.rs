@@ -167,8 +167,12 @@ pub(crate) fn collect(e: &Expr, f: &mut dyn FnMut(u32)) {
     while let Some(e) = stack.pop() {
         match &e.node {
             Node::Field { slot, .. } => f(*slot),
-            Node::Literal { .. } | Node::Param { .. } => {}
-            Node::Not { arg } | Node::Neg { arg } | Node::In { arg, .. } => stack.push(arg),
+            Node::Literal { .. } | Node::Param { .. } | Node::ApplicationDate => {}
+            Node::Not { arg }
+            | Node::Neg { arg }
+            | Node::In { arg, .. }
+            | Node::InPeriod { arg, .. }
+            | Node::Definition { value: arg, .. } => stack.push(arg),
             Node::Binary { lhs, rhs, .. } => {
                 stack.push(lhs);
                 stack.push(rhs);

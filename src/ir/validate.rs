@@ -275,6 +275,21 @@ impl Policy {
             None => None,
         };
         self.validate_parts(m)?;
+        if let Some(c) = &m.condition {
+            let at = format!("the condition of measure {}", m.number);
+            if !m.parts.is_empty() {
+                return inconsistent(format!("{at} stands beside part declarations"));
+            }
+            if entity.is_none() {
+                return inconsistent(format!(
+                    "{at} reads facts, and the measure has no addressee"
+                ));
+            }
+            self.validate_expr(c, entity, &at)?;
+            if c.ty != Type::Bool {
+                return mismatch(&Type::Bool, &c.ty, &at);
+            }
+        }
         for r in &m.rules {
             let at = format!("rule `{}` of measure {}", r.name, m.number);
             // the rules of a part with addressees of its own read the first one's facts
@@ -499,6 +514,21 @@ impl Policy {
                 }
                 None => return out_of_range(format!("parameter {index} (`{name}`) in {at}")),
             },
+            Node::ApplicationDate => Type::Date,
+            Node::Definition { value, .. } => {
+                self.validate_expr(value, entity, at)?;
+                value.ty.clone()
+            }
+            Node::InPeriod { arg, from, to } => {
+                self.validate_expr(arg, entity, at)?;
+                if arg.ty != Type::Date {
+                    return mismatch(&Type::Date, &arg.ty, at);
+                }
+                if to < from {
+                    return inconsistent(format!("the period {from} to {to} in {at} is empty"));
+                }
+                Type::Bool
+            }
             Node::Not { arg } => {
                 self.validate_expr(arg, entity, at)?;
                 if arg.ty != Type::Bool {

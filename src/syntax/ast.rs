@@ -316,6 +316,10 @@ pub enum MeasureClause {
     Text(Text),
     /// `part P { … }`: a part's own addressee and dates
     Part(PartDecl),
+    /// `when C`: a condition every rule of the measure needs.
+    When(Expr, Span),
+    /// `let 名称 = expr`: a named condition or value, used by name in the measure.
+    Let(Ident, Expr, Span),
     /// `rule …`
     Rule(Rule),
     /// `example …`
@@ -551,6 +555,10 @@ pub enum ExprKind {
     Match(Box<Expr>, Vec<MatchArm>, MatchKeyword),
     /// `( e )`, kept so the formatter can print it back.
     Paren(Box<Expr>),
+    /// `application_date`: the evaluation's application date.
+    ApplicationDate,
+    /// `到期日 in 2020-01-25 to 2020-06-30`: a date within a period, both days included.
+    InPeriod(Box<Expr>, DateLit, DateLit),
 }
 
 /// Which keyword introduced a match.

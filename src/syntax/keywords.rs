@@ -47,6 +47,8 @@ pub const KEYWORDS: &[&str] = &[
     "true",
     "false",
     "choice",
+    "application_date",
+    "let",
 ];
 
 /// Whether `word` is a keyword (and so cannot be a name).

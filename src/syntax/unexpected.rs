@@ -21,7 +21,8 @@ fn describe(r: Rule) -> Option<&'static str> {
         | Rule::call
         | Rule::if_expr
         | Rule::match_expr
-        | Rule::qualified => "an expression",
+        | Rule::qualified
+        | Rule::application_date => "an expression",
         Rule::value => "a value",
         Rule::type_expr | Rule::choice_type => "a type",
         Rule::unit_spec | Rule::unit | Rule::per_unit | Rule::scale => "a unit",
@@ -55,7 +56,8 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::example => "`example`",
         Rule::rule_part | Rule::m_part => "`part`",
         Rule::rule_exception => "`exception to`",
-        Rule::r_when => "`when`",
+        Rule::r_when | Rule::m_when => "`when`",
+        Rule::m_let => "`let`",
         Rule::r_amount => "`amount`",
         Rule::r_floor => "`floor`",
         Rule::r_cap => "`cap`",
@@ -69,6 +71,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::ident_list => "a name",
         Rule::match_arm => "a match arm `variant => value`",
         Rule::op_in => "`in`",
+        Rule::period => "a period `FIRST_DAY to LAST_DAY`",
         Rule::op_or
         | Rule::op_and
         | Rule::op_eq
@@ -102,6 +105,7 @@ const EXPRESSION_STARTS: &[&str] = &[
     "`false`",
     "`true` or `false`",
     "`not` or `-`",
+    "`application_date`",
 ];
 
 /// Operators, said as "an operator".
@@ -127,6 +131,11 @@ fn expected_words(mut expected: Vec<String>) -> Vec<String> {
     let has = |xs: &[String], w: &str| xs.iter().any(|x| x == w);
     if has(&expected, "an expression") {
         expected.retain(|x| !EXPRESSION_STARTS.contains(&x.as_str()));
+    }
+    // inside `x in {A, B` pest also reports the period form `x in A to B`,
+    // whose date cannot come after a variant
+    if has(&expected, "`}`") && has(&expected, "`,`") {
+        expected.retain(|x| x != "a date (YYYY-MM-DD)");
     }
     // one `-` alone is the sign of a number or the dash of a date
     if expected

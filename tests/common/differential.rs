@@ -209,7 +209,7 @@ pub fn check_compiled(
     }
     let mut others: Vec<(String, Facts)> = Vec::new();
     for text in &case.other_records {
-        if let Ok(f) = Facts::from_json(&p, text) {
+        if let Ok(f) = Facts::from_json(p, text) {
             others.push((text.clone(), f));
         }
     }
@@ -235,10 +235,10 @@ pub fn check_compiled(
             // (a) against (c): whole evaluations, explanations included
             if engines.ir {
                 for (text, f) in &others {
-                    let a = eval::evaluate(&p, f, &req)
+                    let a = eval::evaluate(p, f, &req)
                         .map(|e| serde_json::to_string(&e).unwrap_or_default())
                         .map_err(|e| e.to_string());
-                    let c = eval::evaluate(&loaded, f, &req)
+                    let c = eval::evaluate(loaded, f, &req)
                         .map(|e| serde_json::to_string(&e).unwrap_or_default())
                         .map_err(|e| e.to_string());
                     if a != c {
@@ -246,7 +246,7 @@ pub fn check_compiled(
                             "the IR through JSON evaluates 个人 differently\n  record {text}"
                         )));
                     }
-                    if let Ok(ev) = eval::evaluate(&p, f, &req) {
+                    if let Ok(ev) = eval::evaluate(p, f, &req) {
                         for m in &ev.measures {
                             *tally
                                 .statuses
@@ -279,7 +279,7 @@ pub fn check_compiled(
             // totals never add different kinds (issue 14): `total` is the
             // outlay, and each kind's total is the sum of its measures'
             for (i, f) in &facts {
-                let Ok(ev) = eval::evaluate(&p, f, &req) else {
+                let Ok(ev) = eval::evaluate(p, f, &req) else {
                     continue;
                 };
                 let mut want = eval::KindTotals::default();

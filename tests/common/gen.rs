@@ -12,7 +12,9 @@
 //! `integer<天>`, `money/月`, `money/人/月`, date, decimal, integer,
 //! enumerations) and a second entity, constant, dated and delegated parameters
 //! (default, floor, cap, `choice`), sections, localities, and measures with
-//! every clause: effective periods of every form, deadlines, departments, text
+//! every clause: effective periods of every form, deadlines, named
+//! definitions (`let`, using one another), measure-level `when` conditions,
+//! departments, text
 //! blocks, parts (declared with their own addressees — `to 个人`, `to 单位 or
 //! 个人`, `to 个人 or 单位`, read through slot maps when the second entity shares
 //! the first one's facts — and their own periods and deadlines within the
@@ -20,7 +22,8 @@
 //! several deep, `when`/`amount`/`floor`/`cap`/`gives`, and expressions with
 //! every operator, `min`/`max` with two or three arguments, `if`, `match`/`by`
 //! (on enumerations and on delegated choices), `in` sets, qualified variants,
-//! date arithmetic in 天/个月/年 and differences of dates, units (rates times
+//! date arithmetic in 天/个月/年 and differences of dates, `application_date`
+//! and dates within periods (`x in A to B`), units (rates times
 //! counts), percentages, and examples.
 //!
 //! Facts: unknown (missing or `null`), every comparison constant of the policy
@@ -415,12 +418,20 @@ impl PolicyGen {
             m: self.m.clone(),
             opts: self.opts,
         };
-        let records = (0..self.opts.records).map(|_| g.record()).collect();
+        let records = (0..self.opts.records).map(|_| g.record("单位")).collect();
+        let other_records = if g.m.shared {
+            (0..self.opts.records / 2)
+                .map(|_| g.record("个人"))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let dates = g.eval_dates();
         Case {
             source: self.source.clone(),
             entity: "单位",
             records,
+            other_records,
             dates,
             localities: self.localities.clone(),
         }
@@ -722,7 +733,9 @@ impl Gen<'_> {
     }
 
     fn date_expr(&mut self, d: usize) -> String {
-        match self.r.below(4) {
+        match self.r.below(5) {
+            // the evaluation's application date
+            4 => "application_date".into(),
             0 | 1 => {
                 let by = self.r.pick(&["天", "个月", "年"]);
                 let sign = self.r.pick(&["+", "-"]);
@@ -735,7 +748,36 @@ impl Gen<'_> {
     }
 
     fn bool_expr(&mut self, d: usize) -> String {
-        match self.r.below(14) {
+        match self.r.below(16) {
+            // a date within a period, both days included: the facts probe
+            // the first and last days (they are dates of the policy)
+            14 => {
+                let a = self.date();
+                let b = if self.r.one_in(8) {
+                    a
+                } else {
+                    let b = a + Days::new(self.r.below(400) as u64);
+                    self.m.dates.push(b);
+                    b
+                };
+                let fields = self.m.fields_of(Ty::Date);
+                let x = if fields.is_empty() || self.r.one_in(4) {
+                    self.paren(Ty::Date, d)
+                } else {
+                    self.r.pick(&fields)
+                };
+                format!("{x} in {a} to {b}")
+            }
+            // "N年内": the application date against an event date moved by N
+            15 => {
+                let by = self.r.pick(&["天", "个月", "年"]);
+                let n = self.r.below(4);
+                let op = self.r.pick(&["<", "<=", ">", ">="]);
+                format!(
+                    "application_date {op} {} + {n} {by}",
+                    self.paren(Ty::Date, d)
+                )
+            }
             0 => format!(
                 "{} and {}",
                 self.paren(Ty::Bool, d),
@@ -1157,6 +1199,26 @@ impl Gen<'_> {
             1 => clauses.push(format!("text \"第{number}条，\\\"引号\\\"\"")),
             _ => {}
         }
+        // named definitions (`let`), usable by the later ones, the `when`
+        // and the rules: while the measure is written they are leaves like
+        // parameters
+        let before = self.m.params.len();
+        let has_let = addressed && self.r.one_in(3);
+        if has_let {
+            for k in 0..1 + self.r.below(3) {
+                let ty = self.r.pick(&[Ty::Bool, Ty::Money, Ty::Date]);
+                let c = self.expr(ty, 2);
+                let name = format!("定义{number}之{k}");
+                clauses.push(format!("let {name} = {c}"));
+                self.m.params.push((name, ty));
+            }
+        }
+        // a condition every rule needs (`when` at measure level)
+        let has_when = addressed && self.r.one_in(4);
+        if has_when {
+            let c = self.expr(Ty::Bool, 2);
+            clauses.push(format!("when {c}"));
+        }
         // clauses in any order
         if self.r.one_in(3) {
             clauses.reverse();
@@ -1166,9 +1228,15 @@ impl Gen<'_> {
         }
         if addressed {
             let parts = self.rules(s, kind);
-            self.part_decls(s, &parts, start, end, deadline);
+            // a measure-level `when` stands beside no part declaration, and a
+            // `let` beside no part addressed to another entity
+            // (`policy::check::shared_condition_with_parts`)
+            if !has_when {
+                self.part_decls(s, &parts, (start, end, deadline), !has_let);
+            }
             self.examples(s);
         }
+        self.m.params.truncate(before);
         s.push_str("}\n");
     }
 
@@ -1179,16 +1247,15 @@ impl Gen<'_> {
         &mut self,
         s: &mut String,
         parts: &[String],
-        start: Option<NaiveDate>,
-        end: Option<NaiveDate>,
-        deadline: Option<NaiveDate>,
+        (start, end, deadline): (Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>),
+        own_addressee: bool,
     ) {
         for p in parts {
             if self.r.one_in(2) {
                 continue;
             }
             let mut clauses = Vec::new();
-            if self.m.shared && !self.r.one_in(4) {
+            if self.m.shared && own_addressee && !self.r.one_in(4) {
                 let to = self
                     .r
                     .pick(&["个人", "单位 or 个人", "个人 or 单位", "单位"]);

@@ -312,6 +312,15 @@ class Env:
             return (min if e["func"] == "min" else max)(vals, key=key)
         if n == "binary":
             return self.binary(e)
+        if n == "definition":  # a named value of the measure, written out
+            return self.ev(e["value"])
+        if n == "application_date":  # docs/ir.md: always known
+            return Date(self.date)
+        if n == "in_period":  # both days included
+            a = self.ev(e["arg"])
+            if is_unknown(a):
+                return a
+            return parse_date(e["from"]) <= a.z <= parse_date(e["to"])
         raise ValueError(f"unknown node {n}")
 
     def binary(self, e):
@@ -556,12 +565,25 @@ def evaluate_measure(env, measure, entity):
         return ("deadline_passed", None, frozenset())
     if eff["to"] is not None and env.date > parse_date(eff["to"]):
         return ("not_in_force", None, frozenset())
+    # docs/language.md, "Measure conditions": evaluated once, before the rules
+    gate = None
+    if measure.get("condition") is not None:
+        try:
+            gate = env.ev(measure["condition"])
+        except EvalError:
+            return ("error", None, frozenset())
+        if gate is False:
+            return ("not_eligible", None, frozenset())
     if not measure["rules"]:
-        return ("eligible", None, frozenset())
-    try:
-        return decide(env, measure)
-    except EvalError:
-        return ("error", None, frozenset())
+        out = ("eligible", None, frozenset())
+    else:
+        try:
+            out = decide(env, measure)
+        except EvalError:
+            return ("error", None, frozenset())
+    if is_unknown(gate) and out[0] in ("eligible", "needs_facts"):
+        return ("needs_facts", None, gate.slots | out[2])
+    return out
 
 
 # --------------------------------------------------------------------------

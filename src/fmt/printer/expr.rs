@@ -46,6 +46,18 @@ impl Printer<'_> {
                 self.token(start, end, raw);
             }
             ExprKind::Bool(b) => self.token(start, end, if *b { "true" } else { "false" }),
+            ExprKind::ApplicationDate => self.token(start, end, "application_date"),
+            ExprKind::InPeriod(x, from, to) => {
+                self.expr(x);
+                self.word(" in ");
+                for (k, d) in [from, to].into_iter().enumerate() {
+                    if k > 0 {
+                        self.word(" to ");
+                    }
+                    let raw = self.slice(d.span.start, d.span.end);
+                    self.token(d.span.start, d.span.end, raw);
+                }
+            }
             ExprKind::Name(i) => self.ident(i),
             ExprKind::Qualified(a, b) => {
                 self.ident(a);

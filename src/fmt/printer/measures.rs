@@ -81,6 +81,14 @@ impl Printer<'_> {
                 self.text(t);
             }
             MeasureClause::Part(p) => self.part_decl(p),
+            MeasureClause::When(e, _) => self.expr_clause("when", e),
+            MeasureClause::Let(n, e, span) => {
+                self.start_line(span.start, true);
+                self.word("let ");
+                self.ident(n);
+                self.word(" = ");
+                self.expr(e);
+            }
             MeasureClause::Rule(r) => self.rule(r),
             MeasureClause::Example(x) => self.example(x),
         }

@@ -110,7 +110,31 @@ impl Builder {
             .map_postfix(|lhs, op| {
                 let (lhs, d) = lhs?;
                 let span = lhs.span.to(sp(&op));
-                let b = cell.borrow();
+                let mut b = cell.borrow_mut();
+                if let Some(period) = op
+                    .clone()
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::period)
+                {
+                    let mut dates = period
+                        .into_inner()
+                        .filter(|x| x.as_rule() == Rule::date_lit);
+                    let from = dates
+                        .next()
+                        .ok_or_else(|| b.internal("missing first day", &op))?;
+                    let to = dates
+                        .next()
+                        .ok_or_else(|| b.internal("missing last day", &op))?;
+                    let (from, to) = (b.date(from)?, b.date(to)?);
+                    return checked(
+                        Expr {
+                            kind: ExprKind::InPeriod(Box::new(lhs), from, to),
+                            span,
+                        },
+                        d + 1,
+                        sp(&op),
+                    );
+                }
                 let list = op
                     .clone()
                     .into_inner()
@@ -165,6 +189,7 @@ impl Builder {
             Rule::date_lit => ExprKind::Date(self.date(p)?.value),
             Rule::quantity => ExprKind::Quantity(self.quantity(p)?),
             Rule::bool_lit => ExprKind::Bool(p.as_str() == "true"),
+            Rule::application_date => ExprKind::ApplicationDate,
             Rule::ident => ExprKind::Name(self.ident(p)?),
             Rule::qualified => {
                 let mut it = p.clone().into_inner();

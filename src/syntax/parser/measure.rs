@@ -58,6 +58,8 @@ impl Builder {
                         | Rule::kw_cooperating
                         | Rule::kw_joint
                         | Rule::kw_text
+                        | Rule::kw_when
+                        | Rule::kw_let
                         | Rule::kw_from
                 )
             })
@@ -108,6 +110,14 @@ impl Builder {
             }
             Rule::m_text => MeasureClause::Text(self.text(first?)?),
             Rule::m_part => MeasureClause::Part(self.part_decl(c)?),
+            Rule::m_when => MeasureClause::When(self.expr(first?)?, span),
+            Rule::m_let => {
+                let value = args
+                    .get(1)
+                    .cloned()
+                    .ok_or_else(|| self.internal("missing value", &c))?;
+                MeasureClause::Let(self.ident(first?)?, self.expr(value)?, span)
+            }
             Rule::rule => MeasureClause::Rule(self.rule(c)?),
             Rule::example => MeasureClause::Example(self.example(c)?),
             _ => return Err(self.internal("unexpected measure clause", &c)),
