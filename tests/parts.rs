@@ -365,3 +365,36 @@ fn eval_text_lists_the_parts() {
         "{text}"
     );
 }
+
+/// The loader refuses what the checker refuses (`date_order`): a deadline
+/// before the period starts, for a part and for a measure, written by hand
+/// into an exported IR.
+#[test]
+fn the_ir_loader_refuses_deadlines_before_the_start() {
+    let p = compile(FIXTURE);
+    let mut q = p.clone();
+    let m = &mut q.measures[0];
+    let start = NaiveDate::from_ymd_opt(2020, 3, 1).unwrap();
+    m.effective.from = Some(start);
+    m.applications_until = start.pred_opt();
+    let e = Policy::from_json(&q.to_json().unwrap()).unwrap_err().to_string();
+    assert!(e.contains("before its effective period starts"), "{e}");
+
+    let (mi, pi) = p
+        .measures
+        .iter()
+        .enumerate()
+        .find_map(|(i, m)| {
+            m.parts
+                .iter()
+                .position(|x| x.effective.as_ref().and_then(|e| e.from).is_some())
+                .map(|j| (i, j))
+        })
+        .expect("a part with a start of its own");
+    let mut q = p.clone();
+    let part = &mut q.measures[mi].parts[pi];
+    let start = part.effective.as_ref().and_then(|e| e.from).unwrap();
+    part.applications_until = start.pred_opt();
+    let e = Policy::from_json(&q.to_json().unwrap()).unwrap_err().to_string();
+    assert!(e.contains("is before it starts"), "{e}");
+}

@@ -315,6 +315,11 @@ impl Policy {
                     return bad(format!("the deadline of {} is after the measure's", at(p)));
                 }
             }
+            if let (Some(d), Some(f)) = (p.applications_until, period.from) {
+                if d < f {
+                    return bad(format!("the deadline of {} is before it starts", at(p)));
+                }
+            }
         }
         Ok(())
     }

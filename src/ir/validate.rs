@@ -262,6 +262,14 @@ impl Policy {
                 ));
             }
         }
+        if let (Some(from), Some(d)) = (m.effective.from, m.applications_until) {
+            if d < from {
+                return inconsistent(format!(
+                    "the application deadline of measure {} is before its effective period starts",
+                    m.number
+                ));
+            }
+        }
         let entity = match m.addressee {
             Some(a) => match self.entities.get(a as usize) {
                 Some(e) => Some(e),
