@@ -377,7 +377,9 @@ fn the_ir_loader_refuses_deadlines_before_the_start() {
     let start = NaiveDate::from_ymd_opt(2020, 3, 1).unwrap();
     m.effective.from = Some(start);
     m.applications_until = start.pred_opt();
-    let e = Policy::from_json(&q.to_json().unwrap()).unwrap_err().to_string();
+    let e = Policy::from_json(&q.to_json().unwrap())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("before its effective period starts"), "{e}");
 
     let (mi, pi) = p
@@ -395,6 +397,8 @@ fn the_ir_loader_refuses_deadlines_before_the_start() {
     let part = &mut q.measures[mi].parts[pi];
     let start = part.effective.as_ref().and_then(|e| e.from).unwrap();
     part.applications_until = start.pred_opt();
-    let e = Policy::from_json(&q.to_json().unwrap()).unwrap_err().to_string();
+    let e = Policy::from_json(&q.to_json().unwrap())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("is before it starts"), "{e}");
 }

@@ -343,7 +343,7 @@ pub(crate) fn process(
                     continue;
                 }
                 for (v, mi) in views.iter().zip(&indices) {
-                    let may = v.may(policy.measures.get(*mi));
+                    let may = v.may();
                     if let Some(t) = tally.measures.get_mut(*mi) {
                         t.add(v.status(), v.amount());
                         t.may += u64::from(may);

@@ -115,6 +115,8 @@ struct RuleProg {
     cap: Option<C>,
     /// The common scale of amount, floor and cap.
     scale: u32,
+    /// The rule is discretionary (`may`).
+    may: bool,
 }
 
 /// A measure compiled for columns.
@@ -140,6 +142,9 @@ pub(crate) struct Cell {
     pub amount: Option<i64>,
     /// For `needs_facts`: the facts' bits.
     pub needs: u64,
+    /// For `eligible`: a discretionary rule is among those that apply, so the
+    /// outcome may be granted (as `eval::discretion` decides it for a row).
+    pub may: bool,
 }
 
 struct Compiler<'a> {
@@ -224,6 +229,7 @@ impl Program {
                 floor,
                 cap,
                 scale,
+                may: r.discretion.is_some(),
             });
         }
         let mut part_names: Vec<Option<&str>> = Vec::new();
@@ -324,6 +330,7 @@ impl Program {
                             status: Status::Error,
                             amount: None,
                             needs: 0,
+                            may: false,
                         });
                     }
                 }
@@ -369,6 +376,7 @@ impl Program {
                 status: Status::NeedsFacts,
                 amount: None,
                 needs: missing,
+                may: false,
             });
         }
         if winners.is_empty() {
@@ -376,6 +384,7 @@ impl Program {
                 status: Status::NotEligible,
                 amount: None,
                 needs: 0,
+                may: false,
             });
         }
         let mut total: i64 = 0;
@@ -419,12 +428,16 @@ impl Program {
                 status: Status::NeedsFacts,
                 amount: None,
                 needs: missing,
+                may: false,
             }
         } else {
             Cell {
                 status: Status::Eligible,
                 amount: any.then_some(total),
                 needs: 0,
+                may: winners
+                    .iter()
+                    .any(|&w| self.rules.get(w).is_some_and(|r| r.may)),
             }
         })
     }

@@ -15,7 +15,7 @@ use super::plan::{MeasurePlan, Outcome, Plan};
 use super::summary::maybe_unsafe;
 use super::OutputFormat;
 use crate::diagnostic::hidden_on_terminal;
-use crate::ir::{Measure, Policy, Status};
+use crate::ir::{Policy, Status};
 
 /// One measure's outcome for one record, from whichever path computed it.
 #[derive(Clone, Copy, Debug)]
@@ -40,12 +40,11 @@ impl View<'_> {
     }
 
     /// For `eligible`: whether the outcome may be granted (a discretionary
-    /// rule applies). A columnar cell's measure has rules that are all
-    /// discretionary or none (`plan::uniform_may`; others go by rows).
-    pub(crate) fn may(&self, m: Option<&Measure>) -> bool {
+    /// rule applies).
+    pub(crate) fn may(&self) -> bool {
         self.status() == Status::Eligible
             && match self {
-                View::Cell(..) => m.and_then(super::plan::uniform_may).unwrap_or(false),
+                View::Cell(c, _) => c.may,
                 View::Out(o) => o.may,
             }
     }
@@ -272,7 +271,7 @@ impl<'p> Out<'p> {
                             }
                         }
                     }
-                    if v.may(self.plan.policy.measures.get(mp.index)) {
+                    if v.may() {
                         buf.extend_from_slice(b",\"may\":true");
                     }
                     self.needs_json(buf, e, v);

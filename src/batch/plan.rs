@@ -36,17 +36,6 @@ impl Outcome {
     }
 }
 
-/// Whether every rule of `m` is discretionary (`Some(true)`), none is
-/// (`Some(false)`), or some are (`None`: the outcome's discretion depends on
-/// which rule applies, and the measure is evaluated by rows in `batch`).
-pub(crate) fn uniform_may(m: &Measure) -> Option<bool> {
-    let first = m.rules.first().map(|r| r.discretion.is_some())?;
-    m.rules
-        .iter()
-        .all(|r| r.discretion.is_some() == first)
-        .then_some(first)
-}
-
 /// An amount in fen (amounts are rounded to the fen, so this is exact).
 pub(crate) fn fen(d: Decimal) -> i128 {
     eval::arith::fen(d).unwrap_or_default()
@@ -185,13 +174,9 @@ impl<'p> Plan<'p> {
                     || matches!(gate.status, Status::NotInForce | Status::DeadlinePassed);
                 let mode = if constant {
                     Mode::Constant(gate)
-                } else if opts.engine == Engine::Rows
-                    || !m.parts.is_empty()
-                    || uniform_may(m).is_none()
-                {
+                } else if opts.engine == Engine::Rows || !m.parts.is_empty() {
                     // a measure that declares parts runs on the row engine
-                    // (docs/cli.md); so does one whose rules differ in
-                    // discretion: the columnar program does not say which rule won
+                    // (docs/cli.md)
                     Mode::Rows
                 } else {
                     Program::compile(&scenario, m, def).map_or(Mode::Rows, Mode::Columnar)
