@@ -132,6 +132,7 @@ fn native(p: &Policy, records: &str, runs: &[Run<'_>], engine: Engine) -> Vec<Va
                 for (k, m) in v["measures"].as_object().unwrap() {
                     let mut o = m.as_object().unwrap().clone();
                     o.remove("error");
+                    o.remove("undetermined");
                     ms.insert(k.clone(), Value::Object(o));
                 }
                 n.insert("measures".into(), Value::Object(ms));

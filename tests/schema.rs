@@ -958,6 +958,20 @@ fn eval_json_matches_its_schema() {
             vec!["--explain", "--locality", "包头市"],
         ),
         ("policies".into(), trainee, "2030-06-01", vec![]),
+        // a delegated value not set: undetermined, with the outcome under each
+        // alternative of a choice (issue 14, point 5)
+        (
+            "tests/fixtures/undetermined.policy".into(),
+            json!({"entity": "企业", "facts": {"裁员率": "2%", "参保职工人数": 10, "月应缴社会保险费": 1000}}),
+            "2020-07-01",
+            vec!["--explain"],
+        ),
+        (
+            "tests/fixtures/undetermined.policy".into(),
+            json!({"entity": "企业", "facts": {"裁员率": "2%", "参保职工人数": 10}}),
+            "2020-07-01",
+            vec!["--locality", "赤峰市"],
+        ),
         (
             small.clone(),
             json!({"entity": "单位", "facts": {"规模": "微型", "率": "1%", "钱": 5000, "甲": true, "乙": true, "系数": 0, "整数": 1}}),
@@ -998,7 +1012,7 @@ fn eval_json_matches_its_schema() {
         for m in doc["measures"].as_array().unwrap() {
             let reached = matches!(
                 m["status"].as_str(),
-                Some("eligible" | "not_eligible" | "needs_facts" | "error")
+                Some("eligible" | "not_eligible" | "needs_facts" | "error" | "undetermined")
             );
             assert_eq!(m.get("explanation").is_some(), explained && reached, "{m}");
         }
@@ -1012,7 +1026,7 @@ fn eval_json_matches_its_schema() {
         "status:error",
         "error:conflict",
         "error:division_by_zero",
-        "error:needs_locality",
+        "status:undetermined",
         "bounded_by:null",
         "bounded_by:\"floor\"",
         "bounded_by:\"cap\"",

@@ -280,7 +280,11 @@ impl<'p> Out<'p> {
                         error: Some(err), ..
                     }) = v
                     {
-                        buf.extend_from_slice(b",\"error\":");
+                        buf.extend_from_slice(if v.status() == Status::Undetermined {
+                            b",\"undetermined\":"
+                        } else {
+                            b",\"error\":"
+                        });
                         json_str(buf, err);
                     }
                     buf.push(b'}');

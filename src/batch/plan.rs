@@ -19,7 +19,7 @@ pub(crate) struct Outcome {
     pub amount: Option<i128>,
     /// For `needs_facts`: the facts, sorted.
     pub needs: Vec<String>,
-    /// For `error`: what went wrong.
+    /// For `error`: what went wrong; for `undetermined`: the reason.
     pub error: Option<String>,
     /// For `eligible`: a discretionary rule applies (may be granted).
     pub may: bool,
@@ -31,7 +31,9 @@ impl Outcome {
             status: r.status,
             amount: r.total.map(fen),
             needs: r.needs.clone(),
-            error: (r.status == Status::Error).then(|| r.reason.clone()),
+            // for `undetermined`, the reason naming the value not set
+            error: matches!(r.status, Status::Error | Status::Undetermined)
+                .then(|| r.reason.clone()),
             may: r.may,
         }
     }

@@ -54,6 +54,8 @@ pub struct MeasureSummary {
     pub needs_facts: u64,
     /// How many failed to evaluate (conflicting rules, overflow, …).
     pub error: u64,
+    /// How many wait for a delegated value the locality has not set.
+    pub undetermined: u64,
     /// How many fell outside the effective period.
     pub not_in_force: u64,
     /// How many came after the application deadline.
@@ -157,6 +159,7 @@ pub(crate) struct MeasureTally {
     pub not_eligible: u64,
     pub needs_facts: u64,
     pub error: u64,
+    pub undetermined: u64,
     pub not_in_force: u64,
     pub deadline_passed: u64,
     /// Eligible records whose outcome may be granted (discretionary).
@@ -173,6 +176,7 @@ impl Default for MeasureTally {
             not_eligible: 0,
             needs_facts: 0,
             error: 0,
+            undetermined: 0,
             not_in_force: 0,
             deadline_passed: 0,
             may: 0,
@@ -192,6 +196,7 @@ impl MeasureTally {
             Status::NotEligible => self.not_eligible += 1,
             Status::NeedsFacts => self.needs_facts += 1,
             Status::Error => self.error += 1,
+            Status::Undetermined => self.undetermined += 1,
             Status::NotInForce => self.not_in_force += 1,
             Status::DeadlinePassed => self.deadline_passed += 1,
             Status::NotAddressed => self.records -= 1,
@@ -204,6 +209,7 @@ impl MeasureTally {
         self.not_eligible += o.not_eligible;
         self.needs_facts += o.needs_facts;
         self.error += o.error;
+        self.undetermined += o.undetermined;
         self.not_in_force += o.not_in_force;
         self.deadline_passed += o.deadline_passed;
         self.may += o.may;
@@ -276,6 +282,7 @@ impl Tally {
                     not_eligible: t.not_eligible,
                     needs_facts: t.needs_facts,
                     error: t.error,
+                    undetermined: t.undetermined,
                     not_in_force: t.not_in_force,
                     deadline_passed: t.deadline_passed,
                     total: t.fen.and_then(decimal_fen),
@@ -426,6 +433,15 @@ impl Summary {
         line(heads, &mut s);
         for r in &rows {
             line(r.each_ref().map(String::as_str), &mut s);
+        }
+        for m in self.measures.iter().filter(|m| m.undetermined > 0) {
+            let _ = writeln!(
+                s,
+                "{}{}: {} undetermined (a delegated value the locality has not set)",
+                escape(&m.label),
+                escape(&m.title),
+                m.undetermined
+            );
         }
         if self.overflowed() {
             let _ = writeln!(

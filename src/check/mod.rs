@@ -12,6 +12,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod coverage;
 mod discretion;
 mod error;
 mod examples;

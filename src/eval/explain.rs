@@ -96,6 +96,10 @@ fn value_of(ctx: &Ctx<'_>, e: &Expr) -> (Result<Ev, OpError>, String) {
     let text = match &v {
         Ok(Ev::Known(val)) => ctx.policy.value_text(val, &e.ty),
         Ok(Ev::Unknown(s)) => format!("unknown: needs {}", names(ctx, s).join(", ")),
+        // a delegated value not set is not an error (issue 14, point 5)
+        Err(err @ OpError::Eval(x)) if matches!(**x, super::EvalError::NeedsLocality { .. }) => {
+            format!("undetermined: {}", describe(err))
+        }
         Err(err) => format!("error: {}", describe(err)),
     };
     (v, text)

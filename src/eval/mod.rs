@@ -21,6 +21,7 @@ mod facts;
 mod kinds;
 mod ops;
 mod slots;
+mod undetermined;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -33,6 +34,7 @@ pub(crate) use facts::{cell_value, scalar_value, Scalar};
 pub use facts::{Facts, MAX_MAGNITUDE};
 pub use kinds::KindTotals;
 use slots::Slots;
+pub use undetermined::Unset;
 
 use crate::ir::{
     Expr, Gives, LocalityDef, Measure, MeasureKind, ParamValue, Policy, RuleDef, Status, Value,
@@ -108,6 +110,8 @@ pub struct MeasureResult<'p> {
     pub decided_by: Vec<String>,
     /// For `needs_facts`: the facts to ask for, sorted.
     pub needs: Vec<String>,
+    /// For `undetermined`: the delegated value not set.
+    pub undetermined: Option<Unset>,
     /// For `error`: what went wrong (boxed: errors are rare, and a small
     /// result is cheaper to build and move).
     pub error: Option<Box<EvalError>>,
@@ -273,6 +277,7 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
         may: false,
         decided_by: Vec::new(),
         needs: Vec::new(),
+        undetermined: None,
         error: None,
         explanation: None,
     };
@@ -325,11 +330,7 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
         return r;
     }
     match decide(ctx, m) {
-        Err(e) => {
-            r.status = Status::Error;
-            r.reason = e.to_string();
-            r.error = Some(Box::new(e));
-        }
+        Err(e) => undetermined::fail(ctx, m, &mut r, e),
         Ok(Decision::Needs(missing)) => {
             r.status = Status::NeedsFacts;
             r.needs = fact_names(ctx, &missing);
@@ -340,11 +341,7 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
             r.reason = "no rule applies".into();
         }
         Ok(Decision::Winners(winners)) => match amounts(ctx, m, &winners) {
-            Err(e) => {
-                r.status = Status::Error;
-                r.reason = e.to_string();
-                r.error = Some(Box::new(e));
-            }
+            Err(e) => undetermined::fail(ctx, m, &mut r, e),
             Ok(Err(missing)) => {
                 r.status = Status::NeedsFacts;
                 r.needs = fact_names(ctx, &missing);

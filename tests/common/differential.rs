@@ -287,7 +287,7 @@ pub fn check(case: &Case, engines: Engines) -> Result<Tally, String> {
 }
 
 /// The statuses, for a tally's keys.
-pub const STATUSES: [Status; 7] = [
+pub const STATUSES: [Status; 8] = [
     Status::Eligible,
     Status::NotEligible,
     Status::NotAddressed,
@@ -295,6 +295,7 @@ pub const STATUSES: [Status; 7] = [
     Status::DeadlinePassed,
     Status::NeedsFacts,
     Status::Error,
+    Status::Undetermined,
 ];
 
 /// A date as `YYYY-MM-DD`.

@@ -237,6 +237,11 @@ def whole(x: Fraction) -> int:
     return x.numerator
 
 
+class Undetermined(EvalError):
+    """A delegated parameter without default that the locality has not set
+    (or no locality was given)."""
+
+
 class Env:
     def __init__(self, ir, facts, date, locality):
         self.ir = ir
@@ -266,7 +271,8 @@ class Env:
                         return constant(lv["value"], p["type"])
             if pv["default"] is not None:
                 return constant(pv["default"], p["type"])
-            raise EvalError("needs a locality")
+            # a delegated value not set: undetermined (docs/ir.md, Measure status)
+            raise Undetermined(p["name"])
         raise ValueError("unknown parameter kind")
 
     def ev(self, e):
@@ -490,6 +496,8 @@ def evaluate_measure(env, measure, entity):
         return ("eligible", None, frozenset())
     try:
         return decide(env, measure)
+    except Undetermined:
+        return ("undetermined", None, frozenset())
     except EvalError:
         return ("error", None, frozenset())
 
