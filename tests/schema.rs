@@ -1320,6 +1320,7 @@ fn batch_output_matches_its_schemas() {
                 "not_eligible",
                 "needs_facts",
                 "error",
+                "undetermined",
                 "not_in_force",
                 "deadline_passed",
             ]
@@ -1506,7 +1507,7 @@ fn batch_schemas_are_tight() {
     let summary = json!({"date": "2020-06-01", "locality": null, "records": 1, "evaluated": 0,
         "rejected": 1, "rejections": [{"line": 1, "id": null, "code": "policy::facts::bad_value", "reason": "x"}],
         "measures": [{"number": 1, "label": "（一）", "title": "t", "entity": "单位", "records": 0,
-            "eligible": 0, "entitled": 0, "discretionary": 0, "not_eligible": 0, "needs_facts": 0, "error": 0, "not_in_force": 0,
+            "eligible": 0, "entitled": 0, "discretionary": 0, "not_eligible": 0, "needs_facts": 0, "error": 0, "undetermined": 0, "not_in_force": 0,
             "deadline_passed": 0, "total": "overflow", "gives": "loan_ceiling"}],
         "total": "overflow", "totals_by_kind": {"paid": "0.00", "refunded": "0.00",
             "fee_reduced": "0.00", "interest_subsidy": "0.00", "loan_ceiling": "overflow"},

@@ -72,7 +72,7 @@ pub fn warnings(files: &[ast::File], policy: &ir::Policy) -> Vec<Diagnostic> {
                     },
                     span: l.name.span,
                     help: Some(format!(
-                        "evaluating for `{}` is `undetermined` where a measure needs them; \
+                        "evaluating for `{}` is `undetermined` wherever a measure reads an unset value; \
                          add `{first} = …` to the locality, or give the parameter a `default`",
                         u.locality
                     )),

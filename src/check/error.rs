@@ -263,7 +263,7 @@ pub enum CheckError {
         /// `parameter `a`` or `parameters `a`, `b``.
         params: String,
         /// The locality.
-        #[label("sets none of {params}")]
+        #[label("no value for {params}")]
         span: Span,
         /// How to fix it.
         #[help]

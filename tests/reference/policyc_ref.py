@@ -26,7 +26,7 @@ the shape of a `policyc batch` result line without texts:
      "measures": {"12": {"status": "eligible", "amount": "5000.00", "kind": "paid"},
                   "13": {"status": "eligible", "may": true},
                   "16": {"status": "needs_facts", "needs": ["劳动合同期限"]},
-                  "3": {"status": "error"}}}
+                  "3": {"status": "undetermined"}}}
 
 or `{"date": …, "locality": …, "line": 2, "rejected": true}` for a record the
 facts reader refuses (or whose total overflows).
