@@ -263,3 +263,47 @@ fn batch_counts_undetermined_with_either_engine() {
         assert_eq!(s["measures"][0]["records"], 2, "{s}");
     }
 }
+
+/// The IR holds a locality that leaves a value unset; the loader accepts it
+/// and evaluating the exported policy gives the same undetermined outcome.
+#[test]
+fn the_exported_ir_keeps_the_value_unset() {
+    let o = policyc(&["export", F], "");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let dir = std::env::temp_dir().join(format!("policyc-undetermined-ir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("policy.json");
+    std::fs::write(&path, &o.stdout).unwrap();
+    let ir: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let wuhai = ir["localities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "乌海市")
+        .unwrap();
+    assert_eq!(wuhai["values"], serde_json::json!([]));
+    let e = policyc(
+        &[
+            "eval",
+            path.to_str().unwrap(),
+            "--facts",
+            "-",
+            "--date",
+            "2020-07-01",
+            "--locality",
+            "赤峰市",
+            "--format",
+            "json",
+        ],
+        FACTS,
+    );
+    assert_eq!(e.status.code(), Some(0), "{}", err(&e));
+    let v: Value = serde_json::from_str(&out(&e)).unwrap();
+    assert_eq!(v["measures"][0]["status"], "undetermined");
+    assert_eq!(
+        v["measures"][0]["undetermined"]["param"],
+        "当地月人均失业保险金"
+    );
+    let t = policyc(&["test", path.to_str().unwrap()], "");
+    assert_eq!(t.status.code(), Some(0), "{}", out(&t));
+}
