@@ -307,3 +307,47 @@ fn the_exported_ir_keeps_the_value_unset() {
     let t = policyc(&["test", path.to_str().unwrap()], "");
     assert_eq!(t.status.code(), Some(0), "{}", out(&t));
 }
+
+/// An unset value on one side of `and` does not matter when the other side
+/// decides: the outcome is decided, and an undetermined one names only a
+/// value that can change it (today's bug: the first parameter read was named,
+/// even where it could not change the outcome).
+#[test]
+fn an_unset_value_that_cannot_change_the_outcome_is_not_named() {
+    let dir = std::env::temp_dir().join(format!("policyc-undetermined-and-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("and.policy");
+    std::fs::write(
+        &path,
+        "entity 企业 {\n  裁员率: percent\n  小微: bool\n}\n\
+         parameter 上限: percent by locality\n\
+         measure 1 \"m\" {\n  kind benefit\n  to 企业\n  rule r {\n    when 裁员率 <= 上限 and 小微\n  }\n}\n\
+         locality 甲市 {}\n",
+    )
+    .unwrap();
+    let run = |facts: &str, extra: &[&str]| -> Value {
+        let mut args = vec![
+            "eval",
+            path.to_str().unwrap(),
+            "--facts",
+            "-",
+            "--date",
+            "2020-07-01",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let o = policyc(&args, facts);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        let v: Value = serde_json::from_str(&out(&o)).unwrap();
+        v["measures"][0].clone()
+    };
+    let no = r#"{"entity": "企业", "facts": {"裁员率": "2%", "小微": false}}"#;
+    let yes = r#"{"entity": "企业", "facts": {"裁员率": "2%", "小微": true}}"#;
+    for extra in [&[][..], &["--locality", "甲市"][..]] {
+        assert_eq!(run(no, extra)["status"], "not_eligible", "{extra:?}");
+        let m = run(yes, extra);
+        assert_eq!(m["status"], "undetermined", "{extra:?}");
+        assert_eq!(m["undetermined"]["param"], "上限");
+    }
+}

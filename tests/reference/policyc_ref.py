@@ -324,7 +324,18 @@ class Env:
         op = e["op"]
         if op in ("and", "or"):
             decisive = op == "or"  # `true or ?` is true; `false and ?` is false
-            a = self.ev(e["lhs"])
+            try:
+                a = self.ev(e["lhs"])
+            except Undetermined as u:
+                # an unset delegated value does not matter when the right
+                # side decides (docs/ir.md, Errors); otherwise it is the result
+                try:
+                    b = self.ev(e["rhs"])
+                except EvalError:
+                    raise u
+                if b is decisive:
+                    return b
+                raise u
             if a is decisive:
                 return a
             b = self.ev(e["rhs"])
