@@ -1508,10 +1508,10 @@ fn batch_schemas_are_tight() {
         "rejected": 1, "rejections": [{"line": 1, "id": null, "code": "policy::facts::bad_value", "reason": "x"}],
         "measures": [{"number": 1, "label": "（一）", "title": "t", "entity": "单位", "records": 0,
             "eligible": 0, "entitled": 0, "discretionary": 0, "not_eligible": 0, "needs_facts": 0, "error": 0, "undetermined": 0, "not_in_force": 0,
-            "deadline_passed": 0, "total": "overflow", "gives": "loan_ceiling"}],
+            "deadline_passed": 0, "total": "overflow", "gives": "loan_ceiling", "bound": "exact"}],
         "total": "overflow", "totals_by_kind": {"paid": "0.00", "refunded": "0.00",
             "fee_reduced": "0.00", "interest_subsidy": "0.00", "loan_ceiling": "overflow"},
-        "currency": "CNY"});
+        "total_bound": "exact", "currency": "CNY"});
     assert_matches(
         &summary_v,
         &summary,

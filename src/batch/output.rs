@@ -39,6 +39,15 @@ impl View<'_> {
         }
     }
 
+    /// Whether the amount is exact or a bound (a columnar cell's is exact:
+    /// a measure reading a bounded value goes by rows).
+    pub(crate) fn bound(&self) -> crate::eval::Bound {
+        match self {
+            View::Cell(..) => crate::eval::Bound::Exact,
+            View::Out(o) => o.bound,
+        }
+    }
+
     /// For `eligible`: whether the outcome may be granted (a discretionary
     /// rule applies). A columnar cell's measure has rules that are all
     /// discretionary or none (`plan::uniform_may`; others go by rows).
@@ -269,6 +278,15 @@ impl<'p> Out<'p> {
                                 buf.extend_from_slice(b",\"kind\":\"");
                                 buf.extend_from_slice(k.keyword().as_bytes());
                                 buf.push(b'"');
+                            }
+                            match v.bound() {
+                                crate::eval::Bound::AtLeast => {
+                                    buf.extend_from_slice(b",\"bound\":\"at_least\"");
+                                }
+                                crate::eval::Bound::AtMost => {
+                                    buf.extend_from_slice(b",\"bound\":\"at_most\"");
+                                }
+                                _ => {}
                             }
                         }
                     }

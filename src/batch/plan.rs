@@ -23,6 +23,8 @@ pub(crate) struct Outcome {
     pub error: Option<String>,
     /// For `eligible`: a discretionary rule applies (may be granted).
     pub may: bool,
+    /// For `eligible`: whether the amount is exact or a bound.
+    pub bound: eval::Bound,
 }
 
 impl Outcome {
@@ -35,6 +37,7 @@ impl Outcome {
             error: matches!(r.status, Status::Error | Status::Undetermined)
                 .then(|| r.reason.clone()),
             may: r.may,
+            bound: r.bound,
         }
     }
 }
@@ -211,7 +214,12 @@ impl<'p> Plan<'p> {
                     || matches!(gate.status, Status::NotInForce | Status::DeadlinePassed);
                 let mode = if constant {
                     Mode::Constant(gate)
-                } else if opts.engine == Engine::Rows || uniform_may(m).is_none() {
+                } else if opts.engine == Engine::Rows
+                    || uniform_may(m).is_none()
+                    || eval::reads_bounded(&ctx, m)
+                {
+                    // an amount that is only a bound: the columnar program
+                    // does not say, so such a measure is evaluated by rows
                     // which rule won decides discretion: the columnar program
                     // does not say, so such a measure is evaluated by rows
                     Mode::Rows
@@ -304,6 +312,7 @@ fn error_outcome(reason: &str) -> Outcome {
         needs: Vec::new(),
         error: Some(reason.to_string()),
         may: false,
+        bound: eval::Bound::Exact,
     }
 }
 

@@ -66,6 +66,8 @@ pub struct MeasureSummary {
     pub total: Option<Decimal>,
     /// The kind of value of the measure's amounts (`None`: it gives none).
     pub gives: Option<Gives>,
+    /// Whether `total` is exact or a bound (some records' amounts are).
+    pub bound: crate::eval::Bound,
 }
 
 /// The run's totals per kind of value, exact; `None` beyond what a decimal
@@ -139,6 +141,8 @@ pub struct Summary {
     pub total: Option<Decimal>,
     /// The measures' totals summed per kind of value.
     pub totals_by_kind: SummaryKindTotals,
+    /// Whether `total` is exact or a bound (a measure's total in it is).
+    pub total_bound: crate::eval::Bound,
     /// Always `CNY`.
     pub currency: &'static str,
 }
@@ -164,6 +168,8 @@ pub(crate) struct MeasureTally {
     pub deadline_passed: u64,
     /// Eligible records whose outcome may be granted (discretionary).
     pub may: u64,
+    /// The bound of the eligible records' amounts, joined.
+    pub bound: crate::eval::Bound,
     /// `None` once the sum has left `i128` (never clamped).
     pub fen: Option<i128>,
 }
@@ -180,6 +186,7 @@ impl Default for MeasureTally {
             not_in_force: 0,
             deadline_passed: 0,
             may: 0,
+            bound: crate::eval::Bound::Exact,
             fen: Some(0),
         }
     }
@@ -213,6 +220,7 @@ impl MeasureTally {
         self.not_in_force += o.not_in_force;
         self.deadline_passed += o.deadline_passed;
         self.may += o.may;
+        self.bound = self.bound.join(o.bound);
         self.fen = self.fen.zip(o.fen).and_then(|(a, b)| a.checked_add(b));
     }
 }
@@ -249,7 +257,7 @@ impl Tally {
     pub(crate) fn summary(self, plan: &Plan<'_>) -> Summary {
         let p = plan.policy;
         let mut by_kind: [Option<i128>; 5] = [Some(0); 5];
-        let measures = plan
+        let measures: Vec<MeasureSummary> = plan
             .reported
             .iter()
             .filter_map(|&mi| {
@@ -287,6 +295,7 @@ impl Tally {
                     deadline_passed: t.deadline_passed,
                     total: t.fen.and_then(decimal_fen),
                     gives: m.gives(),
+                    bound: t.bound,
                 })
             })
             .collect();
@@ -307,6 +316,10 @@ impl Tally {
             .paid
             .zip(totals_by_kind.refunded)
             .and_then(|(a, b)| a.checked_add(b));
+        let total_bound = measures
+            .iter()
+            .filter(|m| m.gives.is_some_and(Gives::is_outlay))
+            .fold(crate::eval::Bound::Exact, |b, m| b.join(m.bound));
         Summary {
             date: plan.date,
             locality: plan.locality.map(str::to_string),
@@ -317,6 +330,7 @@ impl Tally {
             measures,
             total,
             totals_by_kind,
+            total_bound,
             currency: crate::eval::CURRENCY,
         }
     }
@@ -384,7 +398,7 @@ impl Summary {
                     m.eligible.to_string(),
                     m.discretionary.to_string(),
                     m.needs_facts.to_string(),
-                    total_text(m.total),
+                    format!("{}{}", m.bound.words(), total_text(m.total)),
                     m.gives.map_or("", Gives::keyword).to_string(),
                 ]
             })
@@ -395,7 +409,7 @@ impl Summary {
             String::new(),
             String::new(),
             String::new(),
-            total_text(self.total),
+            format!("{}{}", self.total_bound.words(), total_text(self.total)),
             "paid + refunded".into(),
         ]);
         for k in MONEY_KINDS.iter().filter(|k| !k.is_outlay()) {

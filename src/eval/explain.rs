@@ -334,7 +334,12 @@ pub fn render_text(ev: &Evaluation) -> String {
     for m in &ev.measures {
         let amount = match (m.status, m.total) {
             (Status::Eligible, Some(t)) => {
-                format!("  {} 元 {}", fen(t), m.gives.map_or("", |g| g.keyword()))
+                format!(
+                    "  {}{} 元 {}",
+                    m.bound.words(),
+                    fen(t),
+                    m.gives.map_or("", |g| g.keyword())
+                )
             }
             _ => String::new(),
         };
@@ -362,9 +367,10 @@ pub fn render_text(ev: &Evaluation) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  rule {}{}: {} 元, {}{}  ({})",
+                "  rule {}{}: {}{} 元, {}{}  ({})",
                 a.rule,
                 part,
+                a.bound.words(),
                 fen(a.amount),
                 a.kind.words(),
                 bound,
@@ -411,7 +417,8 @@ pub fn render_text(ev: &Evaluation) -> String {
         .count();
     let _ = writeln!(
         out,
-        "\ntotal {} 元 ({CURRENCY}) paid or refunded, from {eligible} eligible measure{}; amounts rounded to the {ROUNDING}",
+        "\ntotal {}{} 元 ({CURRENCY}) paid or refunded, from {eligible} eligible measure{}; amounts rounded to the {ROUNDING}",
+        ev.total_bound.words(),
         fen(ev.total),
         if eligible == 1 { "" } else { "s" }
     );

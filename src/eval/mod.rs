@@ -14,6 +14,7 @@
 )]
 
 pub mod arith;
+mod bounds;
 mod discretion;
 mod error;
 mod explain;
@@ -28,6 +29,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use arith::round_fen;
+pub(crate) use bounds::reads_bounded;
+pub use bounds::Bound;
 pub use error::{EvalError, FactsError};
 pub use explain::{render_text, Explanation, Step};
 pub(crate) use facts::{cell_value, scalar_value, Scalar};
@@ -76,6 +79,8 @@ pub struct Evaluation<'p> {
     pub total: Decimal,
     /// The eligible measures' amounts summed per kind of value.
     pub totals_by_kind: KindTotals,
+    /// Whether `total` is exact or a bound ([`Bound`]).
+    pub total_bound: Bound,
     /// Always `CNY`.
     pub currency: &'static str,
 }
@@ -100,6 +105,8 @@ pub struct MeasureResult<'p> {
     pub amounts: Vec<RuleAmount<'p>>,
     /// The sum of the amounts, if any rule gives one.
     pub total: Option<Decimal>,
+    /// Whether `total` is exact or a bound ([`Bound`]).
+    pub bound: Bound,
     /// The kind of value of the amounts (one per measure), if any rule gives one.
     pub gives: Option<Gives>,
     /// For `eligible`: whether a discretionary rule (`may`) applies, so that
@@ -134,6 +141,9 @@ pub struct RuleAmount<'p> {
     pub computed: Decimal,
     /// `floor` or `cap` if one changed the amount.
     pub bounded_by: Option<&'static str>,
+    /// Whether the amount is exact, or a bound because it reads a delegated
+    /// value the locality has not set whose default is its floor or cap.
+    pub bound: Bound,
     /// The kind of value the amount is.
     pub kind: Gives,
     /// Where the rule is written.
@@ -184,6 +194,7 @@ pub fn evaluate<'p>(
     let mut measures = Vec::with_capacity(policy.measures.len());
     let mut totals = KindTotals::default();
     let mut total = Decimal::new(0, 2);
+    let mut total_bound = Bound::Exact;
     for m in &policy.measures {
         let r = evaluate_measure(&ctx, m, req.explain);
         if r.status == Status::Eligible {
@@ -191,6 +202,7 @@ pub fn evaluate<'p>(
                 totals.add(k, t).ok_or_else(|| total_overflow(m))?;
                 if k.is_outlay() {
                     total = arith::add_amounts(total, t).ok_or_else(|| total_overflow(m))?;
+                    total_bound = total_bound.join(r.bound);
                 }
             }
         }
@@ -207,6 +219,7 @@ pub fn evaluate<'p>(
         measures,
         total,
         totals_by_kind: totals,
+        total_bound,
         currency: CURRENCY,
     })
 }
@@ -273,6 +286,7 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
         reason: String::new(),
         amounts: Vec::new(),
         total: None,
+        bound: Bound::Exact,
         gives: None,
         may: false,
         decided_by: Vec::new(),
@@ -369,6 +383,7 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
                         }
                     }
                     r.total = Some(t);
+                    r.bound = list.iter().fold(Bound::Exact, |b, a| b.join(a.bound));
                     r.gives = list.first().map(|a| a.kind);
                 }
                 r.amounts = list;
@@ -613,6 +628,7 @@ fn amounts<'p>(
     for &w in winners {
         let Some(rule) = m.rules.get(w) else { continue };
         let Some(amount) = &rule.amount else { continue };
+        let amount_expr = amount;
         let num = |e: &Expr| -> Result<Result<Decimal, Slots>, EvalError> {
             match ops::eval(ctx, e).map_err(|x| x.for_rule(rule))? {
                 Ev::Known(Value::Number(n)) => Ok(Ok(n)),
@@ -637,6 +653,8 @@ fn amounts<'p>(
         };
         let mut value = computed;
         let mut bounded_by = None;
+        // a floor or cap waiting for facts: the outcome is needs_facts
+        let mut unknown_limit = false;
         if let Some(f) = &rule.floor {
             match num(f)? {
                 Ok(f) if value < f => {
@@ -644,7 +662,10 @@ fn amounts<'p>(
                     bounded_by = Some("floor");
                 }
                 Ok(_) => {}
-                Err(s) => missing.extend(s),
+                Err(s) => {
+                    missing.extend(s);
+                    unknown_limit = true;
+                }
             }
         }
         if let Some(c) = &rule.cap {
@@ -654,19 +675,28 @@ fn amounts<'p>(
                     bounded_by = Some("cap");
                 }
                 Ok(_) => {}
-                Err(s) => missing.extend(s),
+                Err(s) => {
+                    missing.extend(s);
+                    unknown_limit = true;
+                }
             }
         }
         let amount = round_fen(value).ok_or_else(|| EvalError::Overflow {
             rule: rule.name.clone(),
             source_ref: rule.source.clone(),
         })?;
+        let bound = if unknown_limit {
+            Bound::Exact
+        } else {
+            rule_bound(ctx, rule, amount_expr, bounded_by)?
+        };
         out.push(RuleAmount {
             rule: &rule.name,
             part: rule.part.as_deref(),
             amount,
             computed,
             bounded_by,
+            bound,
             kind: rule.gives,
             source: &rule.source,
         });
@@ -753,4 +783,38 @@ pub(crate) fn param_lookup<'a>(
 /// The value of a parameter and where it came from, as text (for explanations).
 pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), EvalError> {
     param_lookup(ctx, index).map(|(v, o)| (v.clone(), o.to_string()))
+}
+
+/// The bound of a rule's amount ([`bounds`]); an amount whose direction
+/// cannot be told is undetermined, naming the value not set.
+fn rule_bound(
+    ctx: &Ctx<'_>,
+    rule: &RuleDef,
+    amount: &Expr,
+    bounded_by: Option<&str>,
+) -> Result<Bound, EvalError> {
+    let mut b = bounds::direction(ctx, amount);
+    for x in [&rule.floor, &rule.cap].into_iter().flatten() {
+        if bounds::first_bounded(ctx, x).is_some() {
+            b = Bound::Mixed;
+        }
+    }
+    // a cap reached by a growing amount (or a floor by a shrinking one) is exact
+    match (bounded_by, b) {
+        (Some("cap"), Bound::AtLeast) | (Some("floor"), Bound::AtMost) => return Ok(Bound::Exact),
+        (_, Bound::Mixed) => {}
+        (_, b) => return Ok(b),
+    }
+    let index = [Some(amount), rule.floor.as_ref(), rule.cap.as_ref()]
+        .into_iter()
+        .flatten()
+        .find_map(|e| bounds::first_bounded(ctx, e));
+    let param = index
+        .and_then(|i| ctx.policy.parameters.get(i as usize))
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    Err(EvalError::NeedsLocality {
+        param,
+        locality: ctx.locality.map(|l| l.name.clone()),
+    })
 }

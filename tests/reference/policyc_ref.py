@@ -481,6 +481,14 @@ def decide(env, measure):
         if cap is not None and v > cap:
             v = cap
         amounts.append(fen(v))
+        # bounds (docs/language.md, "Bounds"): an amount whose direction in
+        # a bounded value cannot be told is undetermined
+        b = direction(env, r["amount"])
+        for k in ("floor", "cap"):
+            if r[k] is not None and first_bounded(env, r[k]) is not None:
+                b = "mixed"
+        if b == "mixed":
+            raise Undetermined("a bounded value")
     if unknown is not None:
         return ("needs_facts", None, unknown)
     total = None
@@ -489,6 +497,90 @@ def decide(env, measure):
     # may be granted: a winning rule is discretionary (docs/ir.md, "Discretion")
     env.may = any(rules[w]["discretion"] is not None for w in winners)
     return ("eligible", total, frozenset())
+
+
+def param_bound(env, i):
+    """`at_least` for a delegated parameter not set whose default is its
+    floor, `at_most` for one whose default is its cap, else `exact`."""
+    p = env.ir["parameters"][i]
+    pv = p["value"]
+    if pv["kind"] != "locality" or pv["default"] is None:
+        return "exact"
+    if env.locality is not None and any(lv["param"] == i for lv in env.locality["values"]):
+        return "exact"
+    d = constant(pv["default"], p["type"])
+    if pv["floor"] is not None and constant(pv["floor"], p["type"]) == d:
+        return "at_least"
+    if pv["cap"] is not None and constant(pv["cap"], p["type"]) == d:
+        return "at_most"
+    return "exact"
+
+
+def first_bounded(env, e):
+    n = e["node"]
+    if n == "param":
+        return e["index"] if param_bound(env, e["index"]) != "exact" else None
+    if n in ("literal", "field"):
+        return None
+    if n in ("not", "neg", "in"):
+        return first_bounded(env, e["arg"])
+    if n == "binary":
+        x = first_bounded(env, e["lhs"])
+        return x if x is not None else first_bounded(env, e["rhs"])
+    if n == "if":
+        subs = [e["cond"], e["then"], e["else"]]
+    elif n == "match":
+        subs = [e["scrutinee"]] + [a["value"] for a in e["arms"]]
+    elif n == "call":
+        subs = e["args"]
+    else:
+        raise ValueError(f"unknown node {n}")
+    for s in subs:
+        x = first_bounded(env, s)
+        if x is not None:
+            return x
+    return None
+
+
+def flip(b):
+    return {"at_least": "at_most", "at_most": "at_least"}.get(b, b)
+
+
+def join(a, b):
+    if a == "exact":
+        return b
+    if b == "exact":
+        return a
+    return a if a == b else "mixed"
+
+
+def direction(env, e):
+    n = e["node"]
+    if n == "param":
+        return param_bound(env, e["index"])
+    if n in ("literal", "field"):
+        return "exact"
+    if n == "neg":
+        return flip(direction(env, e["arg"]))
+    if n == "binary" and e["op"] in ("add", "sub", "mul"):
+        a, b = direction(env, e["lhs"]), direction(env, e["rhs"])
+        if e["op"] == "add":
+            return join(a, b)
+        if e["op"] == "sub":
+            return join(a, flip(b))
+        if a == "exact" and b == "exact":
+            return "exact"
+        if a == "exact" or b == "exact":
+            x, other = (b, e["lhs"]) if a == "exact" else (a, e["rhs"])
+            try:
+                v = env.ev(other)
+            except EvalError:
+                return "mixed"
+            if not isinstance(v, Fraction):
+                return "mixed"
+            return "exact" if v == 0 else (x if v > 0 else flip(x))
+        return "mixed"
+    return "mixed" if first_bounded(env, e) is not None else "exact"
 
 
 def evaluate_measure(env, measure, entity):
