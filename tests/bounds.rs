@@ -88,6 +88,26 @@ fn an_unset_floor_is_a_lower_bound() {
         "{t}"
     );
     assert!(t.contains("total at least 5000.00 元"), "{t}");
+    // the explanation says where the bound comes from
+    let o = policyc(
+        &[
+            "eval",
+            "policies",
+            "--facts",
+            "-",
+            "--date",
+            "2020-07-01",
+            "--measure",
+            "12",
+            "--explain",
+        ],
+        FACTS,
+    );
+    let t = out(&o);
+    assert!(
+        t.contains("农村牧区劳动力吸纳就业补贴标准  → 1000 元/人  (default; no locality given; the floor: the value is at least this)"),
+        "{t}"
+    );
     // set by the locality (包头市: 1200 元/人): exact
     let v = eval(&["--locality", "包头市"]);
     assert_eq!(v["measures"][0]["total"], "6000.00");

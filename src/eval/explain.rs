@@ -157,7 +157,14 @@ fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
         Node::Literal { .. } => {}
         Node::Field { .. } => {}
         Node::Param { index, .. } => {
-            s.origin = param_value(ctx, *index).ok().map(|(_, o)| o);
+            s.origin = param_value(ctx, *index).ok().map(|(_, o)| {
+                // a default that is the floor (cap) is only a bound
+                match super::bounds::param_bound(ctx, *index) {
+                    super::Bound::AtLeast => format!("{o}; the floor: the value is at least this"),
+                    super::Bound::AtMost => format!("{o}; the cap: the value is at most this"),
+                    _ => o,
+                }
+            });
         }
         _ => {
             let mut computed = String::new();
