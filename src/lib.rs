@@ -51,6 +51,15 @@ use source::SourceMap;
 /// first; if there are none, all check errors. At most
 /// [`check::MAX_ERRORS`] are returned, then one saying that more were cut.
 pub fn compile(sources: &SourceMap) -> Result<ir::Policy, Vec<Diagnostic>> {
+    compile_with_warnings(sources).map(|(p, _)| p)
+}
+
+/// Like [`compile`], and also returns the warnings of a policy that loads:
+/// today, localities that leave delegated values unset
+/// ([`check::coverage::warnings`]).
+pub fn compile_with_warnings(
+    sources: &SourceMap,
+) -> Result<(ir::Policy, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for (id, f) in sources.iter() {
@@ -62,7 +71,9 @@ pub fn compile(sources: &SourceMap) -> Result<ir::Policy, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(check::cap_errors(errors));
     }
-    check::check(sources, &files)
+    let policy = check::check(sources, &files)?;
+    let warnings = check::coverage::warnings(&files, &policy);
+    Ok((policy, warnings))
 }
 
 /// Reads the `.policy` files under `paths` (files or folders, as

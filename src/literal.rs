@@ -218,4 +218,10 @@ mod tests {
         assert_eq!(text_block("\r\n  甲\r\n\r\n  　\r\n  "), "甲\n\n　");
         assert_eq!(text_block("  \n \t \n"), "");
     }
+
+    #[test]
+    fn text_blocks_lose_fence_lines_and_indentation_only() {
+        assert_eq!(text_block("\n    甲，乙\n      丙\n  "), "甲，乙\n  丙");
+        assert_eq!(text_block("一行"), "一行");
+    }
 }

@@ -111,6 +111,7 @@ fn summary_figures(s: &Summary) -> BTreeMap<u32, Figures> {
                 (Status::NotEligible, m.not_eligible),
                 (Status::NeedsFacts, m.needs_facts),
                 (Status::Error, m.error),
+                (Status::Undetermined, m.undetermined),
                 (Status::NotInForce, m.not_in_force),
                 (Status::DeadlinePassed, m.deadline_passed),
             ] {

@@ -26,8 +26,10 @@ fn render(path: &Path) -> (String, usize) {
     );
     let mut map = SourceMap::new();
     map.add(name, text);
-    match policyc::compile(&map) {
-        Ok(_) => (String::from("(no diagnostics)"), 0),
+    // a policy that loads may still have warnings (unset delegated values)
+    match policyc::compile_with_warnings(&map) {
+        Ok((_, w)) if w.is_empty() => (String::from("(no diagnostics)"), 0),
+        Ok((_, w)) => (render_plain(&map, &w), w.len()),
         Err(d) => (render_plain(&map, &d), d.len()),
     }
 }

@@ -99,6 +99,7 @@ fn generated_cases_reach_every_outcome() {
         "not_eligible",
         "needs_facts",
         "error",
+        "undetermined",
         "not_in_force",
         "deadline_passed",
     ] {

@@ -977,6 +977,20 @@ fn eval_json_matches_its_schema() {
             "2020-07-01",
             vec!["--explain"],
         ),
+        // a delegated value not set: undetermined, with the outcome under each
+        // alternative of a choice (issue 14, point 5)
+        (
+            "tests/fixtures/undetermined.policy".into(),
+            json!({"entity": "企业", "facts": {"裁员率": "2%", "参保职工人数": 10, "月应缴社会保险费": 1000}}),
+            "2020-07-01",
+            vec!["--explain"],
+        ),
+        (
+            "tests/fixtures/undetermined.policy".into(),
+            json!({"entity": "企业", "facts": {"裁员率": "2%", "参保职工人数": 10}}),
+            "2020-07-01",
+            vec!["--locality", "赤峰市"],
+        ),
         (
             small.clone(),
             json!({"entity": "单位", "facts": {"规模": "微型", "率": "1%", "钱": 5000, "甲": true, "乙": true, "系数": 0, "整数": 1}}),
@@ -1017,7 +1031,7 @@ fn eval_json_matches_its_schema() {
         for m in doc["measures"].as_array().unwrap() {
             let reached = matches!(
                 m["status"].as_str(),
-                Some("eligible" | "not_eligible" | "needs_facts" | "error")
+                Some("eligible" | "not_eligible" | "needs_facts" | "error" | "undetermined")
             );
             assert_eq!(m.get("explanation").is_some(), explained && reached, "{m}");
         }
@@ -1031,7 +1045,7 @@ fn eval_json_matches_its_schema() {
         "status:error",
         "error:conflict",
         "error:division_by_zero",
-        "error:needs_locality",
+        "status:undetermined",
         "bounded_by:null",
         "bounded_by:\"floor\"",
         "bounded_by:\"cap\"",
@@ -1325,6 +1339,7 @@ fn batch_output_matches_its_schemas() {
                 "not_eligible",
                 "needs_facts",
                 "error",
+                "undetermined",
                 "not_in_force",
                 "deadline_passed",
             ]
@@ -1511,11 +1526,11 @@ fn batch_schemas_are_tight() {
     let summary = json!({"date": "2020-06-01", "locality": null, "records": 1, "evaluated": 0,
         "rejected": 1, "rejections": [{"line": 1, "id": null, "code": "policy::facts::bad_number", "reason": "x"}],
         "measures": [{"number": 1, "label": "（一）", "title": "t", "entity": "单位", "records": 0,
-            "eligible": 0, "entitled": 0, "discretionary": 0, "not_eligible": 0, "needs_facts": 0, "error": 0, "not_in_force": 0,
-            "deadline_passed": 0, "total": "overflow", "gives": "loan_ceiling"}],
+            "eligible": 0, "entitled": 0, "discretionary": 0, "not_eligible": 0, "needs_facts": 0, "error": 0, "undetermined": 0, "not_in_force": 0,
+            "deadline_passed": 0, "total": "overflow", "gives": "loan_ceiling", "bound": "exact"}],
         "total": "overflow", "totals_by_kind": {"paid": "0.00", "refunded": "0.00",
             "fee_reduced": "0.00", "interest_subsidy": "0.00", "loan_ceiling": "overflow"},
-        "currency": "CNY"});
+        "total_bound": "exact", "currency": "CNY"});
     assert_matches(
         &summary_v,
         &summary,

@@ -347,6 +347,9 @@ pub(crate) fn process(
                     if let Some(t) = tally.measures.get_mut(*mi) {
                         t.add(v.status(), v.amount());
                         t.may += u64::from(may);
+                        if v.status() == crate::ir::Status::Eligible {
+                            t.bound = t.bound.join(v.bound());
+                        }
                     }
                 }
                 out.record(&mut buf, rec.line, id, *entity, &views);
@@ -643,6 +646,7 @@ pub(super) fn evaluate(
         needs: Vec::new(),
         error: Some("the record could not be read again for evaluation".into()),
         may: false,
+        bound: crate::eval::Bound::Exact,
     };
     ep.measures
         .iter()

@@ -10,7 +10,8 @@
 //!
 //! - at compile time, a construct it does not do (division, a scale past 10^-12,
 //!   a measure-level `when`,
-//!   a parameter without a value on the date, more than 64 facts in one measure)
+//!   a parameter without a value on the date or unset in the locality — the
+//!   row evaluator makes that `undetermined` —, more than 64 facts in one measure)
 //!   leaves the whole measure to the row evaluator;
 //! - at run time, anything unusual in a row (an overflow, a rule conflict, a
 //!   value that did not fit its column) marks the row, and that row is evaluated

@@ -39,6 +39,15 @@ impl View<'_> {
         }
     }
 
+    /// Whether the amount is exact or a bound (a columnar cell's is exact:
+    /// a measure reading a bounded value goes by rows).
+    pub(crate) fn bound(&self) -> crate::eval::Bound {
+        match self {
+            View::Cell(..) => crate::eval::Bound::Exact,
+            View::Out(o) => o.bound,
+        }
+    }
+
     /// For `eligible`: whether the outcome may be granted (a discretionary
     /// rule applies).
     pub(crate) fn may(&self) -> bool {
@@ -269,6 +278,15 @@ impl<'p> Out<'p> {
                                 buf.extend_from_slice(k.keyword().as_bytes());
                                 buf.push(b'"');
                             }
+                            match v.bound() {
+                                crate::eval::Bound::AtLeast => {
+                                    buf.extend_from_slice(b",\"bound\":\"at_least\"");
+                                }
+                                crate::eval::Bound::AtMost => {
+                                    buf.extend_from_slice(b",\"bound\":\"at_most\"");
+                                }
+                                _ => {}
+                            }
                         }
                     }
                     if v.may() {
@@ -279,7 +297,11 @@ impl<'p> Out<'p> {
                         error: Some(err), ..
                     }) = v
                     {
-                        buf.extend_from_slice(b",\"error\":");
+                        buf.extend_from_slice(if v.status() == Status::Undetermined {
+                            b",\"undetermined\":"
+                        } else {
+                            b",\"error\":"
+                        });
                         json_str(buf, err);
                     }
                     buf.push(b'}');

@@ -18,10 +18,12 @@ pub(crate) struct Outcome {
     pub amount: Option<i128>,
     /// For `needs_facts`: the facts, sorted.
     pub needs: Vec<String>,
-    /// For `error`: what went wrong.
+    /// For `error`: what went wrong; for `undetermined`: the reason.
     pub error: Option<String>,
     /// For `eligible`: a discretionary rule applies (may be granted).
     pub may: bool,
+    /// For `eligible`: whether the amount is exact or a bound.
+    pub bound: eval::Bound,
 }
 
 impl Outcome {
@@ -30,8 +32,11 @@ impl Outcome {
             status: r.status,
             amount: r.total.map(fen),
             needs: r.needs.clone(),
-            error: (r.status == Status::Error).then(|| r.reason.clone()),
+            // for `undetermined`, the reason naming the value not set
+            error: matches!(r.status, Status::Error | Status::Undetermined)
+                .then(|| r.reason.clone()),
             may: r.may,
+            bound: r.bound,
         }
     }
 }
@@ -174,9 +179,13 @@ impl<'p> Plan<'p> {
                     || matches!(gate.status, Status::NotInForce | Status::DeadlinePassed);
                 let mode = if constant {
                     Mode::Constant(gate)
-                } else if opts.engine == Engine::Rows || !m.parts.is_empty() {
+                } else if opts.engine == Engine::Rows
+                    || !m.parts.is_empty()
+                    || eval::reads_bounded(&scenario, m)
+                {
                     // a measure that declares parts runs on the row engine
-                    // (docs/cli.md)
+                    // (docs/cli.md); so does one whose amount is only a bound
+                    // (the columnar program does not say)
                     Mode::Rows
                 } else {
                     Program::compile(&scenario, m, def).map_or(Mode::Rows, Mode::Columnar)
@@ -263,6 +272,7 @@ fn error_outcome(reason: &str) -> Outcome {
         needs: Vec::new(),
         error: Some(reason.to_string()),
         may: false,
+        bound: eval::Bound::Exact,
     }
 }
 

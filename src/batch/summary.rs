@@ -54,6 +54,8 @@ pub struct MeasureSummary {
     pub needs_facts: u64,
     /// How many failed to evaluate (conflicting rules, overflow, …).
     pub error: u64,
+    /// How many wait for a delegated value the locality has not set.
+    pub undetermined: u64,
     /// How many fell outside the effective period.
     pub not_in_force: u64,
     /// How many came after the application deadline.
@@ -64,6 +66,8 @@ pub struct MeasureSummary {
     pub total: Option<Decimal>,
     /// The kind of value of the measure's amounts (`None`: it gives none).
     pub gives: Option<Gives>,
+    /// Whether `total` is exact or a bound (some records' amounts are).
+    pub bound: crate::eval::Bound,
 }
 
 /// The run's totals per kind of value, exact; `None` beyond what a decimal
@@ -137,6 +141,8 @@ pub struct Summary {
     pub total: Option<Decimal>,
     /// The measures' totals summed per kind of value.
     pub totals_by_kind: SummaryKindTotals,
+    /// Whether `total` is exact or a bound (a measure's total in it is).
+    pub total_bound: crate::eval::Bound,
     /// Always `CNY`.
     pub currency: &'static str,
 }
@@ -157,10 +163,13 @@ pub(crate) struct MeasureTally {
     pub not_eligible: u64,
     pub needs_facts: u64,
     pub error: u64,
+    pub undetermined: u64,
     pub not_in_force: u64,
     pub deadline_passed: u64,
     /// Eligible records whose outcome may be granted (discretionary).
     pub may: u64,
+    /// The bound of the eligible records' amounts, joined.
+    pub bound: crate::eval::Bound,
     /// `None` once the sum has left `i128` (never clamped).
     pub fen: Option<i128>,
 }
@@ -173,9 +182,11 @@ impl Default for MeasureTally {
             not_eligible: 0,
             needs_facts: 0,
             error: 0,
+            undetermined: 0,
             not_in_force: 0,
             deadline_passed: 0,
             may: 0,
+            bound: crate::eval::Bound::Exact,
             fen: Some(0),
         }
     }
@@ -192,6 +203,7 @@ impl MeasureTally {
             Status::NotEligible => self.not_eligible += 1,
             Status::NeedsFacts => self.needs_facts += 1,
             Status::Error => self.error += 1,
+            Status::Undetermined => self.undetermined += 1,
             Status::NotInForce => self.not_in_force += 1,
             Status::DeadlinePassed => self.deadline_passed += 1,
             Status::NotAddressed => self.records -= 1,
@@ -204,9 +216,11 @@ impl MeasureTally {
         self.not_eligible += o.not_eligible;
         self.needs_facts += o.needs_facts;
         self.error += o.error;
+        self.undetermined += o.undetermined;
         self.not_in_force += o.not_in_force;
         self.deadline_passed += o.deadline_passed;
         self.may += o.may;
+        self.bound = self.bound.join(o.bound);
         self.fen = self.fen.zip(o.fen).and_then(|(a, b)| a.checked_add(b));
     }
 }
@@ -243,7 +257,7 @@ impl Tally {
     pub(crate) fn summary(self, plan: &Plan<'_>) -> Summary {
         let p = plan.policy;
         let mut by_kind: [Option<i128>; 5] = [Some(0); 5];
-        let measures = plan
+        let measures: Vec<MeasureSummary> = plan
             .reported
             .iter()
             .filter_map(|&mi| {
@@ -278,10 +292,12 @@ impl Tally {
                     not_eligible: t.not_eligible,
                     needs_facts: t.needs_facts,
                     error: t.error,
+                    undetermined: t.undetermined,
                     not_in_force: t.not_in_force,
                     deadline_passed: t.deadline_passed,
                     total: t.fen.and_then(decimal_fen),
                     gives: m.gives(),
+                    bound: t.bound,
                 })
             })
             .collect();
@@ -302,6 +318,10 @@ impl Tally {
             .paid
             .zip(totals_by_kind.refunded)
             .and_then(|(a, b)| a.checked_add(b));
+        let total_bound = measures
+            .iter()
+            .filter(|m| m.gives.is_some_and(Gives::is_outlay))
+            .fold(crate::eval::Bound::Exact, |b, m| b.join(m.bound));
         Summary {
             date: plan.scenario.date(),
             locality: plan.scenario.locality().map(|l| l.name.clone()),
@@ -312,6 +332,7 @@ impl Tally {
             measures,
             total,
             totals_by_kind,
+            total_bound,
             currency: crate::eval::CURRENCY,
         }
     }
@@ -379,7 +400,7 @@ impl Summary {
                     m.eligible.to_string(),
                     m.discretionary.to_string(),
                     m.needs_facts.to_string(),
-                    total_text(m.total),
+                    format!("{}{}", m.bound.words(), total_text(m.total)),
                     m.gives.map_or("", Gives::keyword).to_string(),
                 ]
             })
@@ -390,7 +411,7 @@ impl Summary {
             String::new(),
             String::new(),
             String::new(),
-            total_text(self.total),
+            format!("{}{}", self.total_bound.words(), total_text(self.total)),
             "paid + refunded".into(),
         ]);
         for k in MONEY_KINDS.iter().filter(|k| !k.is_outlay()) {
@@ -428,6 +449,15 @@ impl Summary {
         line(heads, &mut s);
         for r in &rows {
             line(r.each_ref().map(String::as_str), &mut s);
+        }
+        for m in self.measures.iter().filter(|m| m.undetermined > 0) {
+            let _ = writeln!(
+                s,
+                "{}{}: {} undetermined (a delegated value the locality has not set)",
+                escape(&m.label),
+                escape(&m.title),
+                m.undetermined
+            );
         }
         if self.overflowed() {
             let _ = writeln!(

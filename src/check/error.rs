@@ -254,16 +254,17 @@ pub enum CheckError {
         span: Span,
     },
 
-    /// `locality 包头市 { }` when `当地月人均失业保险金` is `by locality` without default
-    #[error("locality `{locality}` does not set parameter `{param}`")]
-    #[diagnostic(code(policy::check::missing_locality_value))]
+    /// `locality 包头市 { }` when `当地月人均失业保险金` is `by locality`
+    /// without default: a warning (the values are undetermined there)
+    #[error("locality `{locality}` does not set the delegated {params}")]
+    #[diagnostic(code(policy::check::missing_locality_value), severity(Warning))]
     MissingLocalityValue {
         /// The locality.
         locality: String,
-        /// The parameter.
-        param: String,
+        /// `parameter `a`` or `parameters `a`, `b``.
+        params: String,
         /// The locality.
-        #[label("`{param}` is missing here")]
+        #[label("no value for {params}")]
         span: Span,
         /// How to fix it.
         #[help]

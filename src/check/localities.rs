@@ -1,5 +1,6 @@
 //! Pass 3 of the check: localities, each setting delegated parameters at
-//! most once, checked against the parameter's type, floor and cap.
+//! most once, checked against the parameter's type, floor and cap. A
+//! locality may leave a delegated value unset ([`super::coverage`]).
 
 use super::*;
 
@@ -85,28 +86,8 @@ impl Checker<'_> {
                     });
                 }
             }
-            let set: std::collections::HashSet<u32> = values.iter().map(|v| v.param).collect();
-            for (pi, p) in self.params.iter().enumerate() {
-                if let Some(ir::ParamDef {
-                    value: ir::ParamValue::Locality { default: None, .. },
-                    name,
-                    ..
-                }) = &p.def
-                {
-                    if !set.contains(&(pi as u32)) {
-                        let span = l.name.span;
-                        self.errors.push(Diagnostic::new(
-                            span.file,
-                            CheckError::MissingLocalityValue {
-                                locality: l.name.name.clone(),
-                                param: name.clone(),
-                                span,
-                                help: Some(format!("add `{name} = …` to the locality, or give the parameter a `default`")),
-                            },
-                        ));
-                    }
-                }
-            }
+            // a delegated value without default left unset is not an error:
+            // see `coverage` (a warning, and `undetermined` when evaluated)
             // keep values in parameter order, whatever the order in the file
             values.sort_by_key(|v| v.param);
             self.localities.push(ir::LocalityDef {

@@ -12,6 +12,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod coverage;
 mod dates;
 mod defs;
 mod discretion;
@@ -986,14 +987,3 @@ fn money_help(t: &Type) -> Option<String> {
 
 /// Verbatim text as the IR keeps it: see [`crate::syntax::literal::text_block`].
 pub use crate::syntax::literal::text_block as normalize_text;
-
-#[cfg(test)]
-mod tests {
-    use super::normalize_text;
-
-    #[test]
-    fn text_blocks_lose_fence_lines_and_indentation_only() {
-        assert_eq!(normalize_text("\n    甲，乙\n      丙\n  "), "甲，乙\n  丙");
-        assert_eq!(normalize_text("一行"), "一行");
-    }
-}

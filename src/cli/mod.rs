@@ -313,6 +313,14 @@ pub fn compile_paths(
     paths: &[PathBuf],
     fmt: ErrorFormat,
 ) -> Result<(SourceMap, crate::ir::Policy), u8> {
+    compile_paths_warn(paths, fmt).map(|(s, p, _)| (s, p))
+}
+
+/// [`compile_paths`], also returning the warnings (for `policyc check`).
+fn compile_paths_warn(
+    paths: &[PathBuf],
+    fmt: ErrorFormat,
+) -> Result<(SourceMap, crate::ir::Policy, Vec<Diagnostic>), u8> {
     let (sources, load_diags) = match load::load(paths) {
         Ok(x) => x,
         Err(e) => return Err(cli_error(e, fmt)),
@@ -321,8 +329,8 @@ pub fn compile_paths(
         report(&sources, &load_diags, fmt);
         return Err(EXIT_INPUT);
     }
-    match crate::compile(&sources) {
-        Ok(p) => Ok((sources, p)),
+    match crate::compile_with_warnings(&sources) {
+        Ok((p, w)) => Ok((sources, p, w)),
         Err(diags) => {
             report(&sources, &diags, fmt);
             Err(EXIT_INPUT)
@@ -351,19 +359,34 @@ pub fn load_policy(paths: &[PathBuf], fmt: ErrorFormat) -> Result<crate::ir::Pol
 }
 
 fn cmd_check(paths: &[PathBuf], format: OutputFormat, fmt: ErrorFormat) -> u8 {
-    let (sources, policy) = match compile_paths(paths, fmt) {
+    let (sources, policy, warnings) = match compile_paths_warn(paths, fmt) {
         Ok(x) => x,
         Err(code) => return code,
     };
+    if !warnings.is_empty() {
+        // warnings do not fail the check (exit 0); they go to stderr
+        report(&sources, &warnings, fmt);
+    }
+    let unset = crate::check::coverage::coverage(&policy);
     let files = sources.iter().count();
     let rules: usize = policy.measures.iter().map(|m| m.rules.len()).sum();
     let examples: usize = policy.measures.iter().map(|m| m.examples.len()).sum();
     let text = match format {
-        OutputFormat::Text => format!(
-            "ok: {files} files, {} measures, {rules} rules, {examples} examples, {} parameters\n",
-            policy.measures.len(),
-            policy.parameters.len()
-        ),
+        OutputFormat::Text => {
+            let mut t = format!(
+                "ok: {files} files, {} measures, {rules} rules, {examples} examples, {} parameters\n",
+                policy.measures.len(),
+                policy.parameters.len()
+            );
+            for u in &unset {
+                t.push_str(&format!(
+                    "unset in {}: {}\n",
+                    u.locality,
+                    u.params.join(", ")
+                ));
+            }
+            t
+        }
         OutputFormat::Json => format!(
             "{}\n",
             serde_json::json!({
@@ -373,6 +396,7 @@ fn cmd_check(paths: &[PathBuf], format: OutputFormat, fmt: ErrorFormat) -> u8 {
                 "rules": rules,
                 "examples": examples,
                 "parameters": policy.parameters.len(),
+                "unset": unset,
             })
         ),
     };

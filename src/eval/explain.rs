@@ -104,6 +104,10 @@ fn value_of(ctx: &Ctx<'_>, e: &Expr) -> (Result<Ev, OpError>, String) {
     let text = match &v {
         Ok(Ev::Known(val)) => ctx.policy.value_text(val, &e.ty),
         Ok(Ev::Unknown(s)) => format!("unknown: needs {}", names(ctx, s).join(", ")),
+        // a delegated value not set is not an error (issue 14, point 5)
+        Err(err @ OpError::Eval(x)) if matches!(**x, super::EvalError::NeedsLocality { .. }) => {
+            format!("undetermined: {}", describe(err))
+        }
         Err(err) => format!("error: {}", describe(err)),
     };
     (v, text)
@@ -167,7 +171,14 @@ fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
             s.children = vec![step(ctx, value)];
         }
         Node::Param { index, .. } => {
-            s.origin = param_value(ctx, *index).ok().map(|(_, o)| o);
+            s.origin = param_value(ctx, *index).ok().map(|(_, o)| {
+                // a default that is the floor (cap) is only a bound
+                match super::bounds::param_bound(ctx.scenario, *index) {
+                    super::Bound::AtLeast => format!("{o}; the floor: the value is at least this"),
+                    super::Bound::AtMost => format!("{o}; the cap: the value is at most this"),
+                    _ => o,
+                }
+            });
         }
         _ => {
             let mut computed = String::new();
@@ -363,7 +374,12 @@ pub fn render_text(ev: &Evaluation) -> String {
     for m in &ev.measures {
         let amount = match (m.status, m.total) {
             (Status::Eligible, Some(t)) => {
-                format!("  {} 元 {}", fen(t), m.gives.map_or("", |g| g.keyword()))
+                format!(
+                    "  {}{} 元 {}",
+                    m.bound.words(),
+                    fen(t),
+                    m.gives.map_or("", |g| g.keyword())
+                )
             }
             _ => String::new(),
         };
@@ -405,9 +421,10 @@ pub fn render_text(ev: &Evaluation) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  rule {}{}: {} 元, {}{}  ({})",
+                "  rule {}{}: {}{} 元, {}{}  ({})",
                 a.rule,
                 part,
+                a.bound.words(),
                 fen(a.amount),
                 a.kind.words(),
                 bound,
@@ -458,7 +475,8 @@ pub fn render_text(ev: &Evaluation) -> String {
         .count();
     let _ = writeln!(
         out,
-        "\ntotal {} 元 ({CURRENCY}) paid or refunded, from {eligible} eligible measure{}; amounts rounded to the {ROUNDING}",
+        "\ntotal {}{} 元 ({CURRENCY}) paid or refunded, from {eligible} eligible measure{}; amounts rounded to the {ROUNDING}",
+        ev.total_bound.words(),
         fen(ev.total),
         if eligible == 1 { "" } else { "s" }
     );

@@ -14,6 +14,7 @@
 )]
 
 pub mod arith;
+mod bounds;
 mod discretion;
 mod error;
 mod explain;
@@ -24,12 +25,15 @@ mod ops;
 mod parts;
 mod scenario;
 mod slots;
+mod undetermined;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use arith::round_fen;
+pub(crate) use bounds::reads_bounded;
+pub use bounds::Bound;
 pub use error::{EvalError, FactsError, UnknownLocality};
 pub use explain::{render_text, Explanation, Step};
 pub(crate) use facts::{cell_value, scalar_value, Scalar, ValueError};
@@ -39,6 +43,7 @@ pub use parts::PartResult;
 pub(crate) use scenario::Origin;
 pub use scenario::Scenario;
 use slots::Slots;
+pub use undetermined::Unset;
 
 use crate::ir::{Expr, Gives, Measure, MeasureKind, Policy, RuleDef, Status, Value};
 use crate::source::SourceRef;
@@ -78,6 +83,8 @@ pub struct Evaluation<'p> {
     pub total: Decimal,
     /// The eligible measures' amounts summed per kind of value.
     pub totals_by_kind: KindTotals,
+    /// Whether `total` is exact or a bound ([`Bound`]).
+    pub total_bound: Bound,
     /// Always `CNY`.
     pub currency: &'static str,
 }
@@ -102,6 +109,8 @@ pub struct MeasureResult<'p> {
     pub amounts: Vec<RuleAmount<'p>>,
     /// The sum of the amounts, if any rule gives one.
     pub total: Option<Decimal>,
+    /// Whether `total` is exact or a bound ([`Bound`]).
+    pub bound: Bound,
     /// The kind of value of the amounts (one per measure), if any rule gives one.
     pub gives: Option<Gives>,
     /// For `eligible`: whether a discretionary rule (`may`) applies, so that
@@ -112,6 +121,8 @@ pub struct MeasureResult<'p> {
     pub decided_by: Vec<String>,
     /// For `needs_facts`: the facts to ask for, sorted.
     pub needs: Vec<String>,
+    /// For `undetermined`: the delegated value not set.
+    pub undetermined: Option<Unset>,
     /// For `error`: what went wrong (boxed: errors are rare, and a small
     /// result is cheaper to build and move).
     pub error: Option<Box<EvalError>>,
@@ -138,6 +149,9 @@ pub struct RuleAmount<'p> {
     pub computed: Decimal,
     /// `floor` or `cap` if one changed the amount.
     pub bounded_by: Option<&'static str>,
+    /// Whether the amount is exact, or a bound because it reads a delegated
+    /// value the locality has not set whose default is its floor or cap.
+    pub bound: Bound,
     /// The kind of value the amount is.
     pub kind: Gives,
     /// Where the rule is written.
@@ -195,6 +209,7 @@ fn evaluate_in<'p>(
     let mut measures = Vec::with_capacity(policy.measures.len());
     let mut totals = KindTotals::default();
     let mut total = Decimal::new(0, 2);
+    let mut total_bound = Bound::Exact;
     for m in &policy.measures {
         if only.is_some_and(|n| n != m.number) {
             continue;
@@ -205,6 +220,7 @@ fn evaluate_in<'p>(
                 totals.add(k, t).ok_or_else(|| total_overflow(m))?;
                 if k.is_outlay() {
                     total = arith::add_amounts(total, t).ok_or_else(|| total_overflow(m))?;
+                    total_bound = total_bound.join(r.bound);
                 }
             }
         }
@@ -221,6 +237,7 @@ fn evaluate_in<'p>(
         measures,
         total,
         totals_by_kind: totals,
+        total_bound,
         currency: CURRENCY,
     })
 }
@@ -278,10 +295,12 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
         reason: String::new(),
         amounts: Vec::new(),
         total: None,
+        bound: Bound::Exact,
         gives: None,
         may: false,
         decided_by: Vec::new(),
         needs: Vec::new(),
+        undetermined: None,
         error: None,
         explanation: None,
         parts: Vec::new(),
@@ -365,11 +384,7 @@ fn evaluate_rules<'p>(
         return r;
     }
     match decide(ctx, m) {
-        Err(e) => {
-            r.status = Status::Error;
-            r.reason = e.to_string();
-            r.error = Some(Box::new(e));
-        }
+        Err(e) => undetermined::fail(ctx, m, &mut r, e),
         Ok(Decision::Needs(missing)) => {
             r.status = Status::NeedsFacts;
             r.needs = fact_names(ctx, &missing);
@@ -380,11 +395,7 @@ fn evaluate_rules<'p>(
             r.reason = "no rule applies".into();
         }
         Ok(Decision::Winners(winners)) => match amounts(ctx, m, &winners) {
-            Err(e) => {
-                r.status = Status::Error;
-                r.reason = e.to_string();
-                r.error = Some(Box::new(e));
-            }
+            Err(e) => undetermined::fail(ctx, m, &mut r, e),
             Ok(Err(missing)) => {
                 r.status = Status::NeedsFacts;
                 r.needs = fact_names(ctx, &missing);
@@ -412,6 +423,7 @@ fn evaluate_rules<'p>(
                         }
                     }
                     r.total = Some(t);
+                    r.bound = list.iter().fold(Bound::Exact, |b, a| b.join(a.bound));
                     r.gives = list.first().map(|a| a.kind);
                 }
                 r.amounts = list;
@@ -656,6 +668,7 @@ fn amounts<'p>(
     for &w in winners {
         let Some(rule) = m.rules.get(w) else { continue };
         let Some(amount) = &rule.amount else { continue };
+        let amount_expr = amount;
         let num = |e: &Expr| -> Result<Result<Decimal, Slots>, EvalError> {
             match ops::eval(ctx, e).map_err(|x| x.for_rule(rule))? {
                 Ev::Known(Value::Number(n)) => Ok(Ok(n)),
@@ -680,6 +693,8 @@ fn amounts<'p>(
         };
         let mut value = computed;
         let mut bounded_by = None;
+        // a floor or cap waiting for facts: the outcome is needs_facts
+        let mut unknown_limit = false;
         if let Some(f) = &rule.floor {
             match num(f)? {
                 Ok(f) if value < f => {
@@ -687,7 +702,10 @@ fn amounts<'p>(
                     bounded_by = Some("floor");
                 }
                 Ok(_) => {}
-                Err(s) => missing.extend(s),
+                Err(s) => {
+                    missing.extend(s);
+                    unknown_limit = true;
+                }
             }
         }
         if let Some(c) = &rule.cap {
@@ -697,19 +715,28 @@ fn amounts<'p>(
                     bounded_by = Some("cap");
                 }
                 Ok(_) => {}
-                Err(s) => missing.extend(s),
+                Err(s) => {
+                    missing.extend(s);
+                    unknown_limit = true;
+                }
             }
         }
         let amount = round_fen(value).ok_or_else(|| EvalError::Overflow {
             rule: rule.name.clone(),
             source_ref: rule.source.clone(),
         })?;
+        let bound = if unknown_limit {
+            Bound::Exact
+        } else {
+            rule_bound(ctx, rule, amount_expr, bounded_by)?
+        };
         out.push(RuleAmount {
             rule: &rule.name,
             part: rule.part.as_deref(),
             amount,
             computed,
             bounded_by,
+            bound,
             kind: rule.gives,
             source: &rule.source,
         });
@@ -739,4 +766,38 @@ pub(crate) fn param_lookup<'a>(
 /// The value of a parameter and where it came from, as text (for explanations).
 pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), EvalError> {
     param_lookup(ctx, index).map(|(v, o)| (v.clone(), o.to_string()))
+}
+
+/// The bound of a rule's amount ([`bounds`]); an amount whose direction
+/// cannot be told is undetermined, naming the value not set.
+fn rule_bound(
+    ctx: &Ctx<'_>,
+    rule: &RuleDef,
+    amount: &Expr,
+    bounded_by: Option<&str>,
+) -> Result<Bound, EvalError> {
+    let mut b = bounds::direction(ctx, amount);
+    for x in [&rule.floor, &rule.cap].into_iter().flatten() {
+        if bounds::first_bounded(ctx.scenario, x).is_some() {
+            b = Bound::Mixed;
+        }
+    }
+    // a cap reached by a growing amount (or a floor by a shrinking one) is exact
+    match (bounded_by, b) {
+        (Some("cap"), Bound::AtLeast) | (Some("floor"), Bound::AtMost) => return Ok(Bound::Exact),
+        (_, Bound::Mixed) => {}
+        (_, b) => return Ok(b),
+    }
+    let index = [Some(amount), rule.floor.as_ref(), rule.cap.as_ref()]
+        .into_iter()
+        .flatten()
+        .find_map(|e| bounds::first_bounded(ctx.scenario, e));
+    let param = index
+        .and_then(|i| ctx.policy.parameters.get(i as usize))
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    Err(EvalError::NeedsLocality {
+        param,
+        locality: ctx.scenario.locality().map(|l| l.name.clone()),
+    })
 }

@@ -188,7 +188,18 @@ pub(crate) fn eval(ctx: &Ctx<'_>, e: &Expr) -> Result<Ev, OpError> {
 
 /// `and` / `or` with Kleene's rules: a decisive side decides, whatever the other.
 fn logic(ctx: &Ctx<'_>, lhs: &Expr, rhs: &Expr, is_or: bool) -> Result<Ev, OpError> {
-    let a = eval(ctx, lhs)?;
+    let a = match eval(ctx, lhs) {
+        Ok(a) => a,
+        // a delegated value not set (undetermined) does not matter when the
+        // other side decides: `unset and false` is false
+        Err(OpError::Eval(e)) if matches!(*e, EvalError::NeedsLocality { .. }) => {
+            return match eval(ctx, rhs) {
+                Ok(b @ Ev::Known(Value::Bool(v))) if v == is_or => Ok(b),
+                _ => Err(OpError::Eval(e)),
+            };
+        }
+        Err(e) => return Err(e),
+    };
     if matches!(a, Ev::Known(Value::Bool(b)) if b == is_or) {
         return Ok(a);
     }

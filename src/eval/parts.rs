@@ -95,14 +95,20 @@ fn named(part: Option<&str>, reason: &str) -> String {
     }
 }
 
-fn fail<'p>(mut r: MeasureResult<'p>, i: usize, e: EvalError) -> MeasureResult<'p> {
-    r.status = Status::Error;
-    r.reason = e.to_string();
+/// The measure fails in part `i`: `undetermined` for a delegated value not
+/// set, else `error` (one rule for both, `undetermined::fail`).
+fn fail<'p>(
+    ctx: &Ctx<'_>,
+    m: &Measure,
+    mut r: MeasureResult<'p>,
+    i: usize,
+    e: EvalError,
+) -> MeasureResult<'p> {
+    super::undetermined::fail(ctx, m, &mut r, e);
     if let Some(p) = r.parts.get_mut(i) {
-        p.status = Status::Error;
+        p.status = r.status;
         p.reason = r.reason.clone();
     }
-    r.error = Some(Box::new(e));
     r
 }
 
@@ -192,7 +198,7 @@ pub(super) fn evaluate<'p>(
             continue;
         };
         match resolve_part(&c, m, first) {
-            Err(e) => return fail(r, *i, e),
+            Err(e) => return fail(ctx, m, r, *i, e),
             Ok(Resolved::Applies(w)) => {
                 winners.push((*i, w));
                 if let Some(x) = r.parts.get_mut(*i) {
@@ -237,7 +243,7 @@ pub(super) fn evaluate<'p>(
             scenario: ctx.scenario,
         };
         match amounts(&c, m, &[*w]) {
-            Err(e) => return fail(r, *i, e),
+            Err(e) => return fail(ctx, m, r, *i, e),
             Ok(Err(s)) => {
                 let names = fact_names(&c, &s);
                 needs.extend(names.iter().cloned());
@@ -284,6 +290,9 @@ pub(super) fn evaluate<'p>(
         }
         r.total = Some(t);
         r.gives = list.first().map(|a| a.kind);
+        r.bound = list
+            .iter()
+            .fold(super::Bound::Exact, |b, a| b.join(a.bound));
     }
     r.amounts = list;
     r

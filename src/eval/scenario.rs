@@ -29,8 +29,11 @@ use crate::ir::{LocalityDef, Measure, ParamValue, Policy, Value};
 pub struct Scenario<'p> {
     policy: &'p Policy,
     date: NaiveDate,
-    /// The index of the locality in the policy's localities.
+    /// The index of the locality in the policy's localities (`None` for a
+    /// hypothetical locality, see [`Scenario::hypothetical`]).
     locality: Option<usize>,
+    /// The locality.
+    def: Option<&'p LocalityDef>,
     /// Per parameter: its value and where it comes from, or why it has none
     /// (boxed: rare, and the table stays small).
     params: Vec<Result<(&'p Value, Origin<'p>), Box<EvalError>>>,
@@ -63,8 +66,25 @@ impl<'p> Scenario<'p> {
             policy,
             date,
             locality,
+            def,
             params,
         })
+    }
+
+    /// The scenario of `date` in a locality that the policy does not declare
+    /// (made up to evaluate a measure under each alternative of a choice no
+    /// locality set: `eval::undetermined`).
+    pub(crate) fn hypothetical(policy: &'p Policy, date: NaiveDate, def: &'p LocalityDef) -> Self {
+        let params = (0..policy.parameters.len())
+            .map(|i| param_in_force(policy, date, Some(def), i).map_err(Box::new))
+            .collect();
+        Scenario {
+            policy,
+            date,
+            locality: None,
+            def: Some(def),
+            params,
+        }
     }
 
     /// The policy.
@@ -79,7 +99,7 @@ impl<'p> Scenario<'p> {
 
     /// The locality, if one was given.
     pub fn locality(&self) -> Option<&'p LocalityDef> {
-        self.locality.and_then(|i| self.policy.localities.get(i))
+        self.def
     }
 
     /// The index of the locality in the policy's localities.

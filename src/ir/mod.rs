@@ -433,11 +433,14 @@ pub enum Status {
     /// Evaluation failed: conflicting rules, an overflow, a division by zero,
     /// or a parameter without a value on the date.
     Error,
+    /// The outcome depends on a delegated value that the locality has not
+    /// set (or no locality was given), and the parameter has no default.
+    Undetermined,
 }
 
 impl Status {
     /// All statuses with their keywords.
-    pub const ALL: [(Status, &'static str); 7] = [
+    pub const ALL: [(Status, &'static str); 8] = [
         (Status::Eligible, "eligible"),
         (Status::NotEligible, "not_eligible"),
         (Status::NotAddressed, "not_addressed"),
@@ -445,6 +448,7 @@ impl Status {
         (Status::DeadlinePassed, "deadline_passed"),
         (Status::NeedsFacts, "needs_facts"),
         (Status::Error, "error"),
+        (Status::Undetermined, "undetermined"),
     ];
 
     /// The keyword.

@@ -375,7 +375,7 @@ pub fn check_compiled(
 }
 
 /// The statuses, for a tally's keys.
-pub const STATUSES: [Status; 7] = [
+pub const STATUSES: [Status; 8] = [
     Status::Eligible,
     Status::NotEligible,
     Status::NotAddressed,
@@ -383,6 +383,7 @@ pub const STATUSES: [Status; 7] = [
     Status::DeadlinePassed,
     Status::NeedsFacts,
     Status::Error,
+    Status::Undetermined,
 ];
 
 /// A date as `YYYY-MM-DD`.

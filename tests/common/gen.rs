@@ -1100,7 +1100,14 @@ impl Gen<'_> {
                         p.choice,
                     )
                 };
-                if has_default && self.r.one_in(2) {
+                // a value without default is sometimes left unset too: the
+                // outcome is then `undetermined` (issue 14, point 5)
+                let skip = if has_default {
+                    self.r.one_in(2)
+                } else {
+                    self.r.one_in(4)
+                };
+                if skip {
                     continue;
                 }
                 let v = match choice {

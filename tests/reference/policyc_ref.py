@@ -26,7 +26,7 @@ the shape of a `policyc batch` result line without texts:
      "measures": {"12": {"status": "eligible", "amount": "5000.00", "kind": "paid"},
                   "13": {"status": "eligible", "may": true},
                   "16": {"status": "needs_facts", "needs": ["劳动合同期限"]},
-                  "3": {"status": "error"}}}
+                  "3": {"status": "undetermined"}}}
 
 or `{"date": …, "locality": …, "line": 2, "rejected": true}` for a record the
 facts reader refuses (or whose total overflows).
@@ -237,6 +237,11 @@ def whole(x: Fraction) -> int:
     return x.numerator
 
 
+class Undetermined(EvalError):
+    """A delegated parameter without default that the locality has not set
+    (or no locality was given)."""
+
+
 class Env:
     def __init__(self, ir, facts, date, locality):
         self.ir = ir
@@ -266,7 +271,8 @@ class Env:
                         return constant(lv["value"], p["type"])
             if pv["default"] is not None:
                 return constant(pv["default"], p["type"])
-            raise EvalError("needs a locality")
+            # a delegated value not set: undetermined (docs/ir.md, Measure status)
+            raise Undetermined(p["name"])
         raise ValueError("unknown parameter kind")
 
     def ev(self, e):
@@ -327,7 +333,18 @@ class Env:
         op = e["op"]
         if op in ("and", "or"):
             decisive = op == "or"  # `true or ?` is true; `false and ?` is false
-            a = self.ev(e["lhs"])
+            try:
+                a = self.ev(e["lhs"])
+            except Undetermined as u:
+                # an unset delegated value does not matter when the right
+                # side decides (docs/ir.md, Errors); otherwise it is the result
+                try:
+                    b = self.ev(e["rhs"])
+                except EvalError:
+                    raise u
+                if b is decisive:
+                    return b
+                raise u
             if a is decisive:
                 return a
             b = self.ev(e["rhs"])
@@ -484,6 +501,14 @@ def decide(env, measure, items=None):
         if cap is not None and v > cap:
             v = cap
         amounts.append(fen(v))
+        # bounds (docs/language.md, "Bounds"): an amount whose direction in
+        # a bounded value cannot be told is undetermined
+        b = direction(env, r["amount"])
+        for k in ("floor", "cap"):
+            if r[k] is not None and first_bounded(env, r[k]) is not None:
+                b = "mixed"
+        if b == "mixed":
+            raise Undetermined("a bounded value")
     if unknown is not None:
         return ("needs_facts", None, unknown)
     total = None
@@ -547,8 +572,98 @@ def evaluate_parts(env, measure, entity):
         return ("deadline_passed" if "deadline_passed" in statuses else "not_in_force", None, frozenset())
     try:
         return decide(env, measure, items)
+    except Undetermined:
+        return ("undetermined", None, frozenset())
     except EvalError:
         return ("error", None, frozenset())
+
+
+def param_bound(env, i):
+    """`at_least` for a delegated parameter not set whose default is its
+    floor, `at_most` for one whose default is its cap, else `exact`."""
+    p = env.ir["parameters"][i]
+    pv = p["value"]
+    if pv["kind"] != "locality" or pv["default"] is None:
+        return "exact"
+    if env.locality is not None and any(lv["param"] == i for lv in env.locality["values"]):
+        return "exact"
+    d = constant(pv["default"], p["type"])
+    if pv["floor"] is not None and constant(pv["floor"], p["type"]) == d:
+        return "at_least"
+    if pv["cap"] is not None and constant(pv["cap"], p["type"]) == d:
+        return "at_most"
+    return "exact"
+
+
+def first_bounded(env, e):
+    n = e["node"]
+    if n == "param":
+        return e["index"] if param_bound(env, e["index"]) != "exact" else None
+    if n in ("literal", "field", "application_date"):
+        return None
+    if n in ("not", "neg", "in", "in_period"):
+        return first_bounded(env, e["arg"])
+    if n == "definition":
+        return first_bounded(env, e["value"])
+    if n == "binary":
+        x = first_bounded(env, e["lhs"])
+        return x if x is not None else first_bounded(env, e["rhs"])
+    if n == "if":
+        subs = [e["cond"], e["then"], e["else"]]
+    elif n == "match":
+        subs = [e["scrutinee"]] + [a["value"] for a in e["arms"]]
+    elif n == "call":
+        subs = e["args"]
+    else:
+        raise ValueError(f"unknown node {n}")
+    for s in subs:
+        x = first_bounded(env, s)
+        if x is not None:
+            return x
+    return None
+
+
+def flip(b):
+    return {"at_least": "at_most", "at_most": "at_least"}.get(b, b)
+
+
+def join(a, b):
+    if a == "exact":
+        return b
+    if b == "exact":
+        return a
+    return a if a == b else "mixed"
+
+
+def direction(env, e):
+    n = e["node"]
+    if n == "param":
+        return param_bound(env, e["index"])
+    if n in ("literal", "field"):
+        return "exact"
+    if n == "definition":
+        return direction(env, e["value"])
+    if n == "neg":
+        return flip(direction(env, e["arg"]))
+    if n == "binary" and e["op"] in ("add", "sub", "mul"):
+        a, b = direction(env, e["lhs"]), direction(env, e["rhs"])
+        if e["op"] == "add":
+            return join(a, b)
+        if e["op"] == "sub":
+            return join(a, flip(b))
+        if a == "exact" and b == "exact":
+            return "exact"
+        if a == "exact" or b == "exact":
+            x, other = (b, e["lhs"]) if a == "exact" else (a, e["rhs"])
+            try:
+                v = env.ev(other)
+            except EvalError:
+                return "mixed"
+            if not isinstance(v, Fraction):
+                return "mixed"
+            return "exact" if v == 0 else (x if v > 0 else flip(x))
+        return "mixed"
+    return "mixed" if first_bounded(env, e) is not None else "exact"
 
 
 def evaluate_measure(env, measure, entity):
@@ -579,6 +694,8 @@ def evaluate_measure(env, measure, entity):
     else:
         try:
             out = decide(env, measure)
+        except Undetermined:
+            return ("undetermined", None, frozenset())
         except EvalError:
             return ("error", None, frozenset())
     if is_unknown(gate) and out[0] in ("eligible", "needs_facts"):
