@@ -14,7 +14,7 @@
 )]
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use chrono::NaiveDate;
 use policyc::batch::{self, BatchOptions, Engine, InputFormat};
@@ -22,27 +22,14 @@ use policyc::eval::{self, Facts, Request};
 use policyc::ir::{Policy, Status};
 use policyc::sample::{self, SampleFormat, Sampler};
 
+#[path = "common/run.rs"]
+mod run;
+use run::policyc_with as policyc;
+
 const CONDITIONS: &str = "tests/fixtures/conditions.policy";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn policyc(args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policyc"))
-        .current_dir(root())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    // a command that does not read stdin may close it first
-    let _ = input.write_all(stdin.as_bytes());
-    drop(input);
-    child.wait_with_output().unwrap()
 }
 
 fn out(o: &Output) -> String {

@@ -12,31 +12,20 @@
 )]
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use chrono::NaiveDate;
 use policyc::batch::{self, BatchOptions, Engine, InputFormat};
 use policyc::ir::Policy;
 use policyc::sample::{self, SampleFormat, Sampler};
 
-const DATES: &str = "tests/fixtures/dates.policy";
-
-fn policyc(args: &[&str], stdin: Option<&str>) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policyc"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    // a command that does not read stdin may close it first
-    let _ = input.write_all(stdin.unwrap_or_default().as_bytes());
-    drop(input);
-    child.wait_with_output().unwrap()
+#[path = "common/run.rs"]
+mod run;
+fn policyc(args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    run::policyc_with(args, stdin.unwrap_or_default())
 }
+
+const DATES: &str = "tests/fixtures/dates.policy";
 
 fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

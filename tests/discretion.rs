@@ -13,31 +13,19 @@
 )]
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-use policyc::source::SourceMap;
 use serde_json::Value;
 
-fn policyc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policyc"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run policyc: {e}"))
-}
+#[path = "common/run.rs"]
+mod run;
+use run::policyc;
 
 fn temp_file(name: &str, content: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("policyc-may-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
-    let p = dir.join(name);
-    std::fs::write(&p, content).unwrap();
-    p
+    run::temp_file("may", name, content)
 }
 
 fn compile(text: &str) -> Result<policyc::ir::Policy, String> {
-    let mut map = SourceMap::new();
-    map.add("may.policy", text.to_string());
-    policyc::compile(&map).map_err(|d| policyc::diagnostic::render_plain(&map, &d))
+    run::compile("may.policy", text)
 }
 
 const POLICY: &str = "department 人社厅 = \"自治区人力资源社会保障厅\"

@@ -18,7 +18,13 @@
 
 use policyc::batch::{self, BatchOptions, Engine, InputFormat};
 use policyc::eval::Facts;
-use policyc::source::SourceMap;
+
+#[path = "common/run.rs"]
+mod run;
+
+fn compile(text: &str) -> Result<policyc::ir::Policy, String> {
+    run::compile("p.policy", text)
+}
 
 /// (field and parameter type, text, accepted)
 const CASES: &[(&str, &str, bool)] = &[
@@ -88,12 +94,6 @@ fn policy_text(param: Option<(&str, &str)>) -> String {
         s.push_str(&format!("parameter p: {ty} = {text}\n"));
     }
     s
-}
-
-fn compile(text: &str) -> Result<policyc::ir::Policy, String> {
-    let mut map = SourceMap::new();
-    map.add("p.policy", text);
-    policyc::compile(&map).map_err(|d| policyc::diagnostic::render_plain(&map, &d))
 }
 
 fn csv_accepts(p: &policyc::ir::Policy, ty: &str, text: &str, engine: Engine) -> bool {
