@@ -183,6 +183,17 @@ impl<'a> Ctx<'a> {
             scenario,
         }
     }
+
+    /// The same context reading `facts` instead (a part addressed to another
+    /// entity reads that entity's facts through its slot map).
+    pub(crate) fn with_facts<'b>(&'b self, facts: &'b Facts) -> Ctx<'b> {
+        Ctx {
+            policy: self.policy,
+            facts,
+            date: self.date,
+            scenario: self.scenario,
+        }
+    }
 }
 
 /// Evaluates every measure of `policy` for `facts`: builds the
@@ -401,36 +412,42 @@ fn evaluate_rules<'p>(
                 r.needs = fact_names(ctx, &missing);
                 r.reason = needs_reason("the amount depends on facts not given: ", &r.needs);
             }
-            Ok(Ok(list)) => {
-                r.status = Status::Eligible;
-                r.reason = applies_reason(m, &winners);
-                discretion::mark(&mut r, m, &winners);
-                if !list.is_empty() {
-                    let mut t = Decimal::new(0, 2);
-                    for a in &list {
-                        match arith::add_amounts(t, a.amount) {
-                            Some(x) => t = x,
-                            None => {
-                                r.status = Status::Error;
-                                let e = EvalError::Overflow {
-                                    rule: a.rule.to_string(),
-                                    source_ref: a.source.clone(),
-                                };
-                                r.reason = e.to_string();
-                                r.error = Some(Box::new(e));
-                                return r;
-                            }
-                        }
-                    }
-                    r.total = Some(t);
-                    r.bound = list.iter().fold(Bound::Exact, |b, a| b.join(a.bound));
-                    r.gives = list.first().map(|a| a.kind);
-                }
-                r.amounts = list;
-            }
+            Ok(Ok(list)) => grant(&mut r, m, &winners, list),
         },
     }
     r
+}
+
+/// Records in `r` that the rules `winners` of `m` apply, with their amounts
+/// `list`: `eligible`, who decides when a winner is discretionary, and the
+/// total, kind and bound of the amounts — or `error` when the total
+/// overflows. The one place both the measure and its parts are granted.
+fn grant<'p>(r: &mut MeasureResult<'p>, m: &Measure, winners: &[usize], list: Vec<RuleAmount<'p>>) {
+    r.status = Status::Eligible;
+    r.reason = applies_reason(m, winners);
+    discretion::mark(r, m, winners);
+    if !list.is_empty() {
+        let mut t = Decimal::new(0, 2);
+        for a in &list {
+            match arith::add_amounts(t, a.amount) {
+                Some(x) => t = x,
+                None => {
+                    let e = EvalError::Overflow {
+                        rule: a.rule.to_string(),
+                        source_ref: a.source.clone(),
+                    };
+                    r.status = Status::Error;
+                    r.reason = e.to_string();
+                    r.error = Some(Box::new(e));
+                    return;
+                }
+            }
+        }
+        r.total = Some(t);
+        r.bound = list.iter().fold(Bound::Exact, |b, a| b.join(a.bound));
+        r.gives = list.first().map(|a| a.kind);
+    }
+    r.amounts = list;
 }
 
 /// `rule `a`, `b` applies`, naming the winning rules.

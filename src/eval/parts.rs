@@ -28,8 +28,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{
-    amounts, applies_reason, arith, explain, fact_names, needs_reason, resolve_part, Ctx,
-    EvalError, Explanation, Facts, MeasureResult, Resolved,
+    amounts, applies_reason, explain, fact_names, needs_reason, resolve_part, Ctx, EvalError,
+    Explanation, Facts, MeasureResult, Resolved,
 };
 use crate::ir::{Measure, Status};
 
@@ -169,12 +169,7 @@ pub(super) fn evaluate<'p>(
     if explain {
         let mut rules = Vec::new();
         for (_, p, f) in &in_force {
-            let c = Ctx {
-                policy: ctx.policy,
-                facts: f.as_ref().unwrap_or(ctx.facts),
-                date: ctx.date,
-                scenario: ctx.scenario,
-            };
+            let c = ctx.with_facts(f.as_ref().unwrap_or(ctx.facts));
             for rule in m.rules.iter().filter(|x| x.part.as_deref() == *p) {
                 rules.push(explain::explain_rule(&c, m, rule));
             }
@@ -188,12 +183,7 @@ pub(super) fn evaluate<'p>(
     let mut winners: Vec<(usize, usize)> = Vec::new();
     let mut needs: BTreeSet<String> = BTreeSet::new();
     for (i, p, f) in &in_force {
-        let c = Ctx {
-            policy: ctx.policy,
-            facts: f.as_ref().unwrap_or(ctx.facts),
-            date: ctx.date,
-            scenario: ctx.scenario,
-        };
+        let c = ctx.with_facts(f.as_ref().unwrap_or(ctx.facts));
         let Some(first) = m.rules.iter().position(|x| x.part.as_deref() == *p) else {
             continue;
         };
@@ -236,12 +226,7 @@ pub(super) fn evaluate<'p>(
             .iter()
             .find(|(j, _, _)| j == i)
             .and_then(|x| x.2.as_ref());
-        let c = Ctx {
-            policy: ctx.policy,
-            facts: f.unwrap_or(ctx.facts),
-            date: ctx.date,
-            scenario: ctx.scenario,
-        };
+        let c = ctx.with_facts(f.unwrap_or(ctx.facts));
         match amounts(&c, m, &[*w]) {
             Err(e) => return fail(ctx, m, r, *i, e),
             Ok(Err(s)) => {
@@ -267,33 +252,7 @@ pub(super) fn evaluate<'p>(
         r.reason = needs_reason("the amount depends on facts not given: ", &r.needs);
         return r;
     }
-    r.status = Status::Eligible;
     let rules: Vec<usize> = winners.iter().map(|(_, w)| *w).collect();
-    r.reason = applies_reason(m, &rules);
-    super::discretion::mark(&mut r, m, &rules);
-    if !list.is_empty() {
-        let mut t = Decimal::new(0, 2);
-        for a in &list {
-            match arith::add_amounts(t, a.amount) {
-                Some(x) => t = x,
-                None => {
-                    let e = EvalError::Overflow {
-                        rule: a.rule.to_string(),
-                        source_ref: a.source.clone(),
-                    };
-                    r.status = Status::Error;
-                    r.reason = e.to_string();
-                    r.error = Some(Box::new(e));
-                    return r;
-                }
-            }
-        }
-        r.total = Some(t);
-        r.gives = list.first().map(|a| a.kind);
-        r.bound = list
-            .iter()
-            .fold(super::Bound::Exact, |b, a| b.join(a.bound));
-    }
-    r.amounts = list;
+    super::grant(&mut r, m, &rules, list);
     r
 }
