@@ -164,6 +164,9 @@ fn scale(x: Bound, s: Option<i8>) -> Bound {
 /// Whether a rule of `m` reads a value that is only a bound here (`batch`
 /// evaluates such a measure by rows).
 pub(crate) fn reads_bounded(s: &Scenario<'_>, m: &crate::ir::Measure) -> bool {
+    if !s.has_bounds() {
+        return false;
+    }
     m.rules.iter().any(|r| {
         [&r.condition, &r.amount, &r.floor, &r.cap]
             .into_iter()

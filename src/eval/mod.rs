@@ -793,6 +793,10 @@ fn rule_bound(
     amount: &Expr,
     bounded_by: Option<&str>,
 ) -> Result<Bound, EvalError> {
+    // the common case, on the hot path: nothing is a bound in this scenario
+    if !ctx.scenario.has_bounds() {
+        return Ok(Bound::Exact);
+    }
     let mut b = bounds::direction(ctx, amount);
     for x in [&rule.floor, &rule.cap].into_iter().flatten() {
         if bounds::first_bounded(ctx.scenario, x).is_some() {

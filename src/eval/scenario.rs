@@ -37,6 +37,8 @@ pub struct Scenario<'p> {
     /// Per parameter: its value and where it comes from, or why it has none
     /// (boxed: rare, and the table stays small).
     params: Vec<Result<(&'p Value, Origin<'p>), Box<EvalError>>>,
+    /// Some parameter is only a bound here ([`Scenario::has_bounds`]).
+    bounded: bool,
 }
 
 impl<'p> Scenario<'p> {
@@ -59,32 +61,51 @@ impl<'p> Scenario<'p> {
             ),
         };
         let def = locality.and_then(|i| policy.localities.get(i));
+        Ok(Self::build(policy, date, locality, def))
+    }
+
+    /// The scenario of a locality (its index, if the policy declares it):
+    /// the parameters in force fixed once, and whether any of them is only a
+    /// bound here.
+    fn build(
+        policy: &'p Policy,
+        date: NaiveDate,
+        locality: Option<usize>,
+        def: Option<&'p LocalityDef>,
+    ) -> Self {
         let params = (0..policy.parameters.len())
             .map(|i| param_in_force(policy, date, def, i).map_err(Box::new))
             .collect();
-        Ok(Scenario {
+        let mut s = Scenario {
             policy,
             date,
             locality,
             def,
             params,
-        })
+            bounded: false,
+        };
+        s.bounded = (0..policy.parameters.len() as u32)
+            .any(|i| super::bounds::param_bound(&s, i) != super::Bound::Exact);
+        s
     }
 
     /// The scenario of `date` in a locality that the policy does not declare
     /// (made up to evaluate a measure under each alternative of a choice no
     /// locality set: `eval::undetermined`).
     pub(crate) fn hypothetical(policy: &'p Policy, date: NaiveDate, def: &'p LocalityDef) -> Self {
-        let params = (0..policy.parameters.len())
-            .map(|i| param_in_force(policy, date, Some(def), i).map_err(Box::new))
-            .collect();
-        Scenario {
-            policy,
-            date,
-            locality: None,
-            def: Some(def),
-            params,
-        }
+        Self::build(policy, date, None, Some(def))
+    }
+
+    /// Whether the locality is made up ([`Scenario::hypothetical`]).
+    pub(crate) fn is_hypothetical(&self) -> bool {
+        self.locality.is_none() && self.def.is_some()
+    }
+
+    /// Whether some parameter is only a bound in this scenario (a delegated
+    /// value not set whose default is its floor or cap); when none is, every
+    /// amount is exact and `eval::bounds` has nothing to look at.
+    pub(crate) fn has_bounds(&self) -> bool {
+        self.bounded
     }
 
     /// The policy.

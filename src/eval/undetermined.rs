@@ -104,15 +104,10 @@ pub(super) fn fail(ctx: &Ctx<'_>, m: &Measure, r: &mut MeasureResult<'_>, e: Eva
     r.error = Some(Box::new(e));
 }
 
-/// The line of the source of a locality made up to evaluate an alternative:
-/// no locality written in a policy is at line 0. Alternatives are computed
-/// only outside such a locality, so that evaluating them never recurses.
-const HYPOTHETICAL_LINE: u32 = 0;
-
+/// Alternatives are computed only outside a made-up locality, so that
+/// evaluating them never recurses.
 fn hypothetical(ctx: &Ctx<'_>) -> bool {
-    ctx.scenario
-        .locality()
-        .is_some_and(|l| l.source.line == HYPOTHETICAL_LINE)
+    ctx.scenario.is_hypothetical()
 }
 
 /// The outcome of `m` under each alternative of the choice parameter `param`.
@@ -138,7 +133,7 @@ fn under_each(ctx: &Ctx<'_>, m: &Measure, param: u32, alternatives: &[String]) -
             values,
             source: SourceRef {
                 file: String::new(),
-                line: HYPOTHETICAL_LINE,
+                line: 0,
                 column: 0,
             },
         };
