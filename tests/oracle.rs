@@ -2,7 +2,7 @@
 //! through every engine that gives the language a meaning (the row evaluator,
 //! the columnar engine, the row evaluator on the exported IR, and `batch` rows
 //! against columnar), which must agree exactly: statuses, amounts, facts
-//! asked for, error messages. See `tests/common/gen.rs` for what is generated
+//! asked for, error messages. See `tests/common/gen/mod.rs` for what is generated
 //! and `tests/common/differential.rs` for what is compared.
 //!
 //! `cargo test --test oracle` runs a modest number of cases; for a long run:
@@ -25,7 +25,7 @@
 
 #[path = "common/differential.rs"]
 mod differential;
-#[path = "common/gen.rs"]
+#[path = "common/gen/mod.rs"]
 mod gen;
 
 use std::sync::OnceLock;
@@ -40,7 +40,7 @@ use differential::{check, Engines, Tally};
 use gen::{generate, Options, Rng};
 
 /// The generator's options: the switches for known bugs are in
-/// `tests/common/gen.rs` (`ZEROS_WITH_DECIMALS`, `TRAILING_ZEROS`, `HUGE`),
+/// `tests/common/gen/mod.rs` (`ZEROS_WITH_DECIMALS`, `TRAILING_ZEROS`, `HUGE`),
 /// shared with the fuzz target.
 fn options() -> Options {
     Options::default()
@@ -214,7 +214,7 @@ fn the_seed_agrees_in_both_engines_on_every_boundary_day() {
 // ---------------------------------------------------------------------------
 // Divergences found by the oracle, each kept as a minimal reproduction. A
 // divergence not yet fixed is `#[ignore = "known divergence: …"]`, with the
-// matching generator switch of `tests/common/gen.rs` turned OFF.
+// matching generator switch of `tests/common/gen/mod.rs` turned OFF.
 
 /// `cargo test --test oracle survey -- --ignored --nocapture`: runs
 /// `POLICYC_ORACLE_CASES` seeds (default 200) and prints the head of every

@@ -6,7 +6,7 @@
 //!
 //! 1. the seed (`policies/`): sampled records of every entity, on the boundary
 //!    days of every measure, with no locality and in each locality;
-//! 2. generated policies (`tests/common/gen.rs`, as `tests/oracle.rs` makes
+//! 2. generated policies (`tests/common/gen/mod.rs`, as `tests/oracle.rs` makes
 //!    them);
 //! 3. hostile values: magnitudes near 10^15, tiny numbers written out, zeros
 //!    with decimals, trailing zeros, dates in the years 0001 and 9999.
@@ -27,7 +27,7 @@
 
 #[path = "common/differential.rs"]
 mod differential;
-#[path = "common/gen.rs"]
+#[path = "common/gen/mod.rs"]
 mod gen;
 
 use std::collections::BTreeMap;

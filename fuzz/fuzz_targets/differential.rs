@@ -1,5 +1,5 @@
 //! Any bytes as the decisions of the policy generator of `tests/oracle.rs`
-//! (`tests/common/gen.rs`): a random valid policy and facts that probe it,
+//! (`tests/common/gen/mod.rs`): a random valid policy and facts that probe it,
 //! run through every engine — the row evaluator, the columnar engine
 //! (`batch::Table`), the row evaluator on the IR exported to JSON and loaded
 //! back, and `batch` rows against columnar — which must agree exactly
@@ -26,7 +26,7 @@ use policyc::ir::Policy;
 
 #[path = "../../tests/common/differential.rs"]
 mod differential;
-#[path = "../../tests/common/gen.rs"]
+#[path = "../../tests/common/gen/mod.rs"]
 mod gen;
 
 /// How many different policies the inputs choose from: each is compiled once
