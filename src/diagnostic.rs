@@ -379,7 +379,46 @@ pub fn to_json(sources: &SourceMap, diags: &[Diagnostic]) -> Vec<JsonDiagnostic>
 /// draw it (the CLI's `--error-format human`).
 pub struct WithSource<'a> {
     diag: &'a Diagnostic,
-    source: Option<miette::NamedSource<std::sync::Arc<str>>>,
+    source: Option<CharColumns>,
+}
+
+/// A named source whose excerpts count columns in characters, as the plain and
+/// JSON formats do (and as an editor's "go to line:column" expects), where
+/// miette would count bytes: `1:17`, not `1:25`, after `entity 企业 { 规模: `.
+struct CharColumns {
+    named: miette::NamedSource<std::sync::Arc<str>>,
+    text: std::sync::Arc<str>,
+}
+
+impl miette::SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let c = self
+            .named
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let start = c.span().offset();
+        let line_start = start.saturating_sub(c.column());
+        let column = self
+            .text
+            .get(line_start..start)
+            .map_or(c.column(), |before| before.chars().count());
+        let mut contents = miette::MietteSpanContents::new_named(
+            c.name().unwrap_or_default().to_string(),
+            c.data(),
+            *c.span(),
+            c.line(),
+            column,
+            c.line_count(),
+        );
+        if let Some(language) = c.language() {
+            contents = contents.with_language(language);
+        }
+        Ok(Box::new(contents))
+    }
 }
 
 impl<'a> WithSource<'a> {
@@ -387,8 +426,9 @@ impl<'a> WithSource<'a> {
     /// Pass the map of [`for_terminal`] so that no control character reaches
     /// the terminal.
     pub fn new(sources: &SourceMap, diag: &'a Diagnostic) -> Self {
-        let source = diag.file.and_then(|f| sources.get(f)).map(|f| {
-            miette::NamedSource::new(f.name.clone(), f.text.clone()).with_language("policy")
+        let source = diag.file.and_then(|f| sources.get(f)).map(|f| CharColumns {
+            named: miette::NamedSource::new(f.name.clone(), f.text.clone()).with_language("policy"),
+            text: f.text.clone(),
         });
         WithSource { diag, source }
     }

@@ -178,22 +178,29 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), LoadError
                     continue;
                 }
             };
-            match String::from_utf8(bytes) {
-                Ok(text) => {
-                    map.add(name, text);
-                }
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    let id = map.add(name, text);
-                    let err = InvalidUtf8 {
-                        span: Span::new(id, at, at + 1),
-                    };
-                    debug_assert!(err.code().is_some());
-                    diags.push(Diagnostic::new(id, err));
-                }
-            }
+            diags.extend(add_source(&mut map, name, bytes));
         }
     }
     Ok((map, diags))
+}
+
+/// Adds one policy file read elsewhere (standard input, say) to `map`: text
+/// that is not UTF-8 is added lossily, for display, and reported.
+pub fn add_source(map: &mut SourceMap, name: String, bytes: Vec<u8>) -> Option<Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            map.add(name, text);
+            None
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let id = map.add(name, text);
+            let err = InvalidUtf8 {
+                span: Span::new(id, at, at + 1),
+            };
+            debug_assert!(err.code().is_some());
+            Some(Diagnostic::new(id, err))
+        }
+    }
 }

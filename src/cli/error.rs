@@ -88,6 +88,13 @@ pub enum CliError {
         /// The system's message.
         message: String,
     },
+    /// `-` (standard input) named for two inputs of one run.
+    #[error("standard input can be read only once")]
+    #[diagnostic(
+        code(policy::cli::stdin_twice),
+        help("`-` may stand for one input of a run: write the others to files")
+    )]
+    StdinTwice,
     /// Standard output or standard error cannot be written (not a closed pipe).
     #[error("cannot write to {stream}: {message}")]
     #[diagnostic(code(policy::io::write))]

@@ -53,10 +53,22 @@ fn is_fifo(_: &std::fs::Metadata) -> bool {
     false
 }
 
+/// Whether standard input was read by this run: it can be read once, so `-`
+/// names one input at most (`eval - --facts -` is a usage error).
+static STDIN_TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Forgets that standard input was read (a new run of [`super::run_captured`]).
+pub(super) fn reset_stdin() {
+    STDIN_TAKEN.store(false, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Opens an input for streaming: stdin for `-`, else a regular file or a pipe.
 /// Also gives the file's size when it is known.
 pub(super) fn open_input(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>), CliError> {
     if path.as_os_str() == "-" {
+        if STDIN_TAKEN.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            return Err(CliError::StdinTwice);
+        }
         return Ok((Box::new(io::stdin()), None));
     }
     check_readable(path)?;

@@ -1,7 +1,6 @@
 //! The `policyc` command line. Exit codes: 0 success, 1 the policy, facts or
 //! tests are wrong (diagnostics say how), 2 usage or I/O error.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -10,6 +9,7 @@ use crate::diagnostic::{self, Diagnostic, WithSource};
 use crate::load;
 use crate::source::SourceMap;
 
+mod conventions;
 mod error;
 mod files;
 mod out;
@@ -17,6 +17,7 @@ mod population_cmd;
 mod review_cmd;
 mod run_cmd;
 
+pub use conventions::Colour;
 pub use error::CliError;
 pub use files::{MAX_FACTS_SIZE, MAX_POLICY_JSON_SIZE};
 
@@ -32,11 +33,15 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// policyc — compile, check, run and review policy files.
 #[derive(Parser, Debug)]
-#[command(name = "policyc", version, about, long_about = None)]
+#[command(name = "policyc", version = conventions::version_text(), about, long_about = None)]
 pub struct Cli {
     /// How diagnostics are printed on stderr.
     #[arg(long, value_enum, global = true, default_value_t = ErrorFormat::Human)]
     pub error_format: ErrorFormat,
+    /// When to colour the output: `auto` colours a terminal unless `NO_COLOR`
+    /// is set.
+    #[arg(long, value_enum, global = true, default_value_t = Colour::Auto)]
+    pub color: Colour,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -148,6 +153,17 @@ pub enum Command {
     Sample(population_cmd::SampleArgs),
     /// Evaluate every record of a JSONL or CSV file; one result line each, then a summary.
     Batch(population_cmd::BatchArgs),
+    /// Write a shell completion script on stdout (`policyc completions bash > …`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual page (roff) of policyc, or of one command, on stdout.
+    Man {
+        /// A command (`check`, `eval` …): its own page, `policyc-COMMAND(1)`.
+        command: Option<String>,
+    },
 }
 
 fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -166,13 +182,12 @@ pub fn main() -> u8 {
                 }
                 _ => EXIT_USAGE,
             };
+            conventions::set_colour(conventions::colour_from_args(std::env::args_os()));
             let rendered = e.render();
             if e.use_stderr() {
-                let colour = std::io::stderr().is_terminal();
-                out::err(&styled(&rendered, colour));
+                out::err(&styled(&rendered, conventions::colour_stderr()));
             } else {
-                let colour = std::io::stdout().is_terminal();
-                out::out(&styled(&rendered, colour));
+                out::out(&styled(&rendered, conventions::colour_stdout()));
             }
             return out::finish(code, ErrorFormat::Human);
         }
@@ -216,6 +231,8 @@ pub fn run_captured(cli: Cli) -> (u8, Vec<u8>, Vec<u8>) {
 
 fn dispatch(cli: Cli) -> u8 {
     let fmt = cli.error_format;
+    conventions::set_colour(cli.color);
+    files::reset_stdin();
     match cli.command {
         Command::Check { paths, format } => cmd_check(&paths, format, fmt),
         Command::Export { paths, output } => cmd_export(&paths, output, fmt),
@@ -252,6 +269,8 @@ fn dispatch(cli: Cli) -> u8 {
         } => review_cmd::diff(&old, &new, format, git, &git_args, fmt),
         Command::Sample(args) => population_cmd::sample(&args, fmt),
         Command::Batch(args) => population_cmd::batch(&args, fmt),
+        Command::Completions { shell } => conventions::completions(shell),
+        Command::Man { command } => conventions::man(command.as_deref(), fmt),
     }
 }
 
@@ -264,7 +283,7 @@ pub fn report(sources: &SourceMap, diags: &[Diagnostic], fmt: ErrorFormat) {
             serde_json::to_string_pretty(&j).unwrap_or_default() + "\n"
         }
         ErrorFormat::Human => {
-            let theme = if std::io::stderr().is_terminal() {
+            let theme = if conventions::colour_stderr() {
                 miette::GraphicalTheme::unicode()
             } else {
                 miette::GraphicalTheme::unicode_nocolor()
@@ -321,10 +340,37 @@ fn compile_paths_warn(
     paths: &[PathBuf],
     fmt: ErrorFormat,
 ) -> Result<(SourceMap, crate::ir::Policy, Vec<Diagnostic>), u8> {
-    let (sources, load_diags) = match load::load(paths) {
+    let (files_given, stdin): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.iter().cloned().partition(|p| p.as_os_str() != "-");
+    let (mut sources, mut load_diags) = match load::load(&files_given) {
         Ok(x) => x,
         Err(e) => return Err(cli_error(e, fmt)),
     };
+    if !stdin.is_empty() {
+        let bytes = read_policy_stdin().map_err(|e| cli_error(e, fmt))?;
+        load_diags.extend(load::add_source(&mut sources, STDIN_NAME.into(), bytes));
+    }
+    compile_loaded(sources, load_diags, fmt)
+}
+
+/// The name standard input goes by in diagnostics.
+const STDIN_NAME: &str = "<stdin>";
+
+/// Policy text from standard input (`-`), at most as large as a policy file.
+fn read_policy_stdin() -> Result<Vec<u8>, CliError> {
+    files::read_bounded(
+        std::path::Path::new("-"),
+        crate::syntax::MAX_FILE_SIZE as u64,
+        "a policy file is at most 8 MiB",
+    )
+}
+
+/// Compiles loaded sources, reporting the load's diagnostics first.
+fn compile_loaded(
+    sources: SourceMap,
+    load_diags: Vec<Diagnostic>,
+    fmt: ErrorFormat,
+) -> Result<(SourceMap, crate::ir::Policy, Vec<Diagnostic>), u8> {
     if !load_diags.is_empty() {
         report(&sources, &load_diags, fmt);
         return Err(EXIT_INPUT);
@@ -339,8 +385,21 @@ fn compile_paths_warn(
 }
 
 /// Loads a policy: one exported `.json` file, or policy sources compiled.
+/// `-` alone is standard input: an exported policy when it starts with `{`
+/// (a policy's text never does), else policy text.
 pub fn load_policy(paths: &[PathBuf], fmt: ErrorFormat) -> Result<crate::ir::Policy, u8> {
     if let [one] = paths {
+        if one.as_os_str() == "-" {
+            let bytes = read_policy_stdin().map_err(|e| cli_error(e, fmt))?;
+            if bytes.trim_ascii_start().starts_with(b"{") {
+                return policy_from_json(&bytes, fmt);
+            }
+            let mut sources = SourceMap::new();
+            let diags: Vec<Diagnostic> = load::add_source(&mut sources, STDIN_NAME.into(), bytes)
+                .into_iter()
+                .collect();
+            return compile_loaded(sources, diags, fmt).map(|(_, p, _)| p);
+        }
         if one.extension().is_some_and(|x| x == "json") {
             let bytes = files::read_bounded(
                 one,
@@ -348,14 +407,19 @@ pub fn load_policy(paths: &[PathBuf], fmt: ErrorFormat) -> Result<crate::ir::Pol
                 "an exported policy is at most 128 MiB",
             )
             .map_err(|e| cli_error(e, fmt))?;
-            let text = String::from_utf8_lossy(&bytes);
-            return crate::ir::Policy::from_json(&text).map_err(|e| {
-                report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
-                EXIT_INPUT
-            });
+            return policy_from_json(&bytes, fmt);
         }
     }
     compile_paths(paths, fmt).map(|(_, p)| p)
+}
+
+/// Reads an exported policy, reporting why it cannot be read.
+fn policy_from_json(bytes: &[u8], fmt: ErrorFormat) -> Result<crate::ir::Policy, u8> {
+    let text = String::from_utf8_lossy(bytes);
+    crate::ir::Policy::from_json(&text).map_err(|e| {
+        report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
+        EXIT_INPUT
+    })
 }
 
 fn cmd_check(paths: &[PathBuf], format: OutputFormat, fmt: ErrorFormat) -> u8 {

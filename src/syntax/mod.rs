@@ -30,6 +30,12 @@ use crate::source::{FileId, Span};
 
 pub use crate::limits::{MAX_DEPTH, MAX_FILE_SIZE};
 
+/// The version of the policy language this compiler reads (`policyc
+/// --version`). The minor number grows with each release that adds to the
+/// language; the major one would grow with a change that makes valid policies
+/// invalid or changes their meaning. `CHANGELOG.md` says what each one added.
+pub const LANGUAGE_VERSION: &str = "0.3";
+
 /// Parses one file. On failure, returns all syntax errors found in it.
 pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
     let wrap = |errs: Vec<SyntaxError>| {

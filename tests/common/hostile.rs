@@ -203,6 +203,13 @@ pub fn every_command(i: &Inputs) -> Vec<(Vec<String>, Option<&'static str>)> {
             ]),
             None,
         ),
+        (
+            args(&["check", "-"]),
+            Some("policies/seed/00_document.policy"),
+        ),
+        (args(&["completions", "bash"]), None),
+        (args(&["man"]), None),
+        (args(&["man", "batch"]), None),
     ]
 }
 
