@@ -331,7 +331,8 @@ fn a_header_that_does_not_fit_stops_the_run_before_it_starts() {
         e.to_string().contains("`裁员率x` is not a field of `企业`"),
         "{e}"
     );
-    let e = batch::run_text(seed(), "劳动合同期限\n12\n", &o).unwrap_err();
+    // a field of both 企业 and 个人 in the seed (（二十四）'s part to 个人 or 企业)
+    let e = batch::run_text(seed(), "是否高危行业企业\ntrue\n", &o).unwrap_err();
     assert!(e.to_string().contains("cannot tell which entity"), "{e}");
     let e = batch::run_text(seed(), "", &o).unwrap_err();
     assert!(matches!(e, batch::BatchError::NoHeader));

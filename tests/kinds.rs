@@ -31,7 +31,7 @@ fn compile(text: &str) -> Result<policyc::ir::Policy, String> {
 
 /// A person eligible for （七） (a loan ceiling of 200 000 元), （二十一）
 /// (7 680 元 paid) and （二十五） (1 000 元 paid).
-const PERSON: &str = r#"{"entity":"个人","facts":{"符合创业担保贷款条件":true,"创业人数":"1 人","本年度内领取失业保险金期满仍未就业":true,"距法定退休年龄月数":"120 个月","是否农村牧区劳动力":true,"取得培训合格证":true,"累计培训天数":"10 天"}}"#;
+const PERSON: &str = r#"{"entity":"个人","facts":{"符合创业担保贷款条件":true,"创业人数":"1 人","领取失业保险金期满仍未就业":true,"失业保险金领取期满日期":"2020-03-31","距法定退休年龄月数":"120 个月","是否农村牧区劳动力":true,"取得培训合格证":true,"累计培训天数":"10 天","参加全程网上培训并通过网上考核":false}}"#;
 
 #[test]
 fn eval_json_total_excludes_the_loan_ceiling_which_has_its_kind() {
