@@ -33,6 +33,7 @@ pub mod ir;
 pub mod limits;
 pub mod literal;
 pub mod load;
+pub mod project;
 pub mod sample;
 pub mod source;
 pub mod suggest;

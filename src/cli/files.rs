@@ -164,7 +164,9 @@ fn stdin_metadata() -> Option<std::fs::Metadata> {
 /// files under each folder (for the output checks of [`check_output`]).
 pub(super) fn policy_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for p in paths {
+    // the files of a policy root, when a path is inside one
+    let paths = crate::project::expand(paths).unwrap_or_else(|_| paths.to_vec());
+    for p in &paths {
         if p.is_dir() {
             out.extend(crate::load::policy_files(p).unwrap_or_default());
         } else {

@@ -15,6 +15,7 @@ mod files;
 mod out;
 mod population_cmd;
 mod review_cmd;
+mod revisions;
 mod run_cmd;
 
 pub use conventions::Colour;
@@ -133,12 +134,14 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Semantic diff of two versions of a policy; exit 0 equal, 1 different, 2 error.
+    /// Semantic diff of two versions of a policy (paths, or git revisions); exit 0 equal, 1 different, 2 error.
     Diff {
-        /// The old version: a file, a folder, or an exported `.json` policy.
+        /// The old version: a file, a folder, an exported `.json` policy, or
+        /// a git revision (`HEAD~1`).
         old: PathBuf,
-        /// The new version.
-        new: PathBuf,
+        /// The new version: a path; or with a revision OLD, a second revision
+        /// or the PATH of the policy (default: the working tree, `.`).
+        new: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
@@ -266,7 +269,7 @@ fn dispatch(cli: Cli) -> u8 {
             format,
             git,
             git_args,
-        } => review_cmd::diff(&old, &new, format, git, &git_args, fmt),
+        } => review_cmd::diff(&old, new.as_deref(), format, git, &git_args, fmt),
         Command::Sample(args) => population_cmd::sample(&args, fmt),
         Command::Batch(args) => population_cmd::batch(&args, fmt),
         Command::Completions { shell } => conventions::completions(shell),
@@ -340,6 +343,20 @@ fn compile_paths_warn(
     paths: &[PathBuf],
     fmt: ErrorFormat,
 ) -> Result<(SourceMap, crate::ir::Policy, Vec<Diagnostic>), u8> {
+    compile_as_given(&expand_roots(paths, fmt)?, fmt)
+}
+
+/// `paths` with each one inside a policy root replaced by the root's paths
+/// ([`crate::project::expand`]).
+fn expand_roots(paths: &[PathBuf], fmt: ErrorFormat) -> Result<Vec<PathBuf>, u8> {
+    crate::project::expand(paths).map_err(|e| cli_error(e, fmt))
+}
+
+/// Loads and compiles exactly the files under `paths`.
+fn compile_as_given(
+    paths: &[PathBuf],
+    fmt: ErrorFormat,
+) -> Result<(SourceMap, crate::ir::Policy, Vec<Diagnostic>), u8> {
     let (files_given, stdin): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.iter().cloned().partition(|p| p.as_os_str() != "-");
     let (mut sources, mut load_diags) = match load::load(&files_given) {
@@ -384,10 +401,21 @@ fn compile_loaded(
     }
 }
 
-/// Loads a policy: one exported `.json` file, or policy sources compiled.
+/// Loads a policy: one exported `.json` file, or policy sources compiled
+/// (a path inside a policy root stands for the root's whole policy).
 /// `-` alone is standard input: an exported policy when it starts with `{`
 /// (a policy's text never does), else policy text.
 pub fn load_policy(paths: &[PathBuf], fmt: ErrorFormat) -> Result<crate::ir::Policy, u8> {
+    load_policy_with(paths, true, fmt)
+}
+
+/// [`load_policy`], with or without policy roots (`diff OLD NEW` compares
+/// exactly the files it is given).
+fn load_policy_with(
+    paths: &[PathBuf],
+    roots: bool,
+    fmt: ErrorFormat,
+) -> Result<crate::ir::Policy, u8> {
     if let [one] = paths {
         if one.as_os_str() == "-" {
             let bytes = read_policy_stdin().map_err(|e| cli_error(e, fmt))?;
@@ -410,7 +438,11 @@ pub fn load_policy(paths: &[PathBuf], fmt: ErrorFormat) -> Result<crate::ir::Pol
             return policy_from_json(&bytes, fmt);
         }
     }
-    compile_paths(paths, fmt).map(|(_, p)| p)
+    if roots {
+        compile_paths(paths, fmt).map(|(_, p)| p)
+    } else {
+        compile_as_given(paths, fmt).map(|(_, p, _)| p)
+    }
 }
 
 /// Reads an exported policy, reporting why it cannot be read.

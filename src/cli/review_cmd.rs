@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    cli_error, files, load_policy, out, report, usage_error, ErrorFormat, OutputFormat, EXIT_INPUT,
+    cli_error, files, out, report, revisions, usage_error, ErrorFormat, OutputFormat, EXIT_INPUT,
     EXIT_OK, EXIT_USAGE,
 };
 use crate::diagnostic::{escape, escape_lines, Diagnostic};
@@ -148,32 +148,45 @@ pub(super) fn fmt(paths: &[PathBuf], check: bool, errfmt: ErrorFormat) -> u8 {
 // ---------------------------------------------------------------------------
 // diff
 
-/// `policyc diff OLD NEW`: 0 when equal, 1 when different, 2 on error.
+/// `policyc diff OLD NEW` (files, folders or exported policies) or `policyc
+/// diff REV [REV2] [PATH]` (commits): 0 when equal, 1 when different, 2 on
+/// error.
 pub(super) fn diff(
     old: &Path,
-    new: &Path,
+    new: Option<&Path>,
     format: OutputFormat,
     git: bool,
     git_args: &[String],
     errfmt: ErrorFormat,
 ) -> u8 {
     if git {
-        return diff_git(old, new, git_args, format, errfmt);
+        let Some(old_file) = new else {
+            return usage_error(&GIT_ARGS);
+        };
+        return diff_git(old, old_file, git_args, format, errfmt);
     }
+    // a path that exists is a path, even if a branch has its name
+    if let Some(rev) = old
+        .to_str()
+        .filter(|r| !old.exists() && revisions::is_revision(r))
+    {
+        return diff_revisions(rev, new, git_args, format, errfmt);
+    }
+    let Some(new) = new else {
+        return usage_error(&format!(
+            "`{}` is neither a file, a folder nor a git revision: `policyc diff` compares OLD and NEW (files, folders or exported policies) or REV [REV2] [PATH] (commits)",
+            escape(&old.display().to_string())
+        ));
+    };
     if let Some(extra) = git_args.first() {
         return usage_error(&format!(
-            "unexpected argument `{extra}`: `policyc diff` compares two versions, OLD and NEW (each a file, a folder or an exported `.json` policy)"
+            "unexpected argument `{}`: `policyc diff` compares two versions, OLD and NEW (each a file, a folder or an exported `.json` policy)",
+            escape(extra)
         ));
     }
     let compile = |p: &Path, which: &'static str| -> Result<Policy, u8> {
-        load_policy(&[p.to_path_buf()], errfmt).map_err(|_| {
-            let e = DiffError::Invalid {
-                which,
-                path: p.display().to_string(),
-            };
-            report(&SourceMap::new(), &[Diagnostic::without_file(e)], errfmt);
-            EXIT_USAGE
-        })
+        super::load_policy_with(&[p.to_path_buf()], false, errfmt)
+            .map_err(|_| invalid(which, &p.display().to_string(), errfmt))
     };
     let o = match compile(old, "old") {
         Ok(p) => p,
@@ -183,7 +196,25 @@ pub(super) fn diff(
         Ok(p) => p,
         Err(code) => return code,
     };
-    let changes = diff::diff(&o, &n);
+    print_changes(&o, &n, format)
+}
+
+const GIT_ARGS: &str =
+    "`--git` takes git's seven arguments: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE";
+
+/// Reports that one version does not compile; exit 2.
+fn invalid(which: &'static str, path: &str, errfmt: ErrorFormat) -> u8 {
+    let e = DiffError::Invalid {
+        which,
+        path: path.to_string(),
+    };
+    report(&SourceMap::new(), &[Diagnostic::without_file(e)], errfmt);
+    EXIT_USAGE
+}
+
+/// Prints the changes from `o` to `n`; 0 when there is none, else 1.
+fn print_changes(o: &Policy, n: &Policy, format: OutputFormat) -> u8 {
+    let changes = diff::diff(o, n);
     match format {
         OutputFormat::Text => out::out(&escape_lines(&diff::render_text(&changes))),
         OutputFormat::Json => out::out(&diff::render_json(&changes)),
@@ -195,8 +226,56 @@ pub(super) fn diff(
     }
 }
 
-/// A version of one file of a policy folder, compiled with the other files
-/// of its folder as they are in the working tree.
+/// `policyc diff REV [REV2] [PATH]`: the policy under PATH (by default the
+/// current folder; the whole policy of its root when inside one) in commit
+/// REV against commit REV2, or against the working tree.
+fn diff_revisions(
+    rev: &str,
+    second: Option<&Path>,
+    rest: &[String],
+    format: OutputFormat,
+    errfmt: ErrorFormat,
+) -> u8 {
+    let second_rev = second
+        .and_then(Path::to_str)
+        .filter(|r| !Path::new(r).exists() && revisions::is_revision(r));
+    let path = match (second_rev, second, rest) {
+        (Some(_), _, []) | (None, None, []) => PathBuf::from("."),
+        (Some(_), _, [p]) => PathBuf::from(p),
+        (None, Some(p), []) => p.to_path_buf(),
+        (_, _, [.., extra]) => {
+            return usage_error(&format!(
+                "unexpected argument `{}`: `policyc diff REV [REV2] [PATH]`",
+                escape(extra)
+            ))
+        }
+    };
+    let at = |rev: &str, which: &'static str| -> Result<Policy, u8> {
+        let sources = revisions::policy_at(rev, &path).map_err(|e| cli_error(e, errfmt))?;
+        crate::compile(&sources).map_err(|diags| {
+            report(&sources, &diags, errfmt);
+            invalid(which, &format!("{rev}:{}", path.display()), errfmt)
+        })
+    };
+    let o = match at(rev, "old") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let n = match second_rev {
+        Some(r) => at(r, "new"),
+        None => super::compile_as_given(&revisions::working_tree_paths(&path), errfmt)
+            .map(|(_, p, _)| p)
+            .map_err(|_| invalid("new", &path.display().to_string(), errfmt)),
+    };
+    match n {
+        Ok(n) => print_changes(&o, &n, format),
+        Err(code) => code,
+    }
+}
+
+/// A version of one file of a policy, compiled with the other files of its
+/// policy root (or, outside any root, of its folder) as they are in the
+/// working tree.
 fn compile_in_context(path: &Path, version: &Path) -> Result<Option<Policy>, DiffError> {
     if version.as_os_str() == "/dev/null" {
         return Ok(None);
@@ -215,7 +294,15 @@ fn compile_in_context(path: &Path, version: &Path) -> Result<Option<Policy>, Dif
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut siblings = load::policy_files(dir).unwrap_or_default();
+    // the rest of the policy root when the file is inside one, else its folder
+    let context = match crate::project::find(path) {
+        Ok(Some(root)) if root.contains(path) => root.paths,
+        _ => vec![dir.to_path_buf()],
+    };
+    let mut siblings: Vec<PathBuf> = context
+        .iter()
+        .flat_map(|d| load::policy_files(d).unwrap_or_default())
+        .collect();
     siblings.retain(|s| !same_file(s, path));
     let mut with_context = SourceMap::new();
     for s in &siblings {
@@ -253,9 +340,7 @@ fn diff_git(
     errfmt: ErrorFormat,
 ) -> u8 {
     let Some(new_file) = rest.get(2) else {
-        return usage_error(
-            &"`--git` takes git's seven arguments: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE",
-        );
+        return usage_error(&GIT_ARGS);
     };
     let new_file = Path::new(new_file);
     let name = path.display().to_string();
