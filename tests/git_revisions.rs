@@ -107,7 +107,8 @@ fn change(repo: &Path) {
 }
 
 const DEADLINE: &str = "（三）失业保险稳岗返还: deadline 2020-12-31 → 2021-03-31\n";
-const RATE: &str = "locality 包头市: 困难企业裁员率上限: 8% → 9.9%\n";
+const RATE: &str =
+    "locality 包头市: 困难企业裁员率上限: 8% → 9.9% (affects （三）失业保险稳岗返还)\n";
 
 #[test]
 fn the_driver_compiles_a_file_with_the_rest_of_its_policy_root() {
@@ -208,4 +209,60 @@ fn every_command_compiles_a_file_with_its_policy_root() {
     std::fs::remove_file(repo.join("policyc.toml")).unwrap();
     let (code, _, err) = policyc(repo, &["check", MEASURE_FILE]);
     assert_eq!(code, 1, "{err}");
+}
+
+#[test]
+fn a_review_a_person_can_act_on() {
+    let tmp = repository();
+    let repo = tmp.path();
+    // a condition narrowed, an example's fact changed, a locality's value changed
+    edit(
+        repo,
+        MEASURE_FILE,
+        "let 中小微企业条件 = 规模 in {中型, 小型, 微型} and",
+        "let 中小微企业条件 = 规模 in {小型, 微型} and",
+    );
+    edit(
+        repo,
+        LOCALITY_FILE,
+        "困难企业裁员率上限 = 8%",
+        "困难企业裁员率上限 = 9.9%",
+    );
+    edit(
+        repo,
+        MEASURE_FILE,
+        "      上年度失业保险费: 48000 元,",
+        "      上年度失业保险费: 50000 元,",
+    );
+    let (code, out, err) = policyc(repo, &["diff", "HEAD"]);
+    assert_eq!(code, 1, "{err}");
+    // the narrowed set is marked inside the expression, not shown as two lines
+    assert!(
+        out.contains("definition 中小微企业条件 changed: 规模 in {[-中型, -]小型, 微型}"),
+        "{out}"
+    );
+    // the example says only what changed in it
+    assert!(
+        out.contains("上年度失业保险费: 48000 元 → 50000 元"),
+        "{out}"
+    );
+    assert!(!out.contains("    old: date"), "{out}");
+    // the locality's value names the measure it affects
+    assert!(out.contains("(affects （三）失业保险稳岗返还)"), "{out}");
+    // Markdown for a pull request: the locality's change also under the measure
+    let (code, md, _) = policyc(repo, &["diff", "HEAD", "--format", "markdown"]);
+    assert_eq!(code, 1);
+    assert!(md.starts_with("**policyc diff**: "), "{md}");
+    let measure = md
+        .find("### （三）失业保险稳岗返还")
+        .expect("a section per measure");
+    let locality = md
+        .find("### locality 包头市")
+        .expect("a section per locality");
+    let under_measure = md
+        .get(measure..)
+        .unwrap()
+        .contains("locality 包头市: 困难企业裁员率上限");
+    assert!(under_measure, "{md}");
+    assert!(locality > 0);
 }

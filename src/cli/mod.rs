@@ -68,6 +68,17 @@ pub enum OutputFormat {
     Json,
 }
 
+/// What `policyc diff` prints.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum DiffFormat {
+    /// One line per change, for people.
+    Text,
+    /// `{"equal": …, "changes": […]}`, for programs.
+    Json,
+    /// Sections per measure, for a pull-request comment.
+    Markdown,
+}
+
 /// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -143,8 +154,8 @@ pub enum Command {
         /// or the PATH of the policy (default: the working tree, `.`).
         new: Option<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
         /// Act as git's external diff driver (see docs/git.md).
         #[arg(long)]
         git: bool,

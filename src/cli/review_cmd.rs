@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    cli_error, files, out, report, revisions, usage_error, ErrorFormat, OutputFormat, EXIT_INPUT,
+    cli_error, files, out, report, revisions, usage_error, DiffFormat, ErrorFormat, EXIT_INPUT,
     EXIT_OK, EXIT_USAGE,
 };
 use crate::diagnostic::{escape, escape_lines, Diagnostic};
@@ -154,7 +154,7 @@ pub(super) fn fmt(paths: &[PathBuf], check: bool, errfmt: ErrorFormat) -> u8 {
 pub(super) fn diff(
     old: &Path,
     new: Option<&Path>,
-    format: OutputFormat,
+    format: DiffFormat,
     git: bool,
     git_args: &[String],
     errfmt: ErrorFormat,
@@ -213,11 +213,13 @@ fn invalid(which: &'static str, path: &str, errfmt: ErrorFormat) -> u8 {
 }
 
 /// Prints the changes from `o` to `n`; 0 when there is none, else 1.
-fn print_changes(o: &Policy, n: &Policy, format: OutputFormat) -> u8 {
+fn print_changes(o: &Policy, n: &Policy, format: DiffFormat) -> u8 {
     let changes = diff::diff(o, n);
     match format {
-        OutputFormat::Text => out::out(&escape_lines(&diff::render_text(&changes))),
-        OutputFormat::Json => out::out(&diff::render_json(&changes)),
+        DiffFormat::Text => out::out(&escape_lines(&diff::render_text(&changes))),
+        DiffFormat::Json => out::out(&diff::render_json(&changes)),
+        // names come from the policy: escaped like the text
+        DiffFormat::Markdown => out::out(&escape_lines(&diff::render_markdown(&changes))),
     }
     if changes.is_empty() {
         EXIT_OK
@@ -233,7 +235,7 @@ fn diff_revisions(
     rev: &str,
     second: Option<&Path>,
     rest: &[String],
-    format: OutputFormat,
+    format: DiffFormat,
     errfmt: ErrorFormat,
 ) -> u8 {
     let second_rev = second
@@ -336,7 +338,7 @@ fn diff_git(
     path: &Path,
     old_file: &Path,
     rest: &[String],
-    format: OutputFormat,
+    format: DiffFormat,
     errfmt: ErrorFormat,
 ) -> u8 {
     let Some(new_file) = rest.get(2) else {
@@ -373,18 +375,19 @@ fn diff_git(
             let n = n.unwrap_or(empty);
             let changes = diff::diff(&o, &n);
             match format {
-                OutputFormat::Json => text = diff::render_json(&changes),
-                OutputFormat::Text if changes.is_empty() => {
+                DiffFormat::Json => text = diff::render_json(&changes),
+                _ if changes.is_empty() => {
                     text.push_str("no semantic change (only formatting, comments or order)\n");
                 }
-                OutputFormat::Text => text.push_str(&diff::render_text(&changes)),
+                DiffFormat::Markdown => text.push_str(&diff::render_markdown(&changes)),
+                DiffFormat::Text => text.push_str(&diff::render_text(&changes)),
             }
         }
     }
     let _ = errfmt;
     match format {
-        OutputFormat::Json => out::out(&text),
-        OutputFormat::Text => out::out(&escape_lines(&text)),
+        DiffFormat::Json => out::out(&text),
+        _ => out::out(&escape_lines(&text)),
     }
     EXIT_OK
 }

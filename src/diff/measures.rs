@@ -396,6 +396,7 @@ impl Differ<'_> {
                             text_diff: None,
                             note,
                             message,
+                            affects: Vec::new(),
                         });
                     } else {
                         self.push(s, num, kind, &what, x, y, None, None);

@@ -44,8 +44,10 @@ mod measures;
 mod params;
 mod parts;
 mod periods;
+mod review;
 pub mod words;
 use matching::match_measures;
+pub use review::render_markdown;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -171,6 +173,10 @@ pub struct Change {
     pub note: Option<String>,
     /// The change in one sentence (without the subject), as the text output shows it.
     pub message: String,
+    /// For a locality's value: the measures whose rules use the parameter,
+    /// as `（三）失业保险稳岗返还` (absent when empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub affects: Vec<String>,
 }
 
 /// An error of `policyc diff`: a version that cannot be read or compiled.
@@ -218,7 +224,45 @@ pub fn diff(old: &Policy, new: &Policy) -> Vec<Change> {
     d.measures(&params);
     d.unused_parameters(&params);
     d.localities();
-    d.out
+    let mut out = d.out;
+    for c in &mut out {
+        for_review(new, c);
+    }
+    out
+}
+
+/// Rewrites a change's message the way a reviewer reads it best: a long
+/// changed expression marked at the word level, a changed example by what
+/// changed in it, a locality's value with the measures it affects.
+fn for_review(new: &Policy, c: &mut Change) {
+    match (c.kind, &c.old, &c.new) {
+        (k, Some(o), Some(n)) if review::is_expression(k) && c.message.contains('\n') => {
+            if let Some(td) = review::expression_diff(o, n) {
+                // the period notes of a condition stay, on their own lines
+                let notes: Vec<&str> = c.message.lines().skip(3).collect();
+                let mut m = format!("{} changed: {td}", c.what);
+                for line in notes {
+                    m.push('\n');
+                    m.push_str(line);
+                }
+                c.message = m;
+                c.text_diff = Some(td);
+            }
+        }
+        (ChangeKind::ExampleChanged, Some(o), Some(n)) => {
+            if let Some(delta) = review::example_delta(o, n) {
+                c.message = format!("{}: {delta}", c.what);
+            }
+        }
+        (ChangeKind::LocalityValueChanged, _, _) => {
+            c.affects = review::measures_using(new, &c.what);
+            if !c.affects.is_empty() {
+                c.message
+                    .push_str(&format!(" (affects {})", c.affects.join(", ")));
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The changes for people: one line each (`subject: message`), or three for a
@@ -358,6 +402,7 @@ impl<'p> Differ<'p> {
             text_diff,
             note,
             message,
+            affects: Vec::new(),
         });
     }
 

@@ -257,6 +257,9 @@ pub(super) fn params_used(m: &Measure) -> BTreeSet<String> {
         }
     }
     let mut out = BTreeSet::new();
+    if let Some(c) = &m.condition {
+        walk(c, &mut out);
+    }
     for r in &m.rules {
         for e in [&r.condition, &r.amount, &r.floor, &r.cap]
             .into_iter()
