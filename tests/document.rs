@@ -336,3 +336,114 @@ fn the_reference_model_reads_the_new_fields() {
     assert_eq!(v["measures"]["2"]["status"], "eligible");
     assert_eq!(v["measures"]["3"]["status"], "eligible");
 }
+
+const DEFINITIONS: &str = "tests/fixtures/document_definitions.policy";
+
+#[test]
+fn definitions_of_the_document_check_evaluate_and_explain_by_name() {
+    let o = policyc(&["test", DEFINITIONS]);
+    assert!(o.status.success(), "{}{}", out(&o), err(&o));
+    let o = policyc(&["fmt", "--check", DEFINITIONS]);
+    assert!(o.status.success(), "{}{}", out(&o), err(&o));
+    let facts = temp_file(
+        "document-defs",
+        "facts.json",
+        r#"{"entity":"个人","facts":{"有组织输转":true,"建档立卡贫困劳动力":true,"外出务工月数":"4 个月"}}"#,
+    );
+    let f = facts.to_str().unwrap();
+    let o = policyc(&[
+        "eval",
+        DEFINITIONS,
+        "--facts",
+        f,
+        "--date",
+        "2020-06-01",
+        "--explain",
+    ]);
+    let text = out(&o);
+    assert!(
+        text.contains("✓ when 输转贫困劳动力  (a definition of the document)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("稳岗月数  → 4 个月  (a definition of the document)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("✓ when 满三个月  (a definition of the measure)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("（二）稳岗补贴  eligible  800.00 元 paid"),
+        "{text}"
+    );
+    // in the IR: a `definition` node marked as the document's, read back
+    let json = out(&policyc(&["export", DEFINITIONS]));
+    assert!(json.contains("\"document\": true"), "{json}");
+    let p = Policy::from_json(&json).unwrap();
+    assert_eq!(
+        p,
+        compile(DEFINITIONS, &std::fs::read_to_string(DEFINITIONS).unwrap()).unwrap()
+    );
+    // diff: a changed definition of the document is said where it is used
+    let old = std::fs::read_to_string(DEFINITIONS).unwrap();
+    let new = old.replace("min(外出务工月数, 6 个月)", "min(外出务工月数, 5 个月)");
+    let a = temp_file("document-defs", "old.policy", &old);
+    let b = temp_file("document-defs", "new.policy", &new);
+    let o = policyc(&["diff", a.to_str().unwrap(), b.to_str().unwrap()]);
+    let text = out(&o);
+    assert!(
+        text.contains("definition 稳岗月数 min(外出务工月数, 6 个月) → min(外出务工月数, 5 个月)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn definitions_of_the_document_have_specific_errors_given_once() {
+    let base = "entity 个人 { 甲: bool  乙: bool }\nentity 企业 { 丙: bool }\n";
+    let cases = [
+        // read by a measure whose addressee lacks the fact
+        (
+            "let 条件 = 甲\nmeasure 1 \"m\" { kind benefit  to 企业  rule r { when 条件 and 丙  amount 1 元 } }\n",
+            "policy::check::definition_not_for_addressee",
+        ),
+        // a measure's `let` of the same name
+        (
+            "let 条件 = 甲\nmeasure 1 \"m\" { kind benefit  to 个人  let 条件 = 乙  rule r { when 条件  amount 1 元 } }\n",
+            "policy::check::definition_shadows",
+        ),
+        // the name of a fact of the addressee
+        (
+            "let 甲 = 乙\nmeasure 1 \"m\" { kind benefit  to 个人  rule r { when 乙  amount 1 元 } }\n",
+            "policy::check::definition_shadows",
+        ),
+        // a definition of the document sees the document's, not a measure's
+        (
+            "let 条件 = 局部 and 甲\nmeasure 1 \"m\" { kind benefit  to 个人  let 局部 = 条件  rule r { when 局部  amount 1 元 } }\n",
+            "policy::check::definition_not_for_addressee",
+        ),
+        // not a condition where one is needed
+        (
+            "let 条件 = 1 元\nmeasure 1 \"m\" { kind benefit  to 个人  rule r { when 条件  amount 1 元 } }\n",
+            "policy::check::condition_not_bool",
+        ),
+    ];
+    for (text, code) in cases {
+        let e = compile("t.policy", &format!("{base}{text}")).unwrap_err();
+        assert!(e.contains(code), "{text}\n{e}");
+    }
+    // a cycle between definitions of the document, used by three measures,
+    // is reported once
+    let text = format!(
+        "{base}let 子 = 丑 and 甲\nlet 丑 = 子 or 乙\n{}",
+        (1..=3)
+            .map(|n| format!("measure {n} \"m\" {{ kind benefit  to 个人  rule r {{ when 子  amount 1 元 }} }}\n"))
+            .collect::<String>()
+    );
+    let e = compile("t.policy", &text).unwrap_err();
+    assert_eq!(
+        e.matches("policy::check::definition_cycle").count(),
+        1,
+        "{e}"
+    );
+}

@@ -370,6 +370,10 @@ impl Problem {
     /// A header field with the wrong number of strings: `basis` without a
     /// title, a second string after `title`.
     pub const HEADER_FIELD_FORM: &'static str = "policy::check::header_field_form";
+    /// A definition of the document used in a measure whose addressee lacks a
+    /// fact it reads.
+    pub const DEFINITION_NOT_FOR_ADDRESSEE: &'static str =
+        "policy::check::definition_not_for_addressee";
     /// A measure without `kind`.
     pub const MISSING_KIND: &'static str = "policy::check::missing_kind";
     /// A measure with rules but no `to ENTITY`.

@@ -224,7 +224,18 @@ impl<'a> Checker<'a> {
                 Some("add `to ENTITY` to say whose facts the rules read".into()),
             );
         }
-        self.definitions(&lets, addressee);
+        // a part addressed to another entity: the document's definitions,
+        // typed for the measure's addressee, cannot serve its rules
+        // (a measure without `to` whose parts are all addressed to one
+        // entity reads that entity's facts)
+        let mut tos = decls.tos.iter().flatten().map(|(e, _)| *e);
+        let first = tos.next();
+        let doc_entity = addressee.or(first);
+        let other = first
+            .into_iter()
+            .chain(tos)
+            .find(|e| Some(*e) != doc_entity);
+        self.definitions(&lets, addressee, doc_entity, other);
         let condition = when.and_then(|(e, _)| self.measure_condition(e, addressee));
         self.shared_with_parts(m, when.map(|(_, s)| s), &lets, addressee, &decls);
         let measure_kind = kind.filter(|_| kind_valid).map(|(k, _)| k);

@@ -113,6 +113,8 @@ struct Checker<'a> {
     index: index::Index,
     /// The definitions (`let`) of the measure being checked.
     defs: defs::Scope,
+    /// The document's definitions (`let` outside measures).
+    doc_defs: defs::DocDefs<'a>,
 }
 
 impl<'a> Checker<'a> {
@@ -136,6 +138,7 @@ impl<'a> Checker<'a> {
             measure_asts: Vec::new(),
             index: index::Index::default(),
             defs: defs::Scope::default(),
+            doc_defs: defs::DocDefs::default(),
         }
     }
 
@@ -269,6 +272,7 @@ impl<'a> Checker<'a> {
                         self.sections
                             .insert(s.number, (s.title.value.clone(), s.span));
                     }
+                    Item::Let(l) => self.doc_defs.lets.push(l),
                     Item::Locality(l) => {
                         if let Some(first) = self
                             .index

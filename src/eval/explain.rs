@@ -171,8 +171,14 @@ fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
         Node::Field { .. } => {}
         Node::ApplicationDate => s.origin = Some("the application date".into()),
         // shown by name, with how its value came about under it
-        Node::Definition { value, .. } => {
-            s.origin = Some("a definition of the measure".into());
+        Node::Definition {
+            value, document, ..
+        } => {
+            s.origin = Some(if *document {
+                "a definition of the document".into()
+            } else {
+                "a definition of the measure".into()
+            });
             s.children = vec![step(ctx, value)];
         }
         Node::Param { index, .. } => {

@@ -204,6 +204,11 @@ fn item_mut(item: &mut Item) {
                 value(&mut v.value);
             }
         }
+        Item::Let(l) => {
+            span(&mut l.span);
+            ident(&mut l.name);
+            expr(&mut l.value);
+        }
     }
 }
 

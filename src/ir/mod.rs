@@ -604,6 +604,10 @@ pub enum Node {
         name: String,
         /// Its value.
         value: Box<Expr>,
+        /// Whether it is a definition of the document (`let` outside any
+        /// measure) rather than of the measure; absent when false.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        document: bool,
     },
     /// `application_date`: the evaluation's application date (always known).
     ApplicationDate,

@@ -41,6 +41,20 @@ pub enum Item {
     Measure(Measure),
     /// `locality 名 { … }`
     Locality(Locality),
+    /// `let 名称 = expr` at top level: a definition of the document.
+    Let(DocLet),
+}
+
+/// `let 名称 = expr` outside any measure: a named condition or value of the
+/// document, usable in every measure whose addressee has the facts it reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocLet {
+    /// Its name.
+    pub name: Ident,
+    /// Its value.
+    pub value: Expr,
+    /// The item.
+    pub span: Span,
 }
 
 impl Item {
@@ -55,6 +69,7 @@ impl Item {
             Item::Section(x) => x.span,
             Item::Measure(x) => x.span,
             Item::Locality(x) => x.span,
+            Item::Let(x) => x.span,
         }
     }
 }

@@ -60,7 +60,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::rule_part | Rule::m_part => "`part`",
         Rule::rule_exception => "`exception to`",
         Rule::r_when | Rule::m_when => "`when`",
-        Rule::m_let => "`let`",
+        Rule::m_let | Rule::doc_let => "`let`",
         Rule::r_amount => "`amount`",
         Rule::r_floor => "`floor`",
         Rule::r_cap => "`cap`",

@@ -253,6 +253,12 @@ impl Printer<'_> {
                 self.text(&s.title);
             }
             Item::Measure(m) => self.measure(m),
+            Item::Let(l) => {
+                self.word("let ");
+                self.ident(&l.name);
+                self.word(" = ");
+                self.expr(&l.value);
+            }
             Item::Locality(l) => {
                 self.word("locality ");
                 self.ident(&l.name);
