@@ -85,7 +85,7 @@ impl<'a> Checker<'a> {
             .get(n.name.as_str())
             .and_then(|&i| self.departments.get(i).map(|d| (i, d)))
         {
-            if d.spellings.iter().any(|s| *s == n.name) {
+            if d.spellings.contains(&n.name) {
                 return Some((i, n.name.clone()));
             }
             return Some((i, d.name.clone()));
