@@ -335,3 +335,33 @@ fn generated_parts_reach_the_second_entity() {
         );
     }
 }
+
+/// The generator writes definitions of the document (`let` outside measures)
+/// and uses them in conditions: the engines, the exported IR and the
+/// reference model agree on policies that have them.
+#[test]
+fn generated_definitions_of_the_document_are_used_and_agree() {
+    let mut with = 0;
+    for seed in 0..160 {
+        let case = generate(&mut Rng::new(seed), options());
+        if !case.source.contains("\nlet 文档条件") {
+            continue;
+        }
+        let (p, _) = differential::compile_and_reload(&case.source).unwrap();
+        if !p.to_json().unwrap().contains("\"document\": true") {
+            continue;
+        }
+        with += 1;
+        let engines = Engines {
+            table: true,
+            ir: true,
+            batch_text: false,
+            once: None,
+        };
+        check(&case, engines).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    }
+    assert!(
+        with >= 5,
+        "only {with} of 160 cases use a definition of the document"
+    );
+}

@@ -24,12 +24,28 @@ pub const MAX_DEFINITION_NODES: usize = 1 << 16;
 /// use carries its value).
 pub const MAX_INLINED_NODES: usize = 1 << 20;
 
+/// The document's definitions (`let` outside any measure): checked in each
+/// measure whose addressee has the facts they read, as if the measure wrote
+/// them; a diagnostic about one is given once, not once per measure.
+#[derive(Default)]
+pub(super) struct DocDefs<'a> {
+    /// In source order.
+    pub(super) lets: Vec<&'a ast::DocLet>,
+    /// The diagnostics already given while checking them.
+    seen: std::collections::HashSet<String>,
+}
+
 /// The definitions of the measure being checked.
 #[derive(Default)]
 pub(super) struct Scope {
     /// Name, typed value (`None`: its error is reported, and its uses are not
     /// reported again) and the value's number of nodes.
     defs: Vec<(String, Option<Expr>, usize)>,
+    /// The names among `defs` that are the document's.
+    document: Vec<String>,
+    /// The document's definitions the addressee cannot use: name, the fact
+    /// it reads that the addressee lacks, and the addressee.
+    unavailable: Vec<(String, String, u32)>,
     /// Nodes added by uses so far.
     inlined: usize,
     /// Whether the measure went over [`MAX_INLINED_NODES`] (reported once).
@@ -48,10 +64,43 @@ impl Scope {
     }
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     /// The use of definition `n` of the measure being checked, if it is one
     /// (`Some(None)`: a definition whose error is already reported).
     pub(super) fn definition(&mut self, n: &ast::Ident) -> Option<Option<Expr>> {
+        if let Some((_, fact, entity)) = self.defs.unavailable.iter().find(|(d, _, _)| *d == n.name)
+        {
+            let entity = self
+                .entities
+                .get(*entity as usize)
+                .map_or("", |e| e.name.as_str());
+            let (fact, entity) = (fact.clone(), entity.to_string());
+            if fact.is_empty() {
+                self.problem(
+                    Problem::DEFINITION_NOT_FOR_ADDRESSEE,
+                    n.span,
+                    format!(
+                        "the document's definition `{}` is used in a measure with a part addressed to `{entity}`",
+                        n.name
+                    ),
+                    "a definition of the document",
+                    Some("the parts of this measure read the facts of different entities: write the condition in the rules of each part".into()),
+                );
+                return Some(None);
+            }
+            self.problem(
+                Problem::DEFINITION_NOT_FOR_ADDRESSEE,
+                n.span,
+                format!(
+                    "the document's definition `{}` reads `{fact}`, which is not a fact of `{entity}`",
+                    n.name
+                ),
+                format!("the addressee here is `{entity}`"),
+                Some("use it only in measures addressed to an entity with the facts it reads, or define the condition in this measure".into()),
+            );
+            return Some(None);
+        }
+        let document = self.defs.document.contains(&n.name);
         let (name, value, size) = self.defs.defs.iter().find(|(d, _, _)| *d == n.name)?;
         let Some(value) = value else {
             return Some(None);
@@ -78,16 +127,61 @@ impl Checker<'_> {
             node: Node::Definition {
                 name: name.clone(),
                 value: Box::new(value.clone()),
+                document,
             },
         }))
     }
 
     /// Checks and types the definitions of a measure into `self.defs`, each
     /// after those it uses.
-    pub(super) fn definitions(&mut self, lets: &[(&ast::Ident, &ast::Expr)], entity: Option<u32>) {
+    /// The document's definitions are typed for `doc_entity` (the measure's
+    /// addressee, or the one entity its parts are addressed to); `other`: an
+    /// entity a part is addressed to besides (then they are not available).
+    pub(super) fn definitions(
+        &mut self,
+        lets: &[(&ast::Ident, &ast::Expr)],
+        entity: Option<u32>,
+        doc_entity: Option<u32>,
+        other: Option<u32>,
+    ) {
         self.defs.clear();
+        let before = self.errors.len();
+        let doc = match (doc_entity, other) {
+            (Some(e), None) => self.document_lets(e),
+            (_, Some(o)) => {
+                for l in &self.doc_defs.lets {
+                    self.defs
+                        .unavailable
+                        .push((l.name.name.clone(), String::new(), o));
+                }
+                Vec::new()
+            }
+            (None, None) => Vec::new(),
+        };
+        let n_doc = doc.len();
+        let all: Vec<(&ast::Ident, &ast::Expr)> =
+            doc.into_iter().chain(lets.iter().copied()).collect();
         let mut unique: Vec<(&ast::Ident, &ast::Expr)> = Vec::new();
-        for (n, e) in lets {
+        for (k, (n, e)) in all.iter().enumerate() {
+            let first_doc = unique
+                .iter()
+                .take(n_doc)
+                .find(|(f, _)| f.name == n.name)
+                .map(|(f, _)| f.span);
+            if let (Some(first), true) = (first_doc, k >= n_doc) {
+                let at = self.sref(first);
+                self.problem(
+                    Problem::DEFINITION_SHADOWS,
+                    n.span,
+                    format!("definition `{}` has the name of a definition of the document", n.name),
+                    "already a definition of the document",
+                    Some(format!(
+                        "the document defines `{}` at {at} for every measure: use it, or give this one a name of its own",
+                        n.name
+                    )),
+                );
+                continue;
+            }
             if let Some((first, _)) = unique.iter().find(|(f, _)| f.name == n.name) {
                 let help = self.first_at(first.span);
                 self.err(
@@ -101,7 +195,8 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            if let Some(what) = self.taken(&n.name, entity) {
+            let ent = if k < n_doc { doc_entity } else { entity };
+            if let Some(what) = self.taken(&n.name, ent) {
                 self.problem(
                     Problem::DEFINITION_SHADOWS,
                     n.span,
@@ -113,8 +208,12 @@ impl Checker<'_> {
                 );
                 continue;
             }
+            if k < n_doc {
+                self.defs.document.push(n.name.clone());
+            }
             unique.push((n, e));
         }
+        let n_doc_unique = self.defs.document.len();
         // who uses whom
         let uses: Vec<Vec<usize>> = unique
             .iter()
@@ -207,7 +306,8 @@ impl Checker<'_> {
                 self.defs.defs.push((n.name.clone(), None, 0));
                 continue;
             }
-            let x = self.expr(e, entity, None);
+            let ent = if d < n_doc_unique { doc_entity } else { entity };
+            let x = self.expr(e, ent, None);
             let size = x.as_ref().map_or(0, nodes);
             if size > MAX_DEFINITION_NODES {
                 self.problem(
@@ -224,6 +324,78 @@ impl Checker<'_> {
                 continue;
             }
             self.defs.defs.push((n.name.clone(), x, size));
+        }
+        self.once_for_the_document(before);
+    }
+
+    /// The document's definitions `entity` can use (each with the facts it
+    /// reads, through the others); the others go to `unavailable`.
+    fn document_lets(&mut self, entity: u32) -> Vec<(&'a ast::Ident, &'a ast::Expr)> {
+        let lets = self.doc_defs.lets.clone();
+        let names: Vec<&str> = lets.iter().map(|l| l.name.name.as_str()).collect();
+        // the first name each reads that is no fact of the entity (nor a
+        // parameter, a variant or another definition of the document)
+        let mut missing: Vec<Option<String>> = lets
+            .iter()
+            .map(|l| {
+                let mut m = Vec::new();
+                mentioned(&l.value, &mut m);
+                m.into_iter()
+                    .find(|x| {
+                        !names.contains(x)
+                            && self.index.field(entity as usize, x).is_none()
+                            && !self.index.params.contains_key(*x)
+                            && !self.index.owners.contains_key(*x)
+                    })
+                    .map(str::to_string)
+            })
+            .collect();
+        // through the definitions it uses
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (i, l) in lets.iter().enumerate() {
+                if missing.get(i).is_some_and(Option::is_some) {
+                    continue;
+                }
+                let mut m = Vec::new();
+                mentioned(&l.value, &mut m);
+                let via = lets.iter().enumerate().find_map(|(j, o)| {
+                    (m.contains(&o.name.name.as_str()))
+                        .then(|| missing.get(j).cloned().flatten())
+                        .flatten()
+                });
+                if let (Some(v), Some(slot)) = (via, missing.get_mut(i)) {
+                    *slot = Some(v);
+                    changed = true;
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (l, miss) in lets.iter().zip(missing) {
+            match miss {
+                Some(fact) => self
+                    .defs
+                    .unavailable
+                    .push((l.name.name.clone(), fact, entity)),
+                None => out.push((&l.name, &l.value)),
+            }
+        }
+        out
+    }
+
+    /// Drops the diagnostics from `before` on that were already given while
+    /// checking another measure (about a definition of the document).
+    fn once_for_the_document(&mut self, before: usize) {
+        if self.doc_defs.lets.is_empty() {
+            return;
+        }
+        let new = self.errors.split_off(before.min(self.errors.len()));
+        for d in new {
+            let key = format!("{:?}{:?}", d.file, d.error);
+            if self.doc_defs.seen.insert(key) {
+                self.errors.push(d);
+            }
         }
     }
 

@@ -47,7 +47,7 @@ impl Checker<'_> {
                 department: None,
                 locality: true,
             }),
-            Some(i) => self.department(i).map(|d| Discretion {
+            Some(i) => self.department(i).map(|(_, d)| Discretion {
                 department: Some(d),
                 locality: false,
             }),

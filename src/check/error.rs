@@ -362,6 +362,18 @@ impl Problem {
     pub const DUPLICATE_CLAUSE: &'static str = "policy::check::duplicate_clause";
     /// `lead 人社厅` twice in one measure.
     pub const DUPLICATE_DEPARTMENT: &'static str = "policy::check::duplicate_department";
+    /// `等` after a department that is not the last of its list, or `等` as a name.
+    pub const MISPLACED_OPEN_LIST: &'static str = "policy::check::misplaced_open_list";
+    /// A spelling of a department's full name declared twice, or already
+    /// another department's name.
+    pub const DUPLICATE_SPELLING: &'static str = "policy::check::duplicate_spelling";
+    /// A header field with the wrong number of strings: `basis` without a
+    /// title, a second string after `title`.
+    pub const HEADER_FIELD_FORM: &'static str = "policy::check::header_field_form";
+    /// A definition of the document used in a measure whose addressee lacks a
+    /// fact it reads.
+    pub const DEFINITION_NOT_FOR_ADDRESSEE: &'static str =
+        "policy::check::definition_not_for_addressee";
     /// A measure without `kind`.
     pub const MISSING_KIND: &'static str = "policy::check::missing_kind";
     /// A measure with rules but no `to ENTITY`.

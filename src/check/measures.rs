@@ -8,6 +8,7 @@ impl<'a> Checker<'a> {
     pub(super) fn check_measures(&mut self) -> Vec<ir::Measure> {
         let mut asts = self.measure_asts.clone();
         asts.sort_by_key(|m| m.number);
+        self.resolve_document_departments();
         let mut out = Vec::new();
         for m in asts {
             if let Some(x) = self.measure(m) {
@@ -50,7 +51,7 @@ impl<'a> Checker<'a> {
         let mut when: Option<(&ast::Expr, Span)> = None;
         let mut lets: Vec<(&ast::Ident, &ast::Expr)> = Vec::new();
         let mut depts = ir::Departments::default();
-        let mut dept_seen: HashMap<String, (DeptRole, Span)> = HashMap::new();
+        let mut dept_seen = departments::Seen::new();
         let mut rules: Vec<&ast::Rule> = Vec::new();
         let mut part_decls: Vec<&ast::PartDecl> = Vec::new();
         let mut examples: Vec<&ast::Example> = Vec::new();
@@ -116,33 +117,8 @@ impl<'a> Checker<'a> {
                 ast::MeasureClause::Text(t) => {
                     self.once(&mut text, t.value.clone(), t.span, "text")
                 }
-                ast::MeasureClause::Departments(role, names, _) => {
-                    for n in names {
-                        let Some(full) = self.department(n) else {
-                            continue;
-                        };
-                        if let Some((prev_role, prev)) = dept_seen.get(&full) {
-                            let help = Some(format!(
-                                "it is already `{}` at {}; a department has one role in a measure",
-                                prev_role.keyword(),
-                                self.sref(*prev)
-                            ));
-                            self.problem(
-                                Problem::DUPLICATE_DEPARTMENT,
-                                n.span,
-                                format!("department `{}` is named twice in this measure", n.name),
-                                "named again here",
-                                help,
-                            );
-                            continue;
-                        }
-                        dept_seen.insert(full.clone(), (*role, n.span));
-                        match role {
-                            DeptRole::Lead => depts.lead.push(full),
-                            DeptRole::Cooperating => depts.cooperating.push(full),
-                            DeptRole::Joint => depts.joint.push(full),
-                        }
-                    }
+                ast::MeasureClause::Departments(role, list, _) => {
+                    self.department_list(*role, list, "this measure", &mut dept_seen, &mut depts)
                 }
                 ast::MeasureClause::Part(p) => part_decls.push(p),
                 ast::MeasureClause::When(e, span) => self.once(&mut when, e, *span, "when"),
@@ -248,7 +224,18 @@ impl<'a> Checker<'a> {
                 Some("add `to ENTITY` to say whose facts the rules read".into()),
             );
         }
-        self.definitions(&lets, addressee);
+        // a part addressed to another entity: the document's definitions,
+        // typed for the measure's addressee, cannot serve its rules
+        // (a measure without `to` whose parts are all addressed to one
+        // entity reads that entity's facts)
+        let mut tos = decls.tos.iter().flatten().map(|(e, _)| *e);
+        let first = tos.next();
+        let doc_entity = addressee.or(first);
+        let other = first
+            .into_iter()
+            .chain(tos)
+            .find(|e| Some(*e) != doc_entity);
+        self.definitions(&lets, addressee, doc_entity, other);
         let condition = when.and_then(|(e, _)| self.measure_condition(e, addressee));
         self.shared_with_parts(m, when.map(|(_, s)| s), &lets, addressee, &decls);
         let measure_kind = kind.filter(|_| kind_valid).map(|(k, _)| k);
@@ -305,29 +292,6 @@ impl<'a> Checker<'a> {
                 what: "entity",
                 name: e.name.clone(),
                 span: e.span,
-                help,
-            },
-        );
-        None
-    }
-
-    pub(super) fn department(&mut self, n: &ast::Ident) -> Option<String> {
-        if let Some(d) = self
-            .index
-            .departments
-            .get(n.name.as_str())
-            .and_then(|&i| self.departments.get(i))
-        {
-            return Some(d.name.clone());
-        }
-        let help = self
-            .suggest(&n.name, || self.departments.iter().map(|d| d.id.as_str()))
-            .or(Some("declare it with `department 短名 = \"全称\"`".into()));
-        self.err(
-            n.span,
-            CheckError::UnknownDepartment {
-                name: n.name.clone(),
-                span: n.span,
                 help,
             },
         );

@@ -15,7 +15,9 @@
 pub mod coverage;
 mod dates;
 mod defs;
+mod departments;
 mod discretion;
+mod document;
 mod error;
 mod examples;
 mod expr;
@@ -96,6 +98,7 @@ struct Checker<'a> {
     errors: Vec<Diagnostic>,
     document: Option<ir::Document>,
     document_span: Option<Span>,
+    document_ast: Option<&'a ast::Document>,
     departments: Vec<ir::Department>,
     dept_spans: Vec<Span>,
     enums: Vec<ir::EnumDef>,
@@ -110,6 +113,8 @@ struct Checker<'a> {
     index: index::Index,
     /// The definitions (`let`) of the measure being checked.
     defs: defs::Scope,
+    /// The document's definitions (`let` outside measures).
+    doc_defs: defs::DocDefs<'a>,
 }
 
 impl<'a> Checker<'a> {
@@ -119,6 +124,7 @@ impl<'a> Checker<'a> {
             errors: Vec::new(),
             document: None,
             document_span: None,
+            document_ast: None,
             departments: Vec::new(),
             dept_spans: Vec::new(),
             enums: Vec::new(),
@@ -132,6 +138,7 @@ impl<'a> Checker<'a> {
             measure_asts: Vec::new(),
             index: index::Index::default(),
             defs: defs::Scope::default(),
+            doc_defs: defs::DocDefs::default(),
         }
     }
 
@@ -197,37 +204,7 @@ impl<'a> Checker<'a> {
             for item in &f.items {
                 match item {
                     Item::Document(d) => self.collect_document(d),
-                    Item::Department(d) => {
-                        if let Some(&i) = self.index.departments.get(d.name.name.as_str()) {
-                            let first = self.dept_spans.get(i).copied().unwrap_or_default();
-                            let help = self.first_at(first);
-                            self.err(
-                                d.name.span,
-                                CheckError::Duplicate {
-                                    what: "department",
-                                    name: d.name.name.clone(),
-                                    span: d.name.span,
-                                    help,
-                                },
-                            );
-                            continue;
-                        }
-                        let at = self.departments.len();
-                        self.index
-                            .departments
-                            .entry(d.name.name.clone())
-                            .or_insert(at);
-                        self.index
-                            .departments
-                            .entry(d.full_name.value.clone())
-                            .or_insert(at);
-                        self.departments.push(ir::Department {
-                            id: d.name.name.clone(),
-                            name: d.full_name.value.clone(),
-                            source: self.sref(d.span),
-                        });
-                        self.dept_spans.push(d.name.span);
-                    }
+                    Item::Department(d) => self.collect_department(d),
                     Item::Enum(e) => {
                         let variants = self.unique_names(&e.variants, "variant");
                         self.add_enum(&e.name, variants);
@@ -295,6 +272,7 @@ impl<'a> Checker<'a> {
                         self.sections
                             .insert(s.number, (s.title.value.clone(), s.span));
                     }
+                    Item::Let(l) => self.doc_defs.lets.push(l),
                     Item::Locality(l) => {
                         if let Some(first) = self
                             .index
@@ -341,81 +319,6 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-    }
-
-    fn collect_document(&mut self, d: &ast::Document) {
-        if let Some(first) = self.document_span {
-            let help = self.first_at(first);
-            self.err(
-                d.span,
-                CheckError::Duplicate {
-                    what: "document header",
-                    name: "document".into(),
-                    span: Span {
-                        end: d.span.start + 8,
-                        ..d.span
-                    },
-                    help,
-                },
-            );
-            return;
-        }
-        self.document_span = Some(d.span);
-        let mut doc = ir::Document {
-            source: self.sref(d.span),
-            ..Default::default()
-        };
-        for f in &d.fields {
-            let text = match &f.value {
-                ast::DocValue::Text(t) => Some(if t.block {
-                    normalize_text(&t.value)
-                } else {
-                    t.value.clone()
-                }),
-                ast::DocValue::Date(_) => None,
-            };
-            let date = match &f.value {
-                ast::DocValue::Date(dl) => Some(dl.value),
-                ast::DocValue::Text(_) => None,
-            };
-            let slot = match f.key.name.as_str() {
-                "number" => &mut doc.number,
-                "title" => &mut doc.title,
-                "issuer" => &mut doc.issuer,
-                "region" => &mut doc.region,
-                "issued" => {
-                    if date.is_none() {
-                        self.type_mismatch(
-                            f.key.span,
-                            "a date",
-                            "a string",
-                            Some("write the date as YYYY-MM-DD without quotes".into()),
-                        );
-                    }
-                    doc.issued = date;
-                    continue;
-                }
-                other => {
-                    let help =
-                        did_you_mean(other, ["number", "title", "issuer", "issued", "region"]);
-                    self.err(
-                        f.key.span,
-                        CheckError::UnknownItem {
-                            what: "header field",
-                            name: other.to_string(),
-                            span: f.key.span,
-                            help: help.or(Some("the header fields are `number`, `title`, `issuer`, `issued` and `region`".into())),
-                        },
-                    );
-                    continue;
-                }
-            };
-            if text.is_none() {
-                self.type_mismatch(f.key.span, "a string", "a date", None);
-            }
-            *slot = text;
-        }
-        self.document = Some(doc);
     }
 
     fn type_mismatch(

@@ -131,6 +131,7 @@ impl<'a> Checker<'a> {
                         ast::TypeExpr::Named { .. } => (Some(&p.name), &[]),
                     },
                     Item::Locality(l) => (Some(&l.name), &[]),
+                    Item::Let(l) => (Some(&l.name), &[]),
                     Item::Entity(e) => {
                         self.name_seen(&e.name, &mut by_skeleton);
                         for field in &e.fields {

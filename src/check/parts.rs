@@ -21,7 +21,7 @@ pub(super) struct PartDecls {
     /// The declarations, in source order; `to` is filled by [`Checker::part_slots`].
     pub parts: Vec<ir::PartDef>,
     /// Per declaration: its addressees and where each is written.
-    tos: Vec<Vec<(u32, Span)>>,
+    pub(super) tos: Vec<Vec<(u32, Span)>>,
 }
 
 impl Checker<'_> {

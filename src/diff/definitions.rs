@@ -26,7 +26,7 @@ pub(super) fn definitions(policy: &Policy, m: &Measure) -> BTreeMap<String, Stri
 
 fn walk(policy: &Policy, e: &Expr, out: &mut BTreeMap<String, String>) {
     match &e.node {
-        Node::Definition { name, value } => {
+        Node::Definition { name, value, .. } => {
             out.entry(name.clone())
                 .or_insert_with(|| policy.expr_text(value));
             walk(policy, value, out);

@@ -49,6 +49,27 @@ impl Differ<'_> {
             o.region.clone(),
             n.region.clone(),
         );
+        let basis = |d: &ir::Document| {
+            (!d.basis.is_empty()).then(|| {
+                d.basis
+                    .iter()
+                    .map(|b| format!("{}《{}》", b.number, b.title))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            })
+        };
+        self.compare("document", None, k, "basis", basis(o), basis(n));
+        let text = |x: &Option<String>| x.clone().unwrap_or_default();
+        for (what, old, new) in [
+            ("preamble", &o.preamble, &n.preamble),
+            ("recipients", &o.recipients, &n.recipients),
+            ("copied_to", &o.copied_to, &n.copied_to),
+            ("publication", &o.publication, &n.publication),
+        ] {
+            self.compare_text("document", None, k, what, &text(old), &text(new));
+        }
+        let (od, nd) = (o.departments.clone(), n.departments.clone());
+        self.department_lists("document (every measure)", None, &od, &nd);
     }
 
     pub(super) fn registry(&mut self) {
@@ -88,6 +109,24 @@ impl Differ<'_> {
                     None,
                 ),
                 Some(_) => {}
+            }
+            let spellings = |p: &Policy| {
+                p.departments
+                    .iter()
+                    .find(|x| x.id == d.id)
+                    .map(|x| x.spellings.join(", "))
+                    .unwrap_or_default()
+            };
+            if new.contains_key(d.id.as_str()) {
+                let (os, ns) = (spellings(self.old), spellings(self.new));
+                self.compare_text(
+                    &subject,
+                    None,
+                    ChangeKind::RegistryDepartmentRenamed,
+                    "other spellings",
+                    &os,
+                    &ns,
+                );
             }
         }
         for d in &self.new.departments {

@@ -47,7 +47,7 @@ impl Differ<'_> {
         policy
             .departments
             .iter()
-            .find(|d| d.name == full)
+            .find(|d| d.name == full || d.spellings.iter().any(|x| x == full))
             .map_or_else(|| full.to_string(), |d| d.id.clone())
     }
 
@@ -183,67 +183,6 @@ impl Differ<'_> {
             self.push_param(s, num, p);
         }
         self.examples(s, num, o, n);
-    }
-
-    pub(super) fn departments(&mut self, s: &str, num: Option<u32>, o: &Measure, n: &Measure) {
-        let roles = |p: &Policy, d: &ir::Departments| {
-            let mut v: Vec<(String, &'static str)> = Vec::new();
-            for (list, role) in [
-                (&d.lead, "lead"),
-                (&d.cooperating, "cooperating"),
-                (&d.joint, "joint"),
-            ] {
-                for full in list {
-                    v.push((Self::dept_id(p, full), role));
-                }
-            }
-            v
-        };
-        let old = roles(self.old, &o.departments);
-        let new = roles(self.new, &n.departments);
-        let new_map: BTreeMap<&str, &str> = new.iter().map(|(d, r)| (d.as_str(), *r)).collect();
-        let old_map: BTreeMap<&str, &str> = old.iter().map(|(d, r)| (d.as_str(), *r)).collect();
-        for (d, r) in &old {
-            let what = format!("department {d}");
-            match new_map.get(d.as_str()) {
-                None => self.push(
-                    s,
-                    num,
-                    ChangeKind::DepartmentRemoved,
-                    &what,
-                    Some((*r).into()),
-                    None,
-                    None,
-                    None,
-                ),
-                Some(nr) if nr != r => self.push(
-                    s,
-                    num,
-                    ChangeKind::DepartmentMoved,
-                    &what,
-                    Some((*r).into()),
-                    Some((*nr).into()),
-                    None,
-                    None,
-                ),
-                Some(_) => {}
-            }
-        }
-        for (d, r) in &new {
-            if !old_map.contains_key(d.as_str()) {
-                let what = format!("department {d}");
-                self.push(
-                    s,
-                    num,
-                    ChangeKind::DepartmentAdded,
-                    &what,
-                    None,
-                    Some((*r).into()),
-                    None,
-                    None,
-                );
-            }
-        }
     }
 
     pub(super) fn rule_summary(policy: &Policy, m: &Measure, r: &ir::RuleDef) -> String {

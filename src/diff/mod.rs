@@ -38,6 +38,7 @@
 )]
 
 mod definitions;
+mod departments;
 mod document;
 mod matching;
 mod measures;
@@ -100,8 +101,11 @@ pub enum ChangeKind {
     DepartmentAdded,
     /// A department no longer answers for the measure.
     DepartmentRemoved,
-    /// A department moved between lead, cooperating and joint.
+    /// A department moved between lead, cooperating, joint and implementing.
     DepartmentMoved,
+    /// A department list became open (ends in 等) or closed, or a department
+    /// is written with another of its spellings.
+    DepartmentWordingChanged,
     /// The verbatim legal text changed.
     TextChanged,
     /// A rule was added.

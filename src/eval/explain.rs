@@ -22,6 +22,10 @@ pub struct Explanation {
     pub condition: Option<Step>,
     /// The rules in order.
     pub rules: Vec<RuleExplanation>,
+    /// Who answers for the measure (its own departments and the document's
+    /// for every measure); absent when none is named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departments: Option<super::ShownDepartments>,
 }
 
 /// How one rule evaluated.
@@ -76,6 +80,7 @@ pub(super) fn explain_measure(ctx: &Ctx<'_>, m: &Measure) -> Explanation {
     Explanation {
         condition: m.condition.as_ref().map(|c| step(ctx, c)),
         rules,
+        departments: super::ShownDepartments::of(ctx.policy, m),
     }
 }
 
@@ -166,8 +171,14 @@ fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
         Node::Field { .. } => {}
         Node::ApplicationDate => s.origin = Some("the application date".into()),
         // shown by name, with how its value came about under it
-        Node::Definition { value, .. } => {
-            s.origin = Some("a definition of the measure".into());
+        Node::Definition {
+            value, document, ..
+        } => {
+            s.origin = Some(if *document {
+                "a definition of the document".into()
+            } else {
+                "a definition of the measure".into()
+            });
             s.children = vec![step(ctx, value)];
         }
         Node::Param { index, .. } => {
@@ -432,6 +443,9 @@ pub fn render_text(ev: &Evaluation) -> String {
             );
         }
         if let Some(x) = &m.explanation {
+            if let Some(d) = &x.departments {
+                let _ = writeln!(out, "  ├ departments: {}", d.words());
+            }
             if let Some(c) = &x.condition {
                 let _ = writeln!(out, "  ├ measure condition, for every rule");
                 write_step(&mut out, "when", c, 2);

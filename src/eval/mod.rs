@@ -15,6 +15,8 @@
 
 pub mod arith;
 mod bounds;
+mod departments;
+pub use departments::ShownDepartments;
 mod discretion;
 mod error;
 mod explain;

@@ -177,6 +177,7 @@ pub(super) fn evaluate<'p>(
         r.explanation = Some(Explanation {
             condition: None,
             rules,
+            departments: super::ShownDepartments::of(ctx.policy, m),
         });
     }
     // 1. each part's rule, as the default logic decides it

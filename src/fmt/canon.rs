@@ -59,6 +59,12 @@ fn idents(v: &mut [Ident]) {
     v.iter_mut().for_each(ident);
 }
 
+fn dept_list(l: &mut DeptList) {
+    idents(&mut l.names);
+    l.open.iter_mut().for_each(span);
+    l.misplaced_open.iter_mut().for_each(span);
+}
+
 fn text(t: &mut Text) {
     span(&mut t.span);
 }
@@ -122,12 +128,20 @@ fn item_mut(item: &mut Item) {
                     DocValue::Text(t) => text(t),
                     DocValue::Date(x) => date(x),
                 }
+                if let Some(t) = &mut f.second {
+                    text(t);
+                }
+            }
+            for x in &mut d.departments {
+                span(&mut x.span);
+                dept_list(&mut x.list);
             }
         }
         Item::Department(d) => {
             span(&mut d.span);
             ident(&mut d.name);
             text(&mut d.full_name);
+            d.spellings.iter_mut().for_each(text);
         }
         Item::Enum(e) => {
             span(&mut e.span);
@@ -190,6 +204,11 @@ fn item_mut(item: &mut Item) {
                 value(&mut v.value);
             }
         }
+        Item::Let(l) => {
+            span(&mut l.span);
+            ident(&mut l.name);
+            expr(&mut l.value);
+        }
     }
 }
 
@@ -210,8 +229,8 @@ fn measure_clause(c: &mut MeasureClause) {
             date(d);
             span(s);
         }
-        MeasureClause::Departments(_, names, s) => {
-            idents(names);
+        MeasureClause::Departments(_, list, s) => {
+            dept_list(list);
             span(s);
         }
         MeasureClause::Text(t) => text_clause(t),

@@ -17,7 +17,9 @@
 
 mod discretion;
 mod display;
+mod document;
 pub use display::number_text;
+pub use document::{Basis, Role};
 mod error;
 mod gives;
 mod op;
@@ -40,7 +42,7 @@ use crate::source::SourceRef;
 pub use crate::types::{Dim, NumKind, Type, Unit};
 
 /// The version of the IR's JSON form. Bumped on any incompatible change.
-pub const IR_VERSION: &str = "3.0";
+pub const IR_VERSION: &str = "3.1";
 
 /// A compiled policy.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -80,6 +82,25 @@ pub struct Document {
     pub issued: Option<NaiveDate>,
     /// The region it applies to.
     pub region: Option<String>,
+    /// 依据: the documents it implements, by number and title, in the text's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub basis: Vec<Basis>,
+    /// The preamble, verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preamble: Option<String>,
+    /// 主送: the recipients, verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipients: Option<String>,
+    /// 抄送: the copies, verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copied_to: Option<String>,
+    /// The publication note (公开方式, 印发 line), verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication: Option<String>,
+    /// Departments that answer for every measure ("以下不再一一列出"); each
+    /// measure shows them beside its own (see [`Departments::with_document`]).
+    #[serde(default, skip_serializing_if = "Departments::is_empty")]
+    pub departments: Departments,
     /// Where the header is written.
     pub source: SourceRef,
 }
@@ -92,6 +113,10 @@ pub struct Department {
     pub id: String,
     /// The full name as the document writes it.
     pub name: String,
+    /// Other spellings of the full name the document uses; a measure that
+    /// names the department by one of them keeps it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spellings: Vec<String>,
     /// Where it is declared.
     pub source: SourceRef,
 }
@@ -319,7 +344,7 @@ pub struct Period {
     pub to: Option<NaiveDate>,
 }
 
-/// The departments of a measure, by their full names.
+/// The departments of a measure, by their full names as the measure writes them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Departments {
@@ -329,6 +354,12 @@ pub struct Departments {
     pub cooperating: Vec<String>,
     /// 按职责分工负责
     pub joint: Vec<String>,
+    /// 负责实施
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implementing: Vec<String>,
+    /// The roles whose list ends in 等 (an open list: others answer too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub open: Vec<Role>,
 }
 
 /// A rule of a measure.
@@ -573,6 +604,10 @@ pub enum Node {
         name: String,
         /// Its value.
         value: Box<Expr>,
+        /// Whether it is a definition of the document (`let` outside any
+        /// measure) rather than of the measure; absent when false.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        document: bool,
     },
     /// `application_date`: the evaluation's application date (always known).
     ApplicationDate,

@@ -41,6 +41,20 @@ pub enum Item {
     Measure(Measure),
     /// `locality 名 { … }`
     Locality(Locality),
+    /// `let 名称 = expr` at top level: a definition of the document.
+    Let(DocLet),
+}
+
+/// `let 名称 = expr` outside any measure: a named condition or value of the
+/// document, usable in every measure whose addressee has the facts it reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocLet {
+    /// Its name.
+    pub name: Ident,
+    /// Its value.
+    pub value: Expr,
+    /// The item.
+    pub span: Span,
 }
 
 impl Item {
@@ -55,6 +69,7 @@ impl Item {
             Item::Section(x) => x.span,
             Item::Measure(x) => x.span,
             Item::Locality(x) => x.span,
+            Item::Let(x) => x.span,
         }
     }
 }
@@ -93,6 +108,8 @@ pub struct DateLit {
 pub struct Document {
     /// Its fields in source order.
     pub fields: Vec<DocField>,
+    /// Departments for every measure (`implementing 各盟市政府`).
+    pub departments: Vec<DocDepartments>,
     /// The item.
     pub span: Span,
 }
@@ -100,10 +117,35 @@ pub struct Document {
 /// One field of the document header.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DocField {
-    /// `number`, `title`, `issuer`, `issued`, `region`.
+    /// `number`, `title`, `issuer`, `issued`, `region`, `basis`, `preamble`,
+    /// `recipients`, `copied_to`, `publication`.
     pub key: Ident,
     /// Its value.
     pub value: DocValue,
+    /// A second string (`basis "number" "title"`: the title).
+    pub second: Option<Text>,
+}
+
+/// `lead 人社厅`, … inside `document { … }`: departments for every measure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocDepartments {
+    /// The role.
+    pub role: DeptRole,
+    /// The departments.
+    pub list: DeptList,
+    /// The clause.
+    pub span: Span,
+}
+
+/// A list of departments as a measure names them: `财政厅, 烟草专卖局 等`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeptList {
+    /// The names in order.
+    pub names: Vec<Ident>,
+    /// Where `等` is written after the last name (an open list), if it is.
+    pub open: Option<Span>,
+    /// Where `等` is written after a name that is not the last.
+    pub misplaced_open: Vec<Span>,
 }
 
 /// The value of a header field.
@@ -122,6 +164,8 @@ pub struct Department {
     pub name: Ident,
     /// The full name as the document writes it.
     pub full_name: Text,
+    /// Other spellings of the full name the document uses (`, "…"`).
+    pub spellings: Vec<Text>,
     /// The item.
     pub span: Span,
 }
@@ -310,8 +354,8 @@ pub enum MeasureClause {
     Effective(Effective),
     /// `applications until 2020-12-31`
     Deadline(DateLit, Span),
-    /// `lead 人社厅`, `cooperating …`, `joint …`
-    Departments(DeptRole, Vec<Ident>, Span),
+    /// `lead 人社厅`, `cooperating …`, `joint …`, `implementing …`
+    Departments(DeptRole, DeptList, Span),
     /// `text """…"""`
     Text(Text),
     /// `part P { … }`: a part's own addressee and dates
@@ -370,6 +414,8 @@ pub enum DeptRole {
     Cooperating,
     /// 按职责分工负责
     Joint,
+    /// 负责实施
+    Implementing,
 }
 
 impl DeptRole {
@@ -379,6 +425,7 @@ impl DeptRole {
             DeptRole::Lead => "lead",
             DeptRole::Cooperating => "cooperating",
             DeptRole::Joint => "joint",
+            DeptRole::Implementing => "implementing",
         }
     }
 }

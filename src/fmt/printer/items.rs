@@ -17,6 +17,26 @@ impl Printer<'_> {
         }
     }
 
+    /// `cooperating 财政厅, 烟草专卖局 等`: a department list, `等` after the
+    /// last name when the list is open (a misplaced `等` is an error, never printed).
+    pub(super) fn dept_list(&mut self, list: &DeptList) {
+        self.ident_list(&list.names);
+        if let Some(open) = list.open {
+            self.word(" 等");
+            self.set_end(open.end);
+        }
+    }
+
+    /// `implementing 各盟市政府` in the document header.
+    fn doc_departments(&mut self, x: &DocDepartments) {
+        self.start_line(x.span.start, true);
+        self.word(x.role.keyword());
+        self.word(" ");
+        self.dept_list(&x.list);
+        self.set_end(x.span.end);
+        self.end_line();
+    }
+
     /// A string, or the text block of a `text` clause: printed as written,
     /// except for whitespace at the ends of a block's lines (the IR drops it).
     pub(super) fn text(&mut self, t: &Text) {
@@ -152,12 +172,20 @@ impl Printer<'_> {
             Item::Document(d) => {
                 self.word("document");
                 self.set_end(span.start + "document".len());
-                if d.fields.is_empty() && !self.comment_within(span.start, span.end) {
+                if d.fields.is_empty()
+                    && d.departments.is_empty()
+                    && !self.comment_within(span.start, span.end)
+                {
                     self.word(" {}");
                 } else {
                     self.word(" {");
                     self.open_block();
+                    // fields and department lists in source order
+                    let mut depts = d.departments.iter().peekable();
                     for f in &d.fields {
+                        while let Some(x) = depts.next_if(|x| x.span.start < f.key.span.start) {
+                            self.doc_departments(x);
+                        }
                         self.start_line(f.key.span.start, true);
                         self.ident(&f.key);
                         self.word(" ");
@@ -165,7 +193,14 @@ impl Printer<'_> {
                             DocValue::Text(t) => self.verbatim_text(t),
                             DocValue::Date(x) => self.date(x),
                         }
+                        if let Some(t) = &f.second {
+                            self.word(" ");
+                            self.verbatim_text(t);
+                        }
                         self.end_line();
+                    }
+                    for x in depts {
+                        self.doc_departments(x);
                     }
                     self.close_block(span.end.saturating_sub(1), span.end);
                 }
@@ -175,6 +210,10 @@ impl Printer<'_> {
                 self.ident(&d.name);
                 self.word(" = ");
                 self.text(&d.full_name);
+                for t in &d.spellings {
+                    self.word(", ");
+                    self.text(t);
+                }
             }
             Item::Enum(e) => {
                 self.word("enum ");
@@ -214,6 +253,12 @@ impl Printer<'_> {
                 self.text(&s.title);
             }
             Item::Measure(m) => self.measure(m),
+            Item::Let(l) => {
+                self.word("let ");
+                self.ident(&l.name);
+                self.word(" = ");
+                self.expr(&l.value);
+            }
             Item::Locality(l) => {
                 self.word("locality ");
                 self.ident(&l.name);

@@ -68,11 +68,11 @@ impl Printer<'_> {
                 self.date(d);
                 self.set_end(span.end);
             }
-            MeasureClause::Departments(role, names, span) => {
+            MeasureClause::Departments(role, list, span) => {
                 self.start_line(span.start, true);
                 self.word(role.keyword());
                 self.word(" ");
-                self.ident_list(names);
+                self.dept_list(list);
                 let _ = span;
             }
             MeasureClause::Text(t) => {

@@ -11,7 +11,30 @@ impl Builder {
     pub(super) fn document(&mut self, p: Pair<'_, Rule>) -> R<Document> {
         let span = self.span(&p);
         let mut fields = Vec::new();
-        for f in p.into_inner().filter(|x| x.as_rule() == Rule::doc_field) {
+        let mut departments = Vec::new();
+        for f in p.into_inner() {
+            let role = match f.as_rule() {
+                Rule::doc_field => None,
+                Rule::m_lead => Some(DeptRole::Lead),
+                Rule::m_cooperating => Some(DeptRole::Cooperating),
+                Rule::m_joint => Some(DeptRole::Joint),
+                Rule::m_implementing => Some(DeptRole::Implementing),
+                _ => continue,
+            };
+            if let Some(role) = role {
+                let span = self.span(&f);
+                let list = f
+                    .clone()
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::dept_list)
+                    .ok_or_else(|| self.internal("missing departments", &f))?;
+                departments.push(DocDepartments {
+                    role,
+                    list: self.dept_list(list)?,
+                    span,
+                });
+                continue;
+            }
             let mut it = f.clone().into_inner();
             let key = self.ident(self.next(&mut it, &f, "field name")?)?;
             let v = self.next(&mut it, &f, "field value")?;
@@ -20,9 +43,46 @@ impl Builder {
             } else {
                 DocValue::Text(self.text(v)?)
             };
-            fields.push(DocField { key, value });
+            let second = match it.next() {
+                Some(x) => Some(self.text(x)?),
+                None => None,
+            };
+            fields.push(DocField { key, value, second });
         }
-        Ok(Document { fields, span })
+        Ok(Document {
+            fields,
+            departments,
+            span,
+        })
+    }
+
+    /// `财政厅, 邮政管理局, 烟草专卖局 等`
+    pub(super) fn dept_list(&mut self, p: Pair<'_, Rule>) -> R<DeptList> {
+        let mut names = Vec::new();
+        let mut opens = Vec::new();
+        for e in p.into_inner().filter(|x| x.as_rule() == Rule::dept_entry) {
+            for x in e.into_inner() {
+                match x.as_rule() {
+                    Rule::ident => names.push(self.ident(x)?),
+                    Rule::dept_etc => opens.push((names.len(), self.span(&x))),
+                    _ => {}
+                }
+            }
+        }
+        let mut open = None;
+        let mut misplaced_open = Vec::new();
+        for (after, span) in opens {
+            if after == names.len() {
+                open = Some(span);
+            } else {
+                misplaced_open.push(span);
+            }
+        }
+        Ok(DeptList {
+            names,
+            open,
+            misplaced_open,
+        })
     }
 
     pub(super) fn department(&mut self, p: Pair<'_, Rule>) -> R<Department> {
@@ -35,9 +95,16 @@ impl Builder {
         let full = it
             .next()
             .ok_or_else(|| self.internal("missing full name", &p))?;
+        let name = self.ident(name)?;
+        let full_name = self.text(full)?;
+        let mut spellings = Vec::new();
+        for s in it {
+            spellings.push(self.text(s)?);
+        }
         Ok(Department {
-            name: self.ident(name)?,
-            full_name: self.text(full)?,
+            name,
+            full_name,
+            spellings,
             span,
         })
     }

@@ -57,6 +57,7 @@ impl Builder {
                         | Rule::kw_lead
                         | Rule::kw_cooperating
                         | Rule::kw_joint
+                        | Rule::kw_implementing
                         | Rule::kw_text
                         | Rule::kw_when
                         | Rule::kw_let
@@ -100,13 +101,16 @@ impl Builder {
             }
             Rule::m_deadline => MeasureClause::Deadline(self.date(first?)?, span),
             Rule::m_lead => {
-                MeasureClause::Departments(DeptRole::Lead, self.ident_list(first?)?, span)
+                MeasureClause::Departments(DeptRole::Lead, self.dept_list(first?)?, span)
             }
             Rule::m_cooperating => {
-                MeasureClause::Departments(DeptRole::Cooperating, self.ident_list(first?)?, span)
+                MeasureClause::Departments(DeptRole::Cooperating, self.dept_list(first?)?, span)
             }
             Rule::m_joint => {
-                MeasureClause::Departments(DeptRole::Joint, self.ident_list(first?)?, span)
+                MeasureClause::Departments(DeptRole::Joint, self.dept_list(first?)?, span)
+            }
+            Rule::m_implementing => {
+                MeasureClause::Departments(DeptRole::Implementing, self.dept_list(first?)?, span)
             }
             Rule::m_text => MeasureClause::Text(self.text(first?)?),
             Rule::m_part => MeasureClause::Part(self.part_decl(c)?),

@@ -140,6 +140,22 @@ impl Builder {
             Rule::section => Item::Section(self.section(p)?),
             Rule::measure => Item::Measure(self.measure(p)?),
             Rule::locality => Item::Locality(self.locality(p)?),
+            Rule::doc_let => {
+                let span = self.span(&p);
+                let mut it = p
+                    .clone()
+                    .into_inner()
+                    .filter(|x| x.as_rule() != Rule::kw_let);
+                let name = it.next().ok_or_else(|| self.internal("missing name", &p))?;
+                let value = it
+                    .next()
+                    .ok_or_else(|| self.internal("missing value", &p))?;
+                Item::Let(DocLet {
+                    name: self.ident(name)?,
+                    value: self.expr(value)?,
+                    span,
+                })
+            }
             _ => return Err(self.internal("unexpected item", &p)),
         })
     }

@@ -314,6 +314,9 @@ impl Gen<'_> {
     }
 
     pub(super) fn bool_expr(&mut self, d: usize) -> String {
+        if !self.m.doc_lets.is_empty() && self.r.one_in(6) {
+            return self.r.pick(&self.m.doc_lets.clone());
+        }
         match self.r.below(16) {
             // a date within a period, both days included: the facts probe
             // the first and last days (they are dates of the policy)

@@ -270,6 +270,10 @@ struct Model {
     /// whether 个人 has every fact of 单位 too (after its own 年龄, so that
     /// its slots differ), and parts may be addressed to it
     shared: bool,
+    /// definitions of the document (`let` outside measures, conditions over
+    /// 单位's facts), usable in conditions; only when 个人 is not `shared`
+    /// (no part is then addressed to another entity than 单位)
+    doc_lets: Vec<String>,
 }
 
 impl Model {

@@ -71,6 +71,13 @@ impl Gen<'_> {
         let shared = if self.m.shared { fields.as_str() } else { "" };
         let _ = writeln!(s, "entity 个人 {{\n  年龄: integer<年>\n{shared}}}");
         self.parameters(&mut s);
+        if !self.m.shared && self.r.one_in(2) {
+            for i in 0..1 + self.r.below(2) {
+                let value = self.bool_expr(2);
+                let _ = writeln!(s, "let 文档条件{i} = {value}");
+                self.m.doc_lets.push(format!("文档条件{i}"));
+            }
+        }
         let sections = self.r.below(3);
         for i in 1..=sections {
             let _ = writeln!(s, "section {i} \"第{i}节\"");
