@@ -1,6 +1,7 @@
 //! Examples of a measure: date, locality, facts and the expected outcome.
 
 use super::*;
+use crate::eval::EvalError;
 
 impl Checker<'_> {
     pub(super) fn examples(&mut self, examples: &[&ast::Example]) -> Option<Vec<ir::ExampleDef>> {
@@ -106,9 +107,11 @@ impl Checker<'_> {
                             );
                             continue;
                         };
+                        let extras = self.expect_extras(e, status);
                         let amount = match &e.amount {
                             Some(q) => {
-                                if status != Status::Eligible {
+                                // a misplaced bound is reported instead
+                                if status != Status::Eligible && e.bound.is_none() {
                                     self.problem(
                                         Problem::EXAMPLE_MISPLACED_AMOUNT,
                                         q.span,
@@ -156,6 +159,9 @@ impl Checker<'_> {
                                 amount,
                                 kind,
                                 may: e.may,
+                                bound: extras.bound,
+                                error: extras.error,
+                                unset: extras.unset,
                                 facts: facts_list,
                             },
                             e.span,
@@ -253,5 +259,108 @@ impl Checker<'_> {
                 ))),
             },
         );
+    }
+}
+
+// What an example's `expect` checks beyond the status (issue 14, point 7):
+// the bound of the total (`expect eligible at least 5000 元`), the code of an
+// evaluation error (`expect error overflow`) and the parameter an
+// undetermined outcome waits for (`expect undetermined 标准`).
+
+/// The checked extras of an `expect`: the bound, the error code, the
+/// parameter not set.
+pub(super) struct Extras {
+    pub bound: Option<ir::AmountBound>,
+    pub error: Option<String>,
+    pub unset: Option<String>,
+}
+
+impl Checker<'_> {
+    pub(super) fn expect_extras(&mut self, e: &ast::Expect, status: Status) -> Extras {
+        let mut x = Extras {
+            bound: None,
+            error: None,
+            unset: None,
+        };
+        if let Some((b, span)) = e.bound {
+            if status == Status::Eligible {
+                x.bound = Some(match b {
+                    ast::AmountBound::AtLeast => ir::AmountBound::AtLeast,
+                    ast::AmountBound::AtMost => ir::AmountBound::AtMost,
+                });
+            } else {
+                self.problem(
+                    Problem::EXAMPLE_MISPLACED_BOUND,
+                    span,
+                    format!("only `eligible` has an amount that is `{}`", b.words()),
+                    format!("`{}` after `{}`", b.words(), status.keyword()),
+                    Some("write `expect eligible at least …`, or remove the amount".into()),
+                );
+            }
+        }
+        let Some(n) = &e.name else {
+            return x;
+        };
+        match status {
+            Status::Error => {
+                if EvalError::MEASURE_CODES.contains(&n.name.as_str()) {
+                    x.error = Some(n.name.clone());
+                } else {
+                    let help = did_you_mean(&n.name, EvalError::MEASURE_CODES.iter().copied())
+                        .unwrap_or_else(|| {
+                            format!("the codes are {}", EvalError::MEASURE_CODES.join(", "))
+                        });
+                    self.problem(
+                        Problem::EXAMPLE_UNKNOWN_ERROR,
+                        n.span,
+                        format!("`{}` is not the code of an evaluation error", n.name),
+                        "expected the last part of `policy::eval::…`",
+                        Some(help),
+                    );
+                }
+            }
+            Status::Undetermined => {
+                let delegated = self.params.iter().any(|p| {
+                    p.ast.name.name == n.name
+                        && matches!(
+                            p.def.as_ref().map(|d| &d.value),
+                            Some(ir::ParamValue::Locality { .. })
+                        )
+                });
+                if delegated {
+                    x.unset = Some(n.name.clone());
+                } else {
+                    let names = || {
+                        self.params.iter().filter_map(|p| match p.def.as_ref() {
+                            Some(d) if matches!(d.value, ir::ParamValue::Locality { .. }) => {
+                                Some(d.name.as_str())
+                            }
+                            _ => None,
+                        })
+                    };
+                    let help = self.suggest(&n.name, names).or_else(|| {
+                        Some("only a parameter `by locality` can be left unset".into())
+                    });
+                    self.problem(
+                        Problem::EXAMPLE_NOT_DELEGATED,
+                        n.span,
+                        format!("`{}` is not a parameter set by each locality", n.name),
+                        "an undetermined outcome waits for a delegated parameter",
+                        help,
+                    );
+                }
+            }
+            _ => self.problem(
+                Problem::EXAMPLE_MISPLACED_NAME,
+                n.span,
+                format!(
+                    "`{}` takes no name: only `error` (a code) and `undetermined` (a parameter) do",
+                    status.keyword()
+                ),
+                "remove this name",
+                None,
+            ),
+        }
+        x
     }
 }

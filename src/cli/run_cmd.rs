@@ -103,8 +103,14 @@ fn describe_expected(e: &crate::ir::Expectation) -> String {
     if let Some(k) = e.kind {
         s.push_str(&format!(" {}", k.keyword()));
     }
+    if let Some(b) = e.bound {
+        s.push_str(&format!(" {}", b.words()));
+    }
     if let Some(a) = e.amount {
         s.push_str(&format!(" {}", number_text(a, &Type::money())));
+    }
+    for n in [&e.error, &e.unset].into_iter().flatten() {
+        s.push_str(&format!(" {n}"));
     }
     if let Some(f) = &e.facts {
         s.push_str(&format!(" [{}]", f.join(", ")));
@@ -181,6 +187,17 @@ fn run_examples(policy: &crate::ir::Policy) -> Vec<ExampleOutcome> {
                     if let Some(f) = &ex.expect.facts {
                         ok &= &r.needs == f;
                     }
+                    if let Some(b) = ex.expect.bound {
+                        ok &= r.bound == b.into();
+                    }
+                    let code = r.error.as_ref().map(|e| e.code_name());
+                    if let Some(c) = &ex.expect.error {
+                        ok &= code == Some(c.as_str());
+                    }
+                    let unset = r.undetermined.as_ref().map(|u| u.param.as_str());
+                    if let Some(p) = &ex.expect.unset {
+                        ok &= unset == Some(p.as_str());
+                    }
                     let mut actual = r.status.keyword().to_string();
                     if r.may {
                         actual.push_str(" may");
@@ -189,7 +206,14 @@ fn run_examples(policy: &crate::ir::Policy) -> Vec<ExampleOutcome> {
                         actual.push_str(&format!(" {}", g.keyword()));
                     }
                     if let Some(t) = r.total {
-                        actual.push_str(&format!(" {}", number_text(t, &Type::money())));
+                        actual.push_str(&format!(
+                            " {}{}",
+                            r.bound.words(),
+                            number_text(t, &Type::money())
+                        ));
+                    }
+                    for n in [code, unset].into_iter().flatten() {
+                        actual.push_str(&format!(" {n}"));
                     }
                     if !r.needs.is_empty() {
                         actual.push_str(&format!(" [{}]", r.needs.join(", ")));

@@ -14,6 +14,7 @@
 )]
 
 pub mod arith;
+mod bounded_cond;
 mod bounds;
 mod discretion;
 mod error;
@@ -745,7 +746,7 @@ fn amounts<'p>(
         let bound = if unknown_limit {
             Bound::Exact
         } else {
-            rule_bound(ctx, rule, amount_expr, bounded_by)?
+            bounds::rule_bound(ctx, rule, amount_expr, bounded_by)?
         };
         out.push(RuleAmount {
             rule: &rule.name,
@@ -783,42 +784,4 @@ pub(crate) fn param_lookup<'a>(
 /// The value of a parameter and where it came from, as text (for explanations).
 pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), EvalError> {
     param_lookup(ctx, index).map(|(v, o)| (v.clone(), o.to_string()))
-}
-
-/// The bound of a rule's amount ([`bounds`]); an amount whose direction
-/// cannot be told is undetermined, naming the value not set.
-fn rule_bound(
-    ctx: &Ctx<'_>,
-    rule: &RuleDef,
-    amount: &Expr,
-    bounded_by: Option<&str>,
-) -> Result<Bound, EvalError> {
-    // the common case, on the hot path: nothing is a bound in this scenario
-    if !ctx.scenario.has_bounds() {
-        return Ok(Bound::Exact);
-    }
-    let mut b = bounds::direction(ctx, amount);
-    for x in [&rule.floor, &rule.cap].into_iter().flatten() {
-        if bounds::first_bounded(ctx.scenario, x).is_some() {
-            b = Bound::Mixed;
-        }
-    }
-    // a cap reached by a growing amount (or a floor by a shrinking one) is exact
-    match (bounded_by, b) {
-        (Some("cap"), Bound::AtLeast) | (Some("floor"), Bound::AtMost) => return Ok(Bound::Exact),
-        (_, Bound::Mixed) => {}
-        (_, b) => return Ok(b),
-    }
-    let index = [Some(amount), rule.floor.as_ref(), rule.cap.as_ref()]
-        .into_iter()
-        .flatten()
-        .find_map(|e| bounds::first_bounded(ctx.scenario, e));
-    let param = index
-        .and_then(|i| ctx.policy.parameters.get(i as usize))
-        .map(|p| p.name.clone())
-        .unwrap_or_default();
-    Err(EvalError::NeedsLocality {
-        param,
-        locality: ctx.scenario.locality().map(|l| l.name.clone()),
-    })
 }

@@ -15,6 +15,7 @@
     clippy::indexing_slicing
 )]
 
+mod amount_bound;
 mod discretion;
 mod display;
 pub use display::number_text;
@@ -24,6 +25,7 @@ mod op;
 mod parts;
 mod validate;
 
+pub use amount_bound::AmountBound;
 pub use discretion::Discretion;
 pub use gives::Gives;
 
@@ -40,7 +42,7 @@ use crate::source::SourceRef;
 pub use crate::types::{Dim, NumKind, Type, Unit};
 
 /// The version of the IR's JSON form. Bumped on any incompatible change.
-pub const IR_VERSION: &str = "3.0";
+pub const IR_VERSION: &str = "3.1";
 
 /// A compiled policy.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -295,7 +297,7 @@ pub struct Measure {
     pub source_text: String,
     /// A condition every rule needs (`when C` at measure level): evaluated
     /// once, before the rules; absent from the export when the measure has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub condition: Option<Expr>,
     /// Its rules.
     pub rules: Vec<RuleDef>,
@@ -358,6 +360,10 @@ pub struct RuleDef {
     /// Set when the rule is discretionary (`may`): what it gives may be
     /// granted, it is not an entitlement.
     pub discretion: Option<Discretion>,
+    /// `amount at most E` / `at least E`: the amount is a bound, the final
+    /// figure decided by someone else (absent: the amount is the figure).
+    #[serde(default)]
+    pub bound: Option<AmountBound>,
     /// Where it is written.
     pub source: SourceRef,
 }
@@ -409,6 +415,16 @@ pub struct Expectation {
     /// rule applies) rather than being an entitlement.
     #[serde(default)]
     pub may: bool,
+    /// With an amount: `at least` / `at most` (the outcome's bound, checked
+    /// with the figure); absent: the figure is expected whatever its bound.
+    #[serde(default)]
+    pub bound: Option<AmountBound>,
+    /// With `error`: the evaluation error's code (`overflow`, `conflict`, …).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// With `undetermined`: the parameter not set.
+    #[serde(default)]
+    pub unset: Option<String>,
     /// For `needs_facts`: the fact names, sorted.
     pub facts: Option<Vec<String>>,
 }

@@ -407,6 +407,9 @@ pub enum RuleClause {
     When(Expr),
     /// `amount expr`
     Amount(Expr),
+    /// `amount at most expr` / `amount at least expr`: the final figure is
+    /// decided by someone else within the amount (a rule's own bound).
+    BoundedAmount(AmountBound, Expr),
     /// `floor expr`: the amount is at least this.
     Floor(Expr),
     /// `cap expr`: the amount is at most this.
@@ -417,6 +420,25 @@ pub enum RuleClause {
     /// the name is the deciding department, or `locality` (the keyword,
     /// which no name can be) for the locality.
     May(Option<Ident>, Span),
+}
+
+/// `at least` / `at most` before an amount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AmountBound {
+    /// `at least`: 不低于.
+    AtLeast,
+    /// `at most`: 最高不超过.
+    AtMost,
+}
+
+impl AmountBound {
+    /// `at least` or `at most`.
+    pub fn words(self) -> &'static str {
+        match self {
+            AmountBound::AtLeast => "at least",
+            AmountBound::AtMost => "at most",
+        }
+    }
 }
 
 /// `example "name" { … }`
@@ -463,8 +485,13 @@ pub struct Expect {
     pub may: bool,
     /// The kind of value of the expected total (`loan_ceiling`), if named.
     pub kind: Option<Ident>,
+    /// `at least` / `at most` before the expected total.
+    pub bound: Option<(AmountBound, Span)>,
     /// The expected total.
     pub amount: Option<Quantity>,
+    /// `expect error overflow`: the evaluation error's code;
+    /// `expect undetermined 标准`: the parameter not set.
+    pub name: Option<Ident>,
     /// For `needs_facts`: the facts named.
     pub facts: Option<Vec<Ident>>,
     /// The clause.

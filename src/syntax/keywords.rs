@@ -49,6 +49,9 @@ pub const KEYWORDS: &[&str] = &[
     "choice",
     "application_date",
     "let",
+    "at",
+    "least",
+    "most",
 ];
 
 /// Whether `word` is a keyword (and so cannot be a name).

@@ -68,6 +68,8 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::fact => "a fact `name: value`",
         Rule::ex_expect => "`expect`",
         Rule::fact_list => "`[`",
+        Rule::amount_bound => "`at least` or `at most`",
+        Rule::expect_name => "an error code or a parameter",
         Rule::ident_list => "a name",
         Rule::match_arm => "a match arm `variant => value`",
         Rule::op_in => "`in`",

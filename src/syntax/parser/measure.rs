@@ -198,6 +198,11 @@ impl Builder {
                 }
                 Rule::r_text | Rule::r_when | Rule::r_amount | Rule::r_floor | Rule::r_cap => {
                     let kind = c.as_rule();
+                    let bound = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::amount_bound)
+                        .map(amount_bound);
                     let arg = c
                         .clone()
                         .into_inner()
@@ -206,6 +211,7 @@ impl Builder {
                                 x.as_rule(),
                                 Rule::kw_text
                                     | Rule::kw_when
+                                    | Rule::amount_bound
                                     | Rule::kw_amount
                                     | Rule::kw_floor
                                     | Rule::kw_cap
@@ -215,7 +221,10 @@ impl Builder {
                     clauses.push(match kind {
                         Rule::r_text => RuleClause::Text(self.text(arg)?),
                         Rule::r_when => RuleClause::When(self.expr(arg)?),
-                        Rule::r_amount => RuleClause::Amount(self.expr(arg)?),
+                        Rule::r_amount => match bound {
+                            Some(b) => RuleClause::BoundedAmount(b, self.expr(arg)?),
+                            None => RuleClause::Amount(self.expr(arg)?),
+                        },
                         Rule::r_floor => RuleClause::Floor(self.expr(arg)?),
                         _ => RuleClause::Cap(self.expr(arg)?),
                     });
@@ -277,6 +286,8 @@ impl Builder {
                     let mut kind = None;
                     let mut may = false;
                     let mut facts = None;
+                    let mut bound = None;
+                    let mut name = None;
                     for x in c.clone().into_inner() {
                         match x.as_rule() {
                             Rule::kw_expect => {}
@@ -294,6 +305,11 @@ impl Builder {
                                 let i = self.next(&mut x.clone().into_inner(), &x, "kind")?;
                                 kind = Some(self.ident(i)?);
                             }
+                            Rule::amount_bound => bound = Some((amount_bound(x.clone()), self.span(&x))),
+                            Rule::expect_name => {
+                                let i = self.next(&mut x.clone().into_inner(), &x, "name")?;
+                                name = Some(self.ident(i)?);
+                            }
                             Rule::expect_amount => {
                                 let q = self.next(&mut x.clone().into_inner(), &x, "amount")?;
                                 amount = Some(self.quantity(q)?);
@@ -305,7 +321,9 @@ impl Builder {
                         status: status.ok_or_else(|| self.internal("missing status", &c))?,
                         may,
                         kind,
+                        bound,
                         amount,
+                        name,
                         facts,
                         span: cspan,
                     }));
@@ -318,5 +336,14 @@ impl Builder {
             clauses,
             span,
         })
+    }
+}
+
+/// `at least` or `at most`.
+fn amount_bound(p: Pair<'_, Rule>) -> AmountBound {
+    if p.into_inner().any(|x| x.as_rule() == Rule::kw_least) {
+        AmountBound::AtLeast
+    } else {
+        AmountBound::AtMost
     }
 }
