@@ -409,6 +409,8 @@ impl Problem {
     /// `expect eligible overflow`: a name after a status other than `error`
     /// or `undetermined`.
     pub const EXAMPLE_MISPLACED_NAME: &'static str = "policy::check::example_misplaced_name";
+    /// `expect eligible part 乙 5 元` where `乙` is no part of the measure.
+    pub const EXAMPLE_UNKNOWN_PART: &'static str = "policy::check::example_unknown_part";
     /// `expect error overfow`: not the code of an evaluation error.
     pub const EXAMPLE_UNKNOWN_ERROR: &'static str = "policy::check::example_unknown_error";
     /// `expect undetermined 甲` where `甲` is not a delegated parameter.

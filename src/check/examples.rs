@@ -4,7 +4,18 @@ use super::*;
 use crate::eval::EvalError;
 
 impl Checker<'_> {
-    pub(super) fn examples(&mut self, examples: &[&ast::Example]) -> Option<Vec<ir::ExampleDef>> {
+    pub(super) fn examples(
+        &mut self,
+        examples: &[&ast::Example],
+        rules: &[&ast::Rule],
+    ) -> Option<Vec<ir::ExampleDef>> {
+        // the parts an `expect` may name
+        let mut part_names: Vec<&str> = rules
+            .iter()
+            .filter_map(|r| r.part.as_ref().map(|p| p.name.as_str()))
+            .collect();
+        part_names.sort_unstable();
+        part_names.dedup();
         let mut out = Vec::new();
         let mut ok = true;
         for ex in examples {
@@ -108,6 +119,7 @@ impl Checker<'_> {
                             continue;
                         };
                         let extras = self.expect_extras(e, status);
+                        let parts = self.expect_parts(e, status, &part_names);
                         let amount = match &e.amount {
                             Some(q) => {
                                 // a misplaced bound is reported instead
@@ -163,6 +175,7 @@ impl Checker<'_> {
                                 error: extras.error,
                                 unset: extras.unset,
                                 facts: facts_list,
+                                parts,
                             },
                             e.span,
                             "expect",
@@ -358,9 +371,85 @@ impl Checker<'_> {
                     status.keyword()
                 ),
                 "remove this name",
-                None,
+                (status == Status::Eligible).then(|| {
+                    "a kind of value comes with an amount: `expect eligible loan_ceiling 200000 元`"
+                        .into()
+                }),
             ),
         }
         x
+    }
+}
+
+impl Checker<'_> {
+    /// The amounts expected per part (`part P [at least] 5000 元`): P is a
+    /// part of the measure's rules, named once, after `eligible`.
+    fn expect_parts(
+        &mut self,
+        e: &ast::Expect,
+        status: Status,
+        part_names: &[&str],
+    ) -> Vec<ir::PartExpectation> {
+        let mut out: Vec<ir::PartExpectation> = Vec::new();
+        for p in &e.parts {
+            if status != Status::Eligible {
+                self.problem(
+                    Problem::EXAMPLE_MISPLACED_AMOUNT,
+                    p.span,
+                    "only `eligible` takes an amount",
+                    "remove this part's amount",
+                    None,
+                );
+                continue;
+            }
+            if !part_names.contains(&p.name.name.as_str()) {
+                let help = self
+                    .suggest(&p.name.name, || part_names.iter().copied())
+                    .or_else(|| {
+                        Some(if part_names.is_empty() {
+                            "the measure's rules define no `part`".into()
+                        } else {
+                            format!("the parts are {}", part_names.join(", "))
+                        })
+                    });
+                self.problem(
+                    Problem::EXAMPLE_UNKNOWN_PART,
+                    p.name.span,
+                    format!("`{}` is not a part of the measure", p.name.name),
+                    "no rule defines this part",
+                    help,
+                );
+                continue;
+            }
+            if out.iter().any(|x| x.part == p.name.name) {
+                self.err(
+                    p.name.span,
+                    CheckError::Duplicate {
+                        what: "part",
+                        name: p.name.name.clone(),
+                        span: p.name.span,
+                        help: None,
+                    },
+                );
+                continue;
+            }
+            let amount = self
+                .value(&ast::Value::Quantity(p.amount.clone()), &Type::money())
+                .and_then(|v| match v {
+                    ir::Value::Number(n) => Some(n),
+                    _ => None,
+                });
+            if let Some(amount) = amount {
+                out.push(ir::PartExpectation {
+                    part: p.name.name.clone(),
+                    amount,
+                    bound: p.bound.map(|(b, _)| match b {
+                        ast::AmountBound::AtLeast => ir::AmountBound::AtLeast,
+                        ast::AmountBound::AtMost => ir::AmountBound::AtMost,
+                    }),
+                });
+            }
+        }
+        out
     }
 }

@@ -115,7 +115,31 @@ fn describe_expected(e: &crate::ir::Expectation) -> String {
     if let Some(f) = &e.facts {
         s.push_str(&format!(" [{}]", f.join(", ")));
     }
+    for p in &e.parts {
+        s.push_str(&format!(" part {}", p.part));
+        if let Some(b) = p.bound {
+            s.push_str(&format!(" {}", b.words()));
+        }
+        s.push_str(&format!(" {}", number_text(p.amount, &Type::money())));
+    }
     s
+}
+
+/// The amount and bound of part `part` in an outcome: the sum of its rules'
+/// amounts (`None`: none of them applies with an amount).
+fn part_total(
+    r: &eval::MeasureResult<'_>,
+    part: &str,
+) -> Option<(rust_decimal::Decimal, eval::Bound)> {
+    let mine: Vec<_> = r.amounts.iter().filter(|a| a.part == Some(part)).collect();
+    let first = mine.first()?;
+    let mut t = first.amount;
+    let mut b = first.bound;
+    for a in mine.iter().skip(1) {
+        t = eval::arith::add_amounts(t, a.amount)?;
+        b = b.join(a.bound);
+    }
+    Some((t, b))
 }
 
 pub(super) fn test(paths: &[PathBuf], verbose: bool, format: OutputFormat, fmt: ErrorFormat) -> u8 {
@@ -217,6 +241,21 @@ fn run_examples(policy: &crate::ir::Policy) -> Vec<ExampleOutcome> {
                     }
                     if !r.needs.is_empty() {
                         actual.push_str(&format!(" [{}]", r.needs.join(", ")));
+                    }
+                    for p in &ex.expect.parts {
+                        let got = part_total(&r, &p.part);
+                        ok &= got.is_some_and(|(t, b)| {
+                            t == p.amount && p.bound.is_none_or(|x| b == x.into())
+                        });
+                        match got {
+                            Some((t, b)) => actual.push_str(&format!(
+                                " part {} {}{}",
+                                p.part,
+                                b.words(),
+                                number_text(t, &Type::money())
+                            )),
+                            None => actual.push_str(&format!(" part {} nothing", p.part)),
+                        }
                     }
                     actual.push_str(&format!(" — {}", r.reason));
                     (ok, actual)

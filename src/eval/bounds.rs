@@ -217,7 +217,10 @@ pub(super) fn rule_bound(
 /// Whether a rule of `m` gives a bound of its own or reads a value that is
 /// only a bound here (`batch` evaluates such a measure by rows).
 pub(crate) fn reads_bounded(s: &Scenario<'_>, m: &crate::ir::Measure) -> bool {
-    if m.rules.iter().any(|r| r.bound.is_some() && r.amount.is_some()) {
+    if m.rules
+        .iter()
+        .any(|r| r.bound.is_some() && r.amount.is_some())
+    {
         return true;
     }
     if !s.has_bounds() {

@@ -503,8 +503,9 @@ pub fn render_text(ev: &Evaluation) -> String {
     for (k, t) in ev.totals_by_kind.nonzero().filter(|(k, _)| !k.is_outlay()) {
         let _ = writeln!(
             out,
-            "{} {} 元: {}, not in the total",
+            "{} {}{} 元: {}, not in the total",
             k.keyword(),
+            ev.bounds_by_kind.get(k).words(),
             fen(t),
             k.words()
         );

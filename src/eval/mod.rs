@@ -39,7 +39,7 @@ pub use error::{EvalError, FactsError, UnknownLocality};
 pub use explain::{render_text, Explanation, Step};
 pub(crate) use facts::{cell_value, scalar_value, Scalar, ValueError};
 pub use facts::{Facts, MAX_MAGNITUDE};
-pub use kinds::KindTotals;
+pub use kinds::{KindBounds, KindTotals};
 pub use parts::PartResult;
 pub(crate) use scenario::Origin;
 pub use scenario::Scenario;
@@ -84,6 +84,8 @@ pub struct Evaluation<'p> {
     pub total: Decimal,
     /// The eligible measures' amounts summed per kind of value.
     pub totals_by_kind: KindTotals,
+    /// Per kind of value, whether its total is exact or a bound.
+    pub bounds_by_kind: KindBounds,
     /// Whether `total` is exact or a bound ([`Bound`]).
     pub total_bound: Bound,
     /// Always `CNY`.
@@ -220,6 +222,7 @@ fn evaluate_in<'p>(
     let ctx = Ctx::new(scenario, facts);
     let mut measures = Vec::with_capacity(policy.measures.len());
     let mut totals = KindTotals::default();
+    let mut bounds = KindBounds::default();
     let mut total = Decimal::new(0, 2);
     let mut total_bound = Bound::Exact;
     for m in &policy.measures {
@@ -230,6 +233,7 @@ fn evaluate_in<'p>(
         if r.status == Status::Eligible {
             if let (Some(t), Some(k)) = (r.total, r.gives) {
                 totals.add(k, t).ok_or_else(|| total_overflow(m))?;
+                bounds.join(k, r.bound);
                 if k.is_outlay() {
                     total = arith::add_amounts(total, t).ok_or_else(|| total_overflow(m))?;
                     total_bound = total_bound.join(r.bound);
@@ -249,6 +253,7 @@ fn evaluate_in<'p>(
         measures,
         total,
         totals_by_kind: totals,
+        bounds_by_kind: bounds,
         total_bound,
         currency: CURRENCY,
     })

@@ -314,6 +314,14 @@ fn measure_clause(c: &mut MeasureClause) {
                         if let Some(f) = &mut e.facts {
                             idents(f);
                         }
+                        for p in &mut e.parts {
+                            span(&mut p.span);
+                            ident(&mut p.name);
+                            if let Some((_, s)) = &mut p.bound {
+                                span(s);
+                            }
+                            quantity(&mut p.amount);
+                        }
                     }
                 }
             }

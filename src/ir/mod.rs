@@ -297,7 +297,7 @@ pub struct Measure {
     pub source_text: String,
     /// A condition every rule needs (`when C` at measure level): evaluated
     /// once, before the rules; absent from the export when the measure has none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Expr>,
     /// Its rules.
     pub rules: Vec<RuleDef>,
@@ -427,6 +427,23 @@ pub struct Expectation {
     pub unset: Option<String>,
     /// For `needs_facts`: the fact names, sorted.
     pub facts: Option<Vec<String>>,
+    /// With `eligible`: the amount of each part named (`part P 5000 元`).
+    #[serde(default)]
+    pub parts: Vec<PartExpectation>,
+}
+
+/// The amount one part of an eligible measure is expected to give.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartExpectation {
+    /// The part (a `part` of the measure's rules).
+    pub part: String,
+    /// The sum of the amounts of its rules that apply, exact.
+    pub amount: Decimal,
+    /// `at least` / `at most`: the bound that sum must be; `None`: the
+    /// figure whatever its bound.
+    #[serde(default)]
+    pub bound: Option<AmountBound>,
 }
 
 /// The status of a measure for one entity on one date.

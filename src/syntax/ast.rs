@@ -494,7 +494,22 @@ pub struct Expect {
     pub name: Option<Ident>,
     /// For `needs_facts`: the facts named.
     pub facts: Option<Vec<Ident>>,
+    /// `part P [at least] 5000 元`: the amount of each part named.
+    pub parts: Vec<ExpectPart>,
     /// The clause.
+    pub span: Span,
+}
+
+/// `part 一次性吸纳就业补贴 at least 5000 元` in an `expect`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExpectPart {
+    /// The part.
+    pub name: Ident,
+    /// `at least` / `at most` before the amount.
+    pub bound: Option<(AmountBound, Span)>,
+    /// The part's expected amount.
+    pub amount: Quantity,
+    /// The whole item.
     pub span: Span,
 }
 

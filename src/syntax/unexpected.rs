@@ -70,6 +70,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::fact_list => "`[`",
         Rule::amount_bound => "`at least` or `at most`",
         Rule::expect_name => "an error code or a parameter",
+        Rule::expect_part => "`part`",
         Rule::ident_list => "a name",
         Rule::match_arm => "a match arm `variant => value`",
         Rule::op_in => "`in`",

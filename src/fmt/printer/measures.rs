@@ -259,6 +259,17 @@ impl Printer<'_> {
                         let at = self.closing(self.last_end, "]");
                         self.close_inline(at, "]");
                     }
+                    for p in &e.parts {
+                        self.word(" part ");
+                        self.ident(&p.name);
+                        if let Some((b, _)) = &p.bound {
+                            self.word(" ");
+                            self.word(b.words());
+                        }
+                        self.word(" ");
+                        self.quantity(&p.amount);
+                        self.set_end(p.span.end);
+                    }
                 }
             }
             self.end_line();

@@ -288,6 +288,7 @@ impl Builder {
                     let mut facts = None;
                     let mut bound = None;
                     let mut name = None;
+                    let mut parts = Vec::new();
                     for x in c.clone().into_inner() {
                         match x.as_rule() {
                             Rule::kw_expect => {}
@@ -305,11 +306,14 @@ impl Builder {
                                 let i = self.next(&mut x.clone().into_inner(), &x, "kind")?;
                                 kind = Some(self.ident(i)?);
                             }
-                            Rule::amount_bound => bound = Some((amount_bound(x.clone()), self.span(&x))),
+                            Rule::amount_bound => {
+                                bound = Some((amount_bound(x.clone()), self.span(&x)))
+                            }
                             Rule::expect_name => {
                                 let i = self.next(&mut x.clone().into_inner(), &x, "name")?;
                                 name = Some(self.ident(i)?);
                             }
+                            Rule::expect_part => parts.push(self.expect_part(x)?),
                             Rule::expect_amount => {
                                 let q = self.next(&mut x.clone().into_inner(), &x, "amount")?;
                                 amount = Some(self.quantity(q)?);
@@ -325,6 +329,7 @@ impl Builder {
                         amount,
                         name,
                         facts,
+                        parts,
                         span: cspan,
                     }));
                 }
@@ -334,6 +339,31 @@ impl Builder {
         Ok(Example {
             name: name.ok_or_else(|| self.internal("missing example name", &p))?,
             clauses,
+            span,
+        })
+    }
+}
+
+impl Builder {
+    /// `part P [at least] 5000 元` of an `expect`.
+    fn expect_part(&mut self, p: Pair<'_, Rule>) -> R<ExpectPart> {
+        let span = self.span(&p);
+        let (mut name, mut bound, mut amount) = (None, None, None);
+        for x in p.clone().into_inner() {
+            match x.as_rule() {
+                Rule::ident => name = Some(self.ident(x)?),
+                Rule::amount_bound => bound = Some((amount_bound(x.clone()), self.span(&x))),
+                Rule::expect_amount => {
+                    let q = self.next(&mut x.clone().into_inner(), &x, "amount")?;
+                    amount = Some(self.quantity(q)?);
+                }
+                _ => {}
+            }
+        }
+        Ok(ExpectPart {
+            name: name.ok_or_else(|| self.internal("missing part", &p))?,
+            bound,
+            amount: amount.ok_or_else(|| self.internal("missing amount", &p))?,
             span,
         })
     }

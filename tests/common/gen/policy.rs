@@ -505,7 +505,13 @@ impl Gen<'_> {
                 }
                 if !self.r.one_in(5) {
                     let e = self.expr(Ty::Money, 3);
-                    let _ = writeln!(s, "    amount {e}");
+                    // a rule's own bound (issue 14): the figure decided by someone else
+                    let own = match self.r.below(8) {
+                        0 => "at most ",
+                        1 => "at least ",
+                        _ => "",
+                    };
+                    let _ = writeln!(s, "    amount {own}{e}");
                     if self.r.one_in(3) {
                         let e = self.expr(Ty::Money, 1);
                         let _ = writeln!(s, "    floor {e}");
