@@ -141,7 +141,14 @@ impl Gen<'_> {
                     // bounds and default in any order
                     let mut clauses = Vec::new();
                     if has_default {
-                        let dv = self.between(ty, floor, cap);
+                        let mut dv = self.between(ty, floor, cap);
+                        // a default that is the floor or the cap: the value is
+                        // only a bound where the locality sets none (issue 14)
+                        match (floor, cap, self.r.below(3)) {
+                            (Some(f), _, 0) => dv = f,
+                            (_, Some(c), 1) => dv = c,
+                            _ => {}
+                        }
                         clauses.push(format!("default {}", self.num_lit(ty, dv)));
                     }
                     if let Some(f) = floor {
