@@ -461,8 +461,8 @@ pub enum ExampleClause {
     Locality(Ident, Span),
     /// `企业 { 规模: 小型, … }`
     Facts(Ident, Vec<FactValue>, Span),
-    /// `expect eligible 48000 元`
-    Expect(Expect),
+    /// `expect eligible 48000 元` (boxed: the largest clause by far)
+    Expect(Box<Expect>),
 }
 
 /// `规模: 小型`

@@ -321,7 +321,7 @@ impl Builder {
                             _ => return Err(self.internal("unexpected expect part", &x)),
                         }
                     }
-                    clauses.push(ExampleClause::Expect(Expect {
+                    clauses.push(ExampleClause::Expect(Box::new(Expect {
                         status: status.ok_or_else(|| self.internal("missing status", &c))?,
                         may,
                         kind,
@@ -331,7 +331,7 @@ impl Builder {
                         facts,
                         parts,
                         span: cspan,
-                    }));
+                    })));
                 }
                 _ => return Err(self.internal("unexpected example part", &c)),
             }
