@@ -109,6 +109,8 @@ const EXPRESSION_STARTS: &[&str] = &[
     "`true` or `false`",
     "`not` or `-`",
     "`application_date`",
+    // `amount at most E`: the bound before an amount's expression
+    "`at`",
 ];
 
 /// Operators, said as "an operator".
