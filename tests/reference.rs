@@ -309,6 +309,33 @@ fn the_model_agrees_on_parts() {
     );
 }
 
+/// The model decides the same statuses where values are bounds (issue 14,
+/// point 4): a rule's own `amount at most`, and conditions on a value that
+/// is only at least its floor (undetermined where the bound could change
+/// them), with no locality, one that sets the value and one that sets none.
+#[test]
+fn the_model_agrees_on_bounds() {
+    let Some(py) = python() else { return };
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/own_bounds.policy"),
+    )
+    .unwrap();
+    let p = differential::compile(&text).unwrap_or_else(|d| panic!("{d}"));
+    let day = NaiveDate::from_ymd_opt(2020, 7, 1).unwrap();
+    let runs: Vec<Run<'_>> = vec![(day, None), (day, Some("包头市")), (day, Some("乌海市"))];
+    let s = Sampler::new(&p, "企业", 4000, 0.1).unwrap();
+    let mut records = Vec::new();
+    sample::write_sample(&s, 200, SampleFormat::Jsonl, &mut records).unwrap();
+    let records = String::from_utf8(records).unwrap();
+    let mut tally = Tally::new();
+    let diffs = check(py, "bounds", &p, &records, &runs, &mut tally);
+    fail_on(
+        &diffs,
+        &tally,
+        &["eligible", "not_eligible", "undetermined", "error"],
+    );
+}
+
 // ---------------------------------------------------------------------------
 // 2. Generated policies
 

@@ -350,7 +350,9 @@ fn batch_schemas_are_tight() {
             "deadline_passed": 0, "total": "overflow", "gives": "loan_ceiling", "bound": "exact"}],
         "total": "overflow", "totals_by_kind": {"paid": "0.00", "refunded": "0.00",
             "fee_reduced": "0.00", "interest_subsidy": "0.00", "loan_ceiling": "overflow"},
-        "total_bound": "exact", "currency": "CNY"});
+        "total_bound": "exact", "bounds_by_kind": {"paid": "exact", "refunded": "exact",
+            "fee_reduced": "exact", "interest_subsidy": "exact", "loan_ceiling": "at_most"},
+        "currency": "CNY"});
     assert_matches(
         &summary_v,
         &summary,

@@ -143,6 +143,8 @@ pub struct Summary {
     pub totals_by_kind: SummaryKindTotals,
     /// Whether `total` is exact or a bound (a measure's total in it is).
     pub total_bound: crate::eval::Bound,
+    /// Per kind of value, whether its total is exact or a bound.
+    pub bounds_by_kind: crate::eval::KindBounds,
     /// Always `CNY`.
     pub currency: &'static str,
 }
@@ -322,6 +324,12 @@ impl Tally {
             .iter()
             .filter(|m| m.gives.is_some_and(Gives::is_outlay))
             .fold(crate::eval::Bound::Exact, |b, m| b.join(m.bound));
+        let mut bounds_by_kind = crate::eval::KindBounds::default();
+        for m in &measures {
+            if let Some(k) = m.gives {
+                bounds_by_kind.join(k, m.bound);
+            }
+        }
         Summary {
             date: plan.scenario.date(),
             locality: plan.scenario.locality().map(|l| l.name.clone()),
@@ -333,6 +341,7 @@ impl Tally {
             total,
             totals_by_kind,
             total_bound,
+            bounds_by_kind,
             currency: crate::eval::CURRENCY,
         }
     }
@@ -425,7 +434,7 @@ impl Summary {
                 String::new(),
                 String::new(),
                 String::new(),
-                total_text(t),
+                format!("{}{}", self.bounds_by_kind.get(*k).words(), total_text(t)),
                 k.keyword().into(),
             ]);
         }

@@ -416,6 +416,17 @@ impl Problem {
     pub const MIXED_GIVES: &'static str = "policy::check::mixed_gives";
     /// `may` in a measure that obliges (`obligation`, `target`, `directive`).
     pub const MAY_IN_OBLIGATION: &'static str = "policy::check::may_in_obligation";
+    /// `expect not_eligible at least 5 元`: only `eligible` has a bound.
+    pub const EXAMPLE_MISPLACED_BOUND: &'static str = "policy::check::example_misplaced_bound";
+    /// `expect eligible overflow`: a name after a status other than `error`
+    /// or `undetermined`.
+    pub const EXAMPLE_MISPLACED_NAME: &'static str = "policy::check::example_misplaced_name";
+    /// `expect eligible part 乙 5 元` where `乙` is no part of the measure.
+    pub const EXAMPLE_UNKNOWN_PART: &'static str = "policy::check::example_unknown_part";
+    /// `expect error overfow`: not the code of an evaluation error.
+    pub const EXAMPLE_UNKNOWN_ERROR: &'static str = "policy::check::example_unknown_error";
+    /// `expect undetermined 甲` where `甲` is not a delegated parameter.
+    pub const EXAMPLE_NOT_DELEGATED: &'static str = "policy::check::example_not_delegated";
     /// `expect not_eligible may`: only `eligible` may be granted.
     pub const EXAMPLE_MISPLACED_MAY: &'static str = "policy::check::example_misplaced_may";
 }

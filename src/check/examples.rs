@@ -1,9 +1,21 @@
 //! Examples of a measure: date, locality, facts and the expected outcome.
 
 use super::*;
+use crate::eval::EvalError;
 
 impl Checker<'_> {
-    pub(super) fn examples(&mut self, examples: &[&ast::Example]) -> Option<Vec<ir::ExampleDef>> {
+    pub(super) fn examples(
+        &mut self,
+        examples: &[&ast::Example],
+        rules: &[&ast::Rule],
+    ) -> Option<Vec<ir::ExampleDef>> {
+        // the parts an `expect` may name
+        let mut part_names: Vec<&str> = rules
+            .iter()
+            .filter_map(|r| r.part.as_ref().map(|p| p.name.as_str()))
+            .collect();
+        part_names.sort_unstable();
+        part_names.dedup();
         let mut out = Vec::new();
         let mut ok = true;
         for ex in examples {
@@ -106,9 +118,12 @@ impl Checker<'_> {
                             );
                             continue;
                         };
+                        let extras = self.expect_extras(e, status);
+                        let parts = self.expect_parts(e, status, &part_names);
                         let amount = match &e.amount {
                             Some(q) => {
-                                if status != Status::Eligible {
+                                // a misplaced bound is reported instead
+                                if status != Status::Eligible && e.bound.is_none() {
                                     self.problem(
                                         Problem::EXAMPLE_MISPLACED_AMOUNT,
                                         q.span,
@@ -156,7 +171,11 @@ impl Checker<'_> {
                                 amount,
                                 kind,
                                 may: e.may,
+                                bound: extras.bound,
+                                error: extras.error,
+                                unset: extras.unset,
                                 facts: facts_list,
+                                parts,
                             },
                             e.span,
                             "expect",
@@ -253,5 +272,184 @@ impl Checker<'_> {
                 ))),
             },
         );
+    }
+}
+
+// What an example's `expect` checks beyond the status (issue 14, point 7):
+// the bound of the total (`expect eligible at least 5000 元`), the code of an
+// evaluation error (`expect error overflow`) and the parameter an
+// undetermined outcome waits for (`expect undetermined 标准`).
+
+/// The checked extras of an `expect`: the bound, the error code, the
+/// parameter not set.
+pub(super) struct Extras {
+    pub bound: Option<ir::AmountBound>,
+    pub error: Option<String>,
+    pub unset: Option<String>,
+}
+
+impl Checker<'_> {
+    pub(super) fn expect_extras(&mut self, e: &ast::Expect, status: Status) -> Extras {
+        let mut x = Extras {
+            bound: None,
+            error: None,
+            unset: None,
+        };
+        if let Some((b, span)) = e.bound {
+            if status == Status::Eligible {
+                x.bound = Some(match b {
+                    ast::AmountBound::AtLeast => ir::AmountBound::AtLeast,
+                    ast::AmountBound::AtMost => ir::AmountBound::AtMost,
+                });
+            } else {
+                self.problem(
+                    Problem::EXAMPLE_MISPLACED_BOUND,
+                    span,
+                    format!("only `eligible` has an amount that is `{}`", b.words()),
+                    format!("`{}` after `{}`", b.words(), status.keyword()),
+                    Some("write `expect eligible at least …`, or remove the amount".into()),
+                );
+            }
+        }
+        let Some(n) = &e.name else {
+            return x;
+        };
+        match status {
+            Status::Error => {
+                if EvalError::MEASURE_CODES.contains(&n.name.as_str()) {
+                    x.error = Some(n.name.clone());
+                } else {
+                    let help = did_you_mean(&n.name, EvalError::MEASURE_CODES.iter().copied())
+                        .unwrap_or_else(|| {
+                            format!("the codes are {}", EvalError::MEASURE_CODES.join(", "))
+                        });
+                    self.problem(
+                        Problem::EXAMPLE_UNKNOWN_ERROR,
+                        n.span,
+                        format!("`{}` is not the code of an evaluation error", n.name),
+                        "expected the last part of `policy::eval::…`",
+                        Some(help),
+                    );
+                }
+            }
+            Status::Undetermined => {
+                let delegated = self.params.iter().any(|p| {
+                    p.ast.name.name == n.name
+                        && matches!(
+                            p.def.as_ref().map(|d| &d.value),
+                            Some(ir::ParamValue::Locality { .. })
+                        )
+                });
+                if delegated {
+                    x.unset = Some(n.name.clone());
+                } else {
+                    let names = || {
+                        self.params.iter().filter_map(|p| match p.def.as_ref() {
+                            Some(d) if matches!(d.value, ir::ParamValue::Locality { .. }) => {
+                                Some(d.name.as_str())
+                            }
+                            _ => None,
+                        })
+                    };
+                    let help = self.suggest(&n.name, names).or_else(|| {
+                        Some("only a parameter `by locality` can be left unset".into())
+                    });
+                    self.problem(
+                        Problem::EXAMPLE_NOT_DELEGATED,
+                        n.span,
+                        format!("`{}` is not a parameter set by each locality", n.name),
+                        "an undetermined outcome waits for a delegated parameter",
+                        help,
+                    );
+                }
+            }
+            _ => self.problem(
+                Problem::EXAMPLE_MISPLACED_NAME,
+                n.span,
+                format!(
+                    "`{}` takes no name: only `error` (a code) and `undetermined` (a parameter) do",
+                    status.keyword()
+                ),
+                "remove this name",
+                (status == Status::Eligible).then(|| {
+                    "a kind of value comes with an amount: `expect eligible loan_ceiling 200000 元`"
+                        .into()
+                }),
+            ),
+        }
+        x
+    }
+}
+
+impl Checker<'_> {
+    /// The amounts expected per part (`part P [at least] 5000 元`): P is a
+    /// part of the measure's rules, named once, after `eligible`.
+    fn expect_parts(
+        &mut self,
+        e: &ast::Expect,
+        status: Status,
+        part_names: &[&str],
+    ) -> Vec<ir::PartExpectation> {
+        let mut out: Vec<ir::PartExpectation> = Vec::new();
+        for p in &e.parts {
+            if status != Status::Eligible {
+                self.problem(
+                    Problem::EXAMPLE_MISPLACED_AMOUNT,
+                    p.span,
+                    "only `eligible` takes an amount",
+                    "remove this part's amount",
+                    None,
+                );
+                continue;
+            }
+            if !part_names.contains(&p.name.name.as_str()) {
+                let help = self
+                    .suggest(&p.name.name, || part_names.iter().copied())
+                    .or_else(|| {
+                        Some(if part_names.is_empty() {
+                            "the measure's rules define no `part`".into()
+                        } else {
+                            format!("the parts are {}", part_names.join(", "))
+                        })
+                    });
+                self.problem(
+                    Problem::EXAMPLE_UNKNOWN_PART,
+                    p.name.span,
+                    format!("`{}` is not a part of the measure", p.name.name),
+                    "no rule defines this part",
+                    help,
+                );
+                continue;
+            }
+            if out.iter().any(|x| x.part == p.name.name) {
+                self.err(
+                    p.name.span,
+                    CheckError::Duplicate {
+                        what: "part",
+                        name: p.name.name.clone(),
+                        span: p.name.span,
+                        help: None,
+                    },
+                );
+                continue;
+            }
+            let amount = self
+                .value(&ast::Value::Quantity(p.amount.clone()), &Type::money())
+                .and_then(|v| match v {
+                    ir::Value::Number(n) => Some(n),
+                    _ => None,
+                });
+            if let Some(amount) = amount {
+                out.push(ir::PartExpectation {
+                    part: p.name.name.clone(),
+                    amount,
+                    bound: p.bound.map(|(b, _)| match b {
+                        ast::AmountBound::AtLeast => ir::AmountBound::AtLeast,
+                        ast::AmountBound::AtMost => ir::AmountBound::AtMost,
+                    }),
+                });
+            }
+        }
+        out
     }
 }

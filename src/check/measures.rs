@@ -249,7 +249,7 @@ impl<'a> Checker<'a> {
             self.definitions_depth(m, condition.as_ref(), ir_rules.as_deref(), &rules);
         }
         self.defs.clear();
-        let ir_examples = self.examples(&examples);
+        let ir_examples = self.examples(&examples, &rules);
         if self.errors.len() > before {
             return None;
         }

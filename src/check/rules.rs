@@ -84,6 +84,7 @@ impl Checker<'_> {
             let mut cap: Option<(ir::Expr, Span)> = None;
             let mut gives: Option<(ir::Gives, Span)> = None;
             let mut may: Option<(ir::Discretion, Span)> = None;
+            let mut own_bound = None;
             for c in &r.clauses {
                 match c {
                     ast::RuleClause::May(by, span) => {
@@ -118,6 +119,7 @@ impl Checker<'_> {
                         }
                     }
                     ast::RuleClause::Amount(e)
+                    | ast::RuleClause::BoundedAmount(_, e)
                     | ast::RuleClause::Floor(e)
                     | ast::RuleClause::Cap(e) => {
                         let money = Type::money();
@@ -131,15 +133,25 @@ impl Checker<'_> {
                             ok = false;
                             continue;
                         }
+                        if let ast::RuleClause::BoundedAmount(b, _) = c {
+                            own_bound = Some(match b {
+                                ast::AmountBound::AtLeast => ir::AmountBound::AtLeast,
+                                ast::AmountBound::AtMost => ir::AmountBound::AtMost,
+                            });
+                        }
                         let (slot, kw) = match c {
-                            ast::RuleClause::Amount(_) => (&mut amount, "amount"),
+                            ast::RuleClause::Amount(_) | ast::RuleClause::BoundedAmount(..) => {
+                                (&mut amount, "amount")
+                            }
                             ast::RuleClause::Floor(_) => (&mut floor, "floor"),
                             _ => (&mut cap, "cap"),
                         };
                         let mut s = slot.take();
                         self.once(&mut s, x, e.span, kw);
                         match c {
-                            ast::RuleClause::Amount(_) => amount = s,
+                            ast::RuleClause::Amount(_) | ast::RuleClause::BoundedAmount(..) => {
+                                amount = s
+                            }
                             ast::RuleClause::Floor(_) => floor = s,
                             _ => cap = s,
                         }
@@ -178,6 +190,7 @@ impl Checker<'_> {
                 cap: cap.map(|(x, _)| x),
                 gives,
                 discretion: may.map(|(d, _)| d),
+                bound: own_bound,
                 source: self.sref(r.span),
             });
         }

@@ -103,13 +103,43 @@ fn describe_expected(e: &crate::ir::Expectation) -> String {
     if let Some(k) = e.kind {
         s.push_str(&format!(" {}", k.keyword()));
     }
+    if let Some(b) = e.bound {
+        s.push_str(&format!(" {}", b.words()));
+    }
     if let Some(a) = e.amount {
         s.push_str(&format!(" {}", number_text(a, &Type::money())));
+    }
+    for n in [&e.error, &e.unset].into_iter().flatten() {
+        s.push_str(&format!(" {n}"));
     }
     if let Some(f) = &e.facts {
         s.push_str(&format!(" [{}]", f.join(", ")));
     }
+    for p in &e.parts {
+        s.push_str(&format!(" part {}", p.part));
+        if let Some(b) = p.bound {
+            s.push_str(&format!(" {}", b.words()));
+        }
+        s.push_str(&format!(" {}", number_text(p.amount, &Type::money())));
+    }
     s
+}
+
+/// The amount and bound of part `part` in an outcome: the sum of its rules'
+/// amounts (`None`: none of them applies with an amount).
+fn part_total(
+    r: &eval::MeasureResult<'_>,
+    part: &str,
+) -> Option<(rust_decimal::Decimal, eval::Bound)> {
+    let mine: Vec<_> = r.amounts.iter().filter(|a| a.part == Some(part)).collect();
+    let first = mine.first()?;
+    let mut t = first.amount;
+    let mut b = first.bound;
+    for a in mine.iter().skip(1) {
+        t = eval::arith::add_amounts(t, a.amount)?;
+        b = b.join(a.bound);
+    }
+    Some((t, b))
 }
 
 pub(super) fn test(paths: &[PathBuf], verbose: bool, format: OutputFormat, fmt: ErrorFormat) -> u8 {
@@ -181,6 +211,17 @@ fn run_examples(policy: &crate::ir::Policy) -> Vec<ExampleOutcome> {
                     if let Some(f) = &ex.expect.facts {
                         ok &= &r.needs == f;
                     }
+                    if let Some(b) = ex.expect.bound {
+                        ok &= r.bound == b.into();
+                    }
+                    let code = r.error.as_ref().map(|e| e.code_name());
+                    if let Some(c) = &ex.expect.error {
+                        ok &= code == Some(c.as_str());
+                    }
+                    let unset = r.undetermined.as_ref().map(|u| u.param.as_str());
+                    if let Some(p) = &ex.expect.unset {
+                        ok &= unset == Some(p.as_str());
+                    }
                     let mut actual = r.status.keyword().to_string();
                     if r.may {
                         actual.push_str(" may");
@@ -189,10 +230,32 @@ fn run_examples(policy: &crate::ir::Policy) -> Vec<ExampleOutcome> {
                         actual.push_str(&format!(" {}", g.keyword()));
                     }
                     if let Some(t) = r.total {
-                        actual.push_str(&format!(" {}", number_text(t, &Type::money())));
+                        actual.push_str(&format!(
+                            " {}{}",
+                            r.bound.words(),
+                            number_text(t, &Type::money())
+                        ));
+                    }
+                    for n in [code, unset].into_iter().flatten() {
+                        actual.push_str(&format!(" {n}"));
                     }
                     if !r.needs.is_empty() {
                         actual.push_str(&format!(" [{}]", r.needs.join(", ")));
+                    }
+                    for p in &ex.expect.parts {
+                        let got = part_total(&r, &p.part);
+                        ok &= got.is_some_and(|(t, b)| {
+                            t == p.amount && p.bound.is_none_or(|x| b == x.into())
+                        });
+                        match got {
+                            Some((t, b)) => actual.push_str(&format!(
+                                " part {} {}{}",
+                                p.part,
+                                b.words(),
+                                number_text(t, &Type::money())
+                            )),
+                            None => actual.push_str(&format!(" part {} nothing", p.part)),
+                        }
                     }
                     actual.push_str(&format!(" — {}", r.reason));
                     (ok, actual)

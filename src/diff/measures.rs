@@ -193,9 +193,13 @@ impl Differ<'_> {
         if let Some(x) = r.exception_to.and_then(|i| m.rules.get(i as usize)) {
             parts.push(format!("exception to {}", x.name));
         }
+        let amount_kw = match r.bound {
+            Some(b) => format!("amount {}", b.words()),
+            None => "amount".to_string(),
+        };
         for (kw, e) in [
             ("when", &r.condition),
-            ("amount", &r.amount),
+            (amount_kw.as_str(), &r.amount),
             ("floor", &r.floor),
             ("cap", &r.cap),
         ] {
@@ -284,6 +288,15 @@ impl Differ<'_> {
                 &format!("{rule}: discretion"),
                 Some(modality(r)),
                 Some(modality(nr)),
+            );
+            // the figure ↔ a bound decided by someone else is a semantic change
+            self.compare(
+                s,
+                num,
+                ChangeKind::AmountBoundChanged,
+                &format!("{rule}: amount"),
+                Some(super::bound_words(r.bound).to_string()),
+                Some(super::bound_words(nr.bound).to_string()),
             );
             // a changed kind of value (said or by the measure's kind) is a semantic change
             self.compare(
@@ -390,8 +403,25 @@ impl Differ<'_> {
         if let Some(k) = x.expect.kind {
             s.push_str(&format!(" {}", k.keyword()));
         }
+        if let Some(b) = x.expect.bound {
+            s.push_str(&format!(" {}", b.words()));
+        }
         if let Some(a) = x.expect.amount {
             s.push_str(&format!(" {}", ir::number_text(a, &Type::money())));
+        }
+        for n in [&x.expect.error, &x.expect.unset].into_iter().flatten() {
+            s.push_str(&format!(" {n}"));
+        }
+        for p in &x.expect.parts {
+            let b = p
+                .bound
+                .map(|b| format!("{} ", b.words()))
+                .unwrap_or_default();
+            s.push_str(&format!(
+                " part {} {b}{}",
+                p.part,
+                ir::number_text(p.amount, &Type::money())
+            ));
         }
         if let Some(f) = &x.expect.facts {
             s.push_str(&format!(" [{}]", f.join(", ")));

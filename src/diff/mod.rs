@@ -128,6 +128,8 @@ pub enum ChangeKind {
     GivesChanged,
     /// A rule became discretionary (`may`), entitled, or another decides.
     DiscretionChanged,
+    /// A rule's amount became a bound (`amount at most E`) or the figure.
+    AmountBoundChanged,
     /// A parameter was added.
     ParameterAdded,
     /// A parameter was removed.
@@ -314,6 +316,17 @@ fn or_none(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("none")
 }
 
+/// What a rule's amount is, in words (for [`ChangeKind::AmountBoundChanged`]).
+fn bound_words(b: Option<ir::AmountBound>) -> &'static str {
+    match b {
+        None => "the figure",
+        Some(ir::AmountBound::AtMost) => {
+            "an upper bound (at most: the figure is decided by someone else)"
+        }
+        Some(ir::AmountBound::AtLeast) => "a lower bound (at least)",
+    }
+}
+
 fn message(
     kind: ChangeKind,
     what: &str,
@@ -334,6 +347,9 @@ fn message(
         }
         ChangeKind::DepartmentAdded => return format!("{what} added as {}", or_none(new)),
         ChangeKind::DepartmentRemoved => return format!("{what} removed (was {})", or_none(old)),
+        ChangeKind::AmountBoundChanged => {
+            return format!("{what} became {} (was {})", or_none(new), or_none(old))
+        }
         _ => {}
     }
     if let Some(td) = text_diff {

@@ -8,8 +8,8 @@
 
 use serde::Serialize;
 
-use super::{ops, Ctx, Ev, Scenario};
-use crate::ir::{BinOp, Expr, Node, ParamValue, Value};
+use super::{ops, Ctx, Ev, EvalError, Scenario};
+use crate::ir::{AmountBound, BinOp, Expr, Node, ParamValue, RuleDef, Value};
 
 /// How exact an amount is.
 #[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq, Hash)]
@@ -161,16 +161,78 @@ fn scale(x: Bound, s: Option<i8>) -> Bound {
     }
 }
 
-/// Whether a rule of `m` reads a value that is only a bound here (`batch`
-/// evaluates such a measure by rows).
+impl From<AmountBound> for Bound {
+    fn from(b: AmountBound) -> Bound {
+        match b {
+            AmountBound::AtLeast => Bound::AtLeast,
+            AmountBound::AtMost => Bound::AtMost,
+        }
+    }
+}
+
+/// The bound of a rule's amount: its own (`amount at most E`) joined with
+/// the direction of the bounded values it reads; an amount whose direction
+/// cannot be told (or whose bounds oppose) is undetermined, naming the value
+/// not set. A cap reached by a growing amount (a floor by a shrinking one)
+/// is exact.
+pub(super) fn rule_bound(
+    ctx: &Ctx<'_>,
+    rule: &RuleDef,
+    amount: &Expr,
+    bounded_by: Option<&str>,
+) -> Result<Bound, EvalError> {
+    let own = rule.bound.map_or(Bound::Exact, Bound::from);
+    // the common case, on the hot path: nothing is a bound in this scenario
+    let mut b = if ctx.scenario.has_bounds() {
+        direction(ctx, amount).join(own)
+    } else {
+        own
+    };
+    if ctx.scenario.has_bounds() {
+        for x in [&rule.floor, &rule.cap].into_iter().flatten() {
+            if first_bounded(ctx.scenario, x).is_some() {
+                b = Bound::Mixed;
+            }
+        }
+    }
+    match (bounded_by, b) {
+        (Some("cap"), Bound::AtLeast) | (Some("floor"), Bound::AtMost) => return Ok(Bound::Exact),
+        (_, Bound::Mixed) => {}
+        (_, b) => return Ok(b),
+    }
+    let index = [Some(amount), rule.floor.as_ref(), rule.cap.as_ref()]
+        .into_iter()
+        .flatten()
+        .find_map(|e| first_bounded(ctx.scenario, e));
+    let param = index
+        .and_then(|i| ctx.policy.parameters.get(i as usize))
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    Err(EvalError::NeedsLocality {
+        param,
+        locality: ctx.scenario.locality().map(|l| l.name.clone()),
+    })
+}
+
+/// Whether a rule of `m` gives a bound of its own or reads a value that is
+/// only a bound here (`batch` evaluates such a measure by rows).
 pub(crate) fn reads_bounded(s: &Scenario<'_>, m: &crate::ir::Measure) -> bool {
+    if m.rules
+        .iter()
+        .any(|r| r.bound.is_some() && r.amount.is_some())
+    {
+        return true;
+    }
     if !s.has_bounds() {
         return false;
     }
-    m.rules.iter().any(|r| {
-        [&r.condition, &r.amount, &r.floor, &r.cap]
-            .into_iter()
-            .flatten()
-            .any(|e| first_bounded(s, e).is_some())
-    })
+    m.condition
+        .as_ref()
+        .is_some_and(|e| first_bounded(s, e).is_some())
+        || m.rules.iter().any(|r| {
+            [&r.condition, &r.amount, &r.floor, &r.cap]
+                .into_iter()
+                .flatten()
+                .any(|e| first_bounded(s, e).is_some())
+        })
 }

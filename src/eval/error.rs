@@ -186,6 +186,35 @@ pub enum EvalError {
     },
 }
 
+impl EvalError {
+    /// The codes of the errors a measure can end in, as an example's
+    /// `expect error CODE` names them (the last segment of `policy::eval::…`).
+    pub const MEASURE_CODES: &'static [&'static str] = &[
+        "conflict",
+        "overflow",
+        "division_by_zero",
+        "date_out_of_range",
+        "no_value_on_date",
+        "inconsistent",
+    ];
+
+    /// The last segment of the error's code: `overflow` for
+    /// `policy::eval::overflow`.
+    pub fn code_name(&self) -> &'static str {
+        match self {
+            EvalError::Conflict { .. } => "conflict",
+            EvalError::Overflow { .. } => "overflow",
+            EvalError::TotalOverflow { .. } => "total_overflow",
+            EvalError::DivisionByZero { .. } => "division_by_zero",
+            EvalError::DateOutOfRange { .. } => "date_out_of_range",
+            EvalError::NoValueOnDate { .. } => "no_value_on_date",
+            EvalError::NeedsLocality { .. } => "needs_locality",
+            EvalError::UnknownLocality(_) => "unknown_locality",
+            EvalError::Inconsistent { .. } => "inconsistent",
+        }
+    }
+}
+
 /// A locality the policy does not declare: the error of
 /// [`super::Scenario::new`]. One type and one code wherever a locality is
 /// named — the command line's `--locality`, a batch, a `Table`, the library —

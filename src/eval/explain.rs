@@ -53,6 +53,9 @@ pub struct RuleExplanation {
     pub gives: Gives,
     /// Set when it is discretionary (`may`), with who decides.
     pub discretion: Option<crate::ir::Discretion>,
+    /// Its own bound (`amount at most E`): the figure is decided by someone
+    /// else within the amount.
+    pub bound: Option<crate::ir::AmountBound>,
 }
 
 /// One evaluated expression.
@@ -101,6 +104,7 @@ pub(super) fn explain_rule(ctx: &Ctx<'_>, m: &Measure, r: &RuleDef) -> RuleExpla
         cap: r.cap.as_ref().map(|a| step(ctx, a)),
         gives: r.gives,
         discretion: r.discretion.clone(),
+        bound: r.bound,
     }
 }
 
@@ -474,7 +478,23 @@ pub fn render_text(ev: &Evaluation) -> String {
                 if let Some(c) = &r.condition {
                     write_step(&mut out, "when", c, 2);
                 }
-                for (kw, s) in [("amount", &r.amount), ("floor", &r.floor), ("cap", &r.cap)] {
+                let amount_kw = match r.bound {
+                    Some(b) => {
+                        let _ = writeln!(
+                            out,
+                            "  │   {}: the figure is decided by someone else, {} the amount",
+                            b.words(),
+                            b.words()
+                        );
+                        format!("amount {}", b.words())
+                    }
+                    None => "amount".to_string(),
+                };
+                for (kw, s) in [
+                    (amount_kw.as_str(), &r.amount),
+                    ("floor", &r.floor),
+                    ("cap", &r.cap),
+                ] {
                     if let Some(s) = s {
                         write_step(&mut out, kw, s, 2);
                     }
@@ -497,8 +517,9 @@ pub fn render_text(ev: &Evaluation) -> String {
     for (k, t) in ev.totals_by_kind.nonzero().filter(|(k, _)| !k.is_outlay()) {
         let _ = writeln!(
             out,
-            "{} {} 元: {}, not in the total",
+            "{} {}{} 元: {}, not in the total",
             k.keyword(),
+            ev.bounds_by_kind.get(k).words(),
             fen(t),
             k.words()
         );

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::arith;
+use super::Bound;
 use crate::ir::Gives;
 
 /// One total per kind of value that has amounts (`none` has none), exact.
@@ -82,6 +83,49 @@ impl KindTotals {
     }
 }
 
+/// Per kind of value, whether its total is exact or a bound (issue 14,
+/// point 4): the bounds of the amounts in it, joined ([`Bound::join`]).
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct KindBounds {
+    /// Of money paid.
+    pub paid: Bound,
+    /// Of money refunded.
+    pub refunded: Bound,
+    /// Of fees reduced or waived.
+    pub fee_reduced: Bound,
+    /// Of interest subsidised.
+    pub interest_subsidy: Bound,
+    /// Of loan ceilings.
+    pub loan_ceiling: Bound,
+}
+
+impl KindBounds {
+    /// The bound of one kind's total (`Exact` for `none`).
+    pub fn get(&self, kind: Gives) -> Bound {
+        match kind {
+            Gives::Paid => self.paid,
+            Gives::Refunded => self.refunded,
+            Gives::FeeReduced => self.fee_reduced,
+            Gives::InterestSubsidy => self.interest_subsidy,
+            Gives::LoanCeiling => self.loan_ceiling,
+            Gives::None => Bound::Exact,
+        }
+    }
+
+    /// Joins the bound of an amount of `kind` into its kind's total.
+    pub fn join(&mut self, kind: Gives, b: Bound) {
+        let slot = match kind {
+            Gives::Paid => &mut self.paid,
+            Gives::Refunded => &mut self.refunded,
+            Gives::FeeReduced => &mut self.fee_reduced,
+            Gives::InterestSubsidy => &mut self.interest_subsidy,
+            Gives::LoanCeiling => &mut self.loan_ceiling,
+            Gives::None => return,
+        };
+        *slot = slot.join(b);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +141,19 @@ mod tests {
         assert_eq!(t.loan_ceiling, Decimal::new(20000000, 2));
         assert!(t.add(Gives::None, Decimal::ONE).is_none());
         assert_eq!(t.nonzero().count(), 3);
+    }
+
+    #[test]
+    fn a_kind_total_is_a_bound_when_an_amount_in_it_is() {
+        let mut b = KindBounds::default();
+        b.join(Gives::LoanCeiling, Bound::AtMost);
+        b.join(Gives::LoanCeiling, Bound::Exact);
+        b.join(Gives::Paid, Bound::AtLeast);
+        b.join(Gives::Paid, Bound::AtMost);
+        b.join(Gives::None, Bound::AtMost);
+        assert_eq!(b.get(Gives::LoanCeiling), Bound::AtMost);
+        assert_eq!(b.get(Gives::Paid), Bound::Mixed);
+        assert_eq!(b.get(Gives::Refunded), Bound::Exact);
+        assert_eq!(b.get(Gives::None), Bound::Exact);
     }
 }

@@ -14,6 +14,7 @@
 )]
 
 pub mod arith;
+mod bounded_cond;
 mod bounds;
 mod departments;
 pub use departments::ShownDepartments;
@@ -40,7 +41,7 @@ pub use error::{EvalError, FactsError, UnknownLocality};
 pub use explain::{render_text, Explanation, Step};
 pub(crate) use facts::{cell_value, scalar_value, Scalar, ValueError};
 pub use facts::{Facts, MAX_MAGNITUDE};
-pub use kinds::KindTotals;
+pub use kinds::{KindBounds, KindTotals};
 pub use parts::PartResult;
 pub(crate) use scenario::Origin;
 pub use scenario::Scenario;
@@ -85,6 +86,8 @@ pub struct Evaluation<'p> {
     pub total: Decimal,
     /// The eligible measures' amounts summed per kind of value.
     pub totals_by_kind: KindTotals,
+    /// Per kind of value, whether its total is exact or a bound.
+    pub bounds_by_kind: KindBounds,
     /// Whether `total` is exact or a bound ([`Bound`]).
     pub total_bound: Bound,
     /// Always `CNY`.
@@ -221,6 +224,7 @@ fn evaluate_in<'p>(
     let ctx = Ctx::new(scenario, facts);
     let mut measures = Vec::with_capacity(policy.measures.len());
     let mut totals = KindTotals::default();
+    let mut bounds = KindBounds::default();
     let mut total = Decimal::new(0, 2);
     let mut total_bound = Bound::Exact;
     for m in &policy.measures {
@@ -231,6 +235,7 @@ fn evaluate_in<'p>(
         if r.status == Status::Eligible {
             if let (Some(t), Some(k)) = (r.total, r.gives) {
                 totals.add(k, t).ok_or_else(|| total_overflow(m))?;
+                bounds.join(k, r.bound);
                 if k.is_outlay() {
                     total = arith::add_amounts(total, t).ok_or_else(|| total_overflow(m))?;
                     total_bound = total_bound.join(r.bound);
@@ -250,6 +255,7 @@ fn evaluate_in<'p>(
         measures,
         total,
         totals_by_kind: totals,
+        bounds_by_kind: bounds,
         total_bound,
         currency: CURRENCY,
     })
@@ -747,7 +753,7 @@ fn amounts<'p>(
         let bound = if unknown_limit {
             Bound::Exact
         } else {
-            rule_bound(ctx, rule, amount_expr, bounded_by)?
+            bounds::rule_bound(ctx, rule, amount_expr, bounded_by)?
         };
         out.push(RuleAmount {
             rule: &rule.name,
@@ -785,42 +791,4 @@ pub(crate) fn param_lookup<'a>(
 /// The value of a parameter and where it came from, as text (for explanations).
 pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), EvalError> {
     param_lookup(ctx, index).map(|(v, o)| (v.clone(), o.to_string()))
-}
-
-/// The bound of a rule's amount ([`bounds`]); an amount whose direction
-/// cannot be told is undetermined, naming the value not set.
-fn rule_bound(
-    ctx: &Ctx<'_>,
-    rule: &RuleDef,
-    amount: &Expr,
-    bounded_by: Option<&str>,
-) -> Result<Bound, EvalError> {
-    // the common case, on the hot path: nothing is a bound in this scenario
-    if !ctx.scenario.has_bounds() {
-        return Ok(Bound::Exact);
-    }
-    let mut b = bounds::direction(ctx, amount);
-    for x in [&rule.floor, &rule.cap].into_iter().flatten() {
-        if bounds::first_bounded(ctx.scenario, x).is_some() {
-            b = Bound::Mixed;
-        }
-    }
-    // a cap reached by a growing amount (or a floor by a shrinking one) is exact
-    match (bounded_by, b) {
-        (Some("cap"), Bound::AtLeast) | (Some("floor"), Bound::AtMost) => return Ok(Bound::Exact),
-        (_, Bound::Mixed) => {}
-        (_, b) => return Ok(b),
-    }
-    let index = [Some(amount), rule.floor.as_ref(), rule.cap.as_ref()]
-        .into_iter()
-        .flatten()
-        .find_map(|e| bounds::first_bounded(ctx.scenario, e));
-    let param = index
-        .and_then(|i| ctx.policy.parameters.get(i as usize))
-        .map(|p| p.name.clone())
-        .unwrap_or_default();
-    Err(EvalError::NeedsLocality {
-        param,
-        locality: ctx.scenario.locality().map(|l| l.name.clone()),
-    })
 }

@@ -103,7 +103,14 @@ pub(crate) fn eval(ctx: &Ctx<'_>, e: &Expr) -> Result<Ev, OpError> {
         Node::Binary { op, lhs, rhs } => {
             let (a, b) = (eval(ctx, lhs)?, eval(ctx, rhs)?);
             match (a, b) {
-                (Ev::Known(a), Ev::Known(b)) => Ev::Known(binary(*op, &a, &b, &lhs.ty, &rhs.ty)?),
+                (Ev::Known(a), Ev::Known(b)) => {
+                    let v = binary(*op, &a, &b, &lhs.ty, &rhs.ty)?;
+                    // a comparison of a value that is only a bound
+                    if let (true, Value::Bool(t)) = (ctx.scenario.has_bounds(), &v) {
+                        super::bounded_cond::decided(ctx, *op, (lhs, rhs), (&a, &b), *t)?;
+                    }
+                    Ev::Known(v)
+                }
                 (Ev::Unknown(x), Ev::Unknown(y)) => union(x, y),
                 (Ev::Unknown(x), _) | (_, Ev::Unknown(x)) => Ev::Unknown(x),
             }

@@ -280,6 +280,7 @@ fn measure_clause(c: &mut MeasureClause) {
                     RuleClause::Text(t) => text_clause(t),
                     RuleClause::When(e)
                     | RuleClause::Amount(e)
+                    | RuleClause::BoundedAmount(_, e)
                     | RuleClause::Floor(e)
                     | RuleClause::Cap(e) => expr(e),
                     RuleClause::Gives(k) => ident(k),
@@ -320,11 +321,25 @@ fn measure_clause(c: &mut MeasureClause) {
                         if let Some(k) = &mut e.kind {
                             ident(k);
                         }
+                        if let Some((_, s)) = &mut e.bound {
+                            span(s);
+                        }
                         if let Some(q) = &mut e.amount {
                             quantity(q);
                         }
+                        if let Some(n) = &mut e.name {
+                            ident(n);
+                        }
                         if let Some(f) = &mut e.facts {
                             idents(f);
+                        }
+                        for p in &mut e.parts {
+                            span(&mut p.span);
+                            ident(&mut p.name);
+                            if let Some((_, s)) = &mut p.bound {
+                                span(s);
+                            }
+                            quantity(&mut p.amount);
                         }
                     }
                 }

@@ -15,6 +15,7 @@
     clippy::indexing_slicing
 )]
 
+mod amount_bound;
 mod discretion;
 mod display;
 mod document;
@@ -26,6 +27,7 @@ mod op;
 mod parts;
 mod validate;
 
+pub use amount_bound::AmountBound;
 pub use discretion::Discretion;
 pub use gives::Gives;
 
@@ -389,6 +391,10 @@ pub struct RuleDef {
     /// Set when the rule is discretionary (`may`): what it gives may be
     /// granted, it is not an entitlement.
     pub discretion: Option<Discretion>,
+    /// `amount at most E` / `at least E`: the amount is a bound, the final
+    /// figure decided by someone else (absent: the amount is the figure).
+    #[serde(default)]
+    pub bound: Option<AmountBound>,
     /// Where it is written.
     pub source: SourceRef,
 }
@@ -440,8 +446,35 @@ pub struct Expectation {
     /// rule applies) rather than being an entitlement.
     #[serde(default)]
     pub may: bool,
+    /// With an amount: `at least` / `at most` (the outcome's bound, checked
+    /// with the figure); absent: the figure is expected whatever its bound.
+    #[serde(default)]
+    pub bound: Option<AmountBound>,
+    /// With `error`: the evaluation error's code (`overflow`, `conflict`, …).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// With `undetermined`: the parameter not set.
+    #[serde(default)]
+    pub unset: Option<String>,
     /// For `needs_facts`: the fact names, sorted.
     pub facts: Option<Vec<String>>,
+    /// With `eligible`: the amount of each part named (`part P 5000 元`).
+    #[serde(default)]
+    pub parts: Vec<PartExpectation>,
+}
+
+/// The amount one part of an eligible measure is expected to give.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartExpectation {
+    /// The part (a `part` of the measure's rules).
+    pub part: String,
+    /// The sum of the amounts of its rules that apply, exact.
+    pub amount: Decimal,
+    /// `at least` / `at most`: the bound that sum must be; `None`: the
+    /// figure whatever its bound.
+    #[serde(default)]
+    pub bound: Option<AmountBound>,
 }
 
 /// The status of a measure for one entity on one date.

@@ -454,6 +454,9 @@ pub enum RuleClause {
     When(Expr),
     /// `amount expr`
     Amount(Expr),
+    /// `amount at most expr` / `amount at least expr`: the final figure is
+    /// decided by someone else within the amount (a rule's own bound).
+    BoundedAmount(AmountBound, Expr),
     /// `floor expr`: the amount is at least this.
     Floor(Expr),
     /// `cap expr`: the amount is at most this.
@@ -464,6 +467,25 @@ pub enum RuleClause {
     /// the name is the deciding department, or `locality` (the keyword,
     /// which no name can be) for the locality.
     May(Option<Ident>, Span),
+}
+
+/// `at least` / `at most` before an amount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AmountBound {
+    /// `at least`: 不低于.
+    AtLeast,
+    /// `at most`: 最高不超过.
+    AtMost,
+}
+
+impl AmountBound {
+    /// `at least` or `at most`.
+    pub fn words(self) -> &'static str {
+        match self {
+            AmountBound::AtLeast => "at least",
+            AmountBound::AtMost => "at most",
+        }
+    }
 }
 
 /// `example "name" { … }`
@@ -486,8 +508,8 @@ pub enum ExampleClause {
     Locality(Ident, Span),
     /// `企业 { 规模: 小型, … }`
     Facts(Ident, Vec<FactValue>, Span),
-    /// `expect eligible 48000 元`
-    Expect(Expect),
+    /// `expect eligible 48000 元` (boxed: the largest clause by far)
+    Expect(Box<Expect>),
 }
 
 /// `规模: 小型`
@@ -510,11 +532,31 @@ pub struct Expect {
     pub may: bool,
     /// The kind of value of the expected total (`loan_ceiling`), if named.
     pub kind: Option<Ident>,
+    /// `at least` / `at most` before the expected total.
+    pub bound: Option<(AmountBound, Span)>,
     /// The expected total.
     pub amount: Option<Quantity>,
+    /// `expect error overflow`: the evaluation error's code;
+    /// `expect undetermined 标准`: the parameter not set.
+    pub name: Option<Ident>,
     /// For `needs_facts`: the facts named.
     pub facts: Option<Vec<Ident>>,
+    /// `part P [at least] 5000 元`: the amount of each part named.
+    pub parts: Vec<ExpectPart>,
     /// The clause.
+    pub span: Span,
+}
+
+/// `part 一次性吸纳就业补贴 at least 5000 元` in an `expect`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExpectPart {
+    /// The part.
+    pub name: Ident,
+    /// `at least` / `at most` before the amount.
+    pub bound: Option<(AmountBound, Span)>,
+    /// The part's expected amount.
+    pub amount: Quantity,
+    /// The whole item.
     pub span: Span,
 }
 

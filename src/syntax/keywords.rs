@@ -50,6 +50,9 @@ pub const KEYWORDS: &[&str] = &[
     "application_date",
     "let",
     "implementing",
+    "at",
+    "least",
+    "most",
 ];
 
 /// Whether `word` is a keyword (and so cannot be a name).

@@ -71,6 +71,9 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::fact => "a fact `name: value`",
         Rule::ex_expect => "`expect`",
         Rule::fact_list => "`[`",
+        Rule::amount_bound => "`at least` or `at most`",
+        Rule::expect_name => "an error code or a parameter",
+        Rule::expect_part => "`part`",
         Rule::ident_list => "a name",
         Rule::match_arm => "a match arm `variant => value`",
         Rule::op_in => "`in`",
@@ -109,6 +112,8 @@ const EXPRESSION_STARTS: &[&str] = &[
     "`true` or `false`",
     "`not` or `-`",
     "`application_date`",
+    // `amount at most E`: the bound before an amount's expression
+    "`at`",
 ];
 
 /// Operators, said as "an operator".

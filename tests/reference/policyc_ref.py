@@ -363,13 +363,17 @@ class Env:
                 if is_unknown(v):
                     s |= v.slots
             return Unknown(s)
-        if op == "eq":
-            return equal(a, b)
-        if op == "ne":
-            return not equal(a, b)
-        if op in ("lt", "le", "gt", "ge"):
-            x, y = (a.z, b.z) if isinstance(a, Date) else (a, b)
-            return {"lt": x < y, "le": x <= y, "gt": x > y, "ge": x >= y}[op]
+        if op in ("eq", "ne", "lt", "le", "gt", "ge"):
+            if op == "eq":
+                t = equal(a, b)
+            elif op == "ne":
+                t = not equal(a, b)
+            else:
+                x, y = (a.z, b.z) if isinstance(a, Date) else (a, b)
+                t = {"lt": x < y, "le": x <= y, "gt": x > y, "ge": x >= y}[op]
+            if isinstance(a, (Fraction, Date)):
+                bounded_comparison(self, e, a, b, t)
+            return t
         lt, rt = e["lhs"]["type"], e["rhs"]["type"]
         if op == "add" and isinstance(a, Date):
             return move(a, b, is_duration(rt), 1)
@@ -503,7 +507,7 @@ def decide(env, measure, items=None):
         amounts.append(fen(v))
         # bounds (docs/language.md, "Bounds"): an amount whose direction in
         # a bounded value cannot be told is undetermined
-        b = direction(env, r["amount"])
+        b = join(direction(env, r["amount"]), r.get("bound") or "exact")
         for k in ("floor", "cap"):
             if r[k] is not None and first_bounded(env, r[k]) is not None:
                 b = "mixed"
@@ -621,6 +625,27 @@ def first_bounded(env, e):
         if x is not None:
             return x
     return None
+
+
+def bounded_comparison(env, e, a, b, t):
+    """docs/language.md, "Bounds": a comparison of a value that is only a
+    bound is decided only when its truth cannot differ within the bound."""
+    d = join(direction(env, e["lhs"]), flip(direction(env, e["rhs"])))
+    if d == "exact":
+        return
+    if d == "mixed":
+        raise Undetermined("a bounded value")
+    grows = d == "at_least"
+    x, y = (a.z, b.z) if isinstance(a, Date) else (a, b)
+    op = e["op"]
+    if op in ("gt", "ge"):
+        fixed = t == grows
+    elif op in ("lt", "le"):
+        fixed = t != grows
+    else:
+        fixed = x > y if grows else x < y
+    if not fixed:
+        raise Undetermined("a bounded value")
 
 
 def flip(b):

@@ -160,6 +160,9 @@ impl Printer<'_> {
                 }
                 RuleClause::When(e) => self.expr_clause("when", e),
                 RuleClause::Amount(e) => self.expr_clause("amount", e),
+                RuleClause::BoundedAmount(b, e) => {
+                    self.expr_clause(&format!("amount {}", b.words()), e)
+                }
                 RuleClause::Floor(e) => self.expr_clause("floor", e),
                 RuleClause::Cap(e) => self.expr_clause("cap", e),
                 RuleClause::May(by, span) => {
@@ -238,15 +241,34 @@ impl Printer<'_> {
                         self.word(" ");
                         self.ident(k);
                     }
+                    if let Some((b, _)) = &e.bound {
+                        self.word(" ");
+                        self.word(b.words());
+                    }
                     if let Some(q) = &e.amount {
                         self.word(" ");
                         self.quantity(q);
+                    }
+                    if let Some(n) = &e.name {
+                        self.word(" ");
+                        self.ident(n);
                     }
                     if let Some(f) = &e.facts {
                         self.word(" [");
                         self.ident_list(f);
                         let at = self.closing(self.last_end, "]");
                         self.close_inline(at, "]");
+                    }
+                    for p in &e.parts {
+                        self.word(" part ");
+                        self.ident(&p.name);
+                        if let Some((b, _)) = &p.bound {
+                            self.word(" ");
+                            self.word(b.words());
+                        }
+                        self.word(" ");
+                        self.quantity(&p.amount);
+                        self.set_end(p.span.end);
                     }
                 }
             }

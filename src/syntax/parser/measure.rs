@@ -202,6 +202,11 @@ impl Builder {
                 }
                 Rule::r_text | Rule::r_when | Rule::r_amount | Rule::r_floor | Rule::r_cap => {
                     let kind = c.as_rule();
+                    let bound = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::amount_bound)
+                        .map(amount_bound);
                     let arg = c
                         .clone()
                         .into_inner()
@@ -210,6 +215,7 @@ impl Builder {
                                 x.as_rule(),
                                 Rule::kw_text
                                     | Rule::kw_when
+                                    | Rule::amount_bound
                                     | Rule::kw_amount
                                     | Rule::kw_floor
                                     | Rule::kw_cap
@@ -219,7 +225,10 @@ impl Builder {
                     clauses.push(match kind {
                         Rule::r_text => RuleClause::Text(self.text(arg)?),
                         Rule::r_when => RuleClause::When(self.expr(arg)?),
-                        Rule::r_amount => RuleClause::Amount(self.expr(arg)?),
+                        Rule::r_amount => match bound {
+                            Some(b) => RuleClause::BoundedAmount(b, self.expr(arg)?),
+                            None => RuleClause::Amount(self.expr(arg)?),
+                        },
                         Rule::r_floor => RuleClause::Floor(self.expr(arg)?),
                         _ => RuleClause::Cap(self.expr(arg)?),
                     });
@@ -281,6 +290,9 @@ impl Builder {
                     let mut kind = None;
                     let mut may = false;
                     let mut facts = None;
+                    let mut bound = None;
+                    let mut name = None;
+                    let mut parts = Vec::new();
                     for x in c.clone().into_inner() {
                         match x.as_rule() {
                             Rule::kw_expect => {}
@@ -298,6 +310,14 @@ impl Builder {
                                 let i = self.next(&mut x.clone().into_inner(), &x, "kind")?;
                                 kind = Some(self.ident(i)?);
                             }
+                            Rule::amount_bound => {
+                                bound = Some((amount_bound(x.clone()), self.span(&x)))
+                            }
+                            Rule::expect_name => {
+                                let i = self.next(&mut x.clone().into_inner(), &x, "name")?;
+                                name = Some(self.ident(i)?);
+                            }
+                            Rule::expect_part => parts.push(self.expect_part(x)?),
                             Rule::expect_amount => {
                                 let q = self.next(&mut x.clone().into_inner(), &x, "amount")?;
                                 amount = Some(self.quantity(q)?);
@@ -305,14 +325,17 @@ impl Builder {
                             _ => return Err(self.internal("unexpected expect part", &x)),
                         }
                     }
-                    clauses.push(ExampleClause::Expect(Expect {
+                    clauses.push(ExampleClause::Expect(Box::new(Expect {
                         status: status.ok_or_else(|| self.internal("missing status", &c))?,
                         may,
                         kind,
+                        bound,
                         amount,
+                        name,
                         facts,
+                        parts,
                         span: cspan,
-                    }));
+                    })));
                 }
                 _ => return Err(self.internal("unexpected example part", &c)),
             }
@@ -322,5 +345,39 @@ impl Builder {
             clauses,
             span,
         })
+    }
+}
+
+impl Builder {
+    /// `part P [at least] 5000 元` of an `expect`.
+    fn expect_part(&mut self, p: Pair<'_, Rule>) -> R<ExpectPart> {
+        let span = self.span(&p);
+        let (mut name, mut bound, mut amount) = (None, None, None);
+        for x in p.clone().into_inner() {
+            match x.as_rule() {
+                Rule::ident => name = Some(self.ident(x)?),
+                Rule::amount_bound => bound = Some((amount_bound(x.clone()), self.span(&x))),
+                Rule::expect_amount => {
+                    let q = self.next(&mut x.clone().into_inner(), &x, "amount")?;
+                    amount = Some(self.quantity(q)?);
+                }
+                _ => {}
+            }
+        }
+        Ok(ExpectPart {
+            name: name.ok_or_else(|| self.internal("missing part", &p))?,
+            bound,
+            amount: amount.ok_or_else(|| self.internal("missing amount", &p))?,
+            span,
+        })
+    }
+}
+
+/// `at least` or `at most`.
+fn amount_bound(p: Pair<'_, Rule>) -> AmountBound {
+    if p.into_inner().any(|x| x.as_rule() == Rule::kw_least) {
+        AmountBound::AtLeast
+    } else {
+        AmountBound::AtMost
     }
 }

@@ -19,7 +19,7 @@
 //! 个人`, `to 个人 or 单位`, read through slot maps when the second entity shares
 //! the first one's facts — and their own periods and deadlines within the
 //! measure's), base rules (alternatives, so conflicts happen), exceptions
-//! several deep, `when`/`amount`/`floor`/`cap`/`gives`, and expressions with
+//! several deep, `when`/`amount [at most|at least]`/`floor`/`cap`/`gives`, and expressions with
 //! every operator, `min`/`max` with two or three arguments, `if`, `match`/`by`
 //! (on enumerations and on delegated choices), `in` sets, qualified variants,
 //! date arithmetic in 天/个月/年 and differences of dates, `application_date`

@@ -148,7 +148,14 @@ impl Gen<'_> {
                     // bounds and default in any order
                     let mut clauses = Vec::new();
                     if has_default {
-                        let dv = self.between(ty, floor, cap);
+                        let mut dv = self.between(ty, floor, cap);
+                        // a default that is the floor or the cap: the value is
+                        // only a bound where the locality sets none (issue 14)
+                        match (floor, cap, self.r.below(3)) {
+                            (Some(f), _, 0) => dv = f,
+                            (_, Some(c), 1) => dv = c,
+                            _ => {}
+                        }
                         clauses.push(format!("default {}", self.num_lit(ty, dv)));
                     }
                     if let Some(f) = floor {
@@ -512,7 +519,13 @@ impl Gen<'_> {
                 }
                 if !self.r.one_in(5) {
                     let e = self.expr(Ty::Money, 3);
-                    let _ = writeln!(s, "    amount {e}");
+                    // a rule's own bound (issue 14): the figure decided by someone else
+                    let own = match self.r.below(8) {
+                        0 => "at most ",
+                        1 => "at least ",
+                        _ => "",
+                    };
+                    let _ = writeln!(s, "    amount {own}{e}");
                     if self.r.one_in(3) {
                         let e = self.expr(Ty::Money, 1);
                         let _ = writeln!(s, "    floor {e}");
