@@ -103,8 +103,14 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
-        let help = self
-            .suggest(&n.name, || self.departments.iter().map(|d| d.id.as_str()))
+        // `烟草专卖局等`: an open list without the space before 等
+        let glued = n
+            .name
+            .strip_suffix('等')
+            .filter(|s| self.index.departments.contains_key(*s))
+            .map(|s| format!("`{s}` is a department: to end an open list, write a space before `等` (`{s} 等`)"));
+        let help = glued
+            .or_else(|| self.suggest(&n.name, || self.departments.iter().map(|d| d.id.as_str())))
             .or(Some("declare it with `department 短名 = \"全称\"`".into()));
         self.err(
             n.span,

@@ -359,6 +359,8 @@ pub(super) fn convert_pest_error(
         "the units are 元, 人, 天, 个月 (or 月) and 年, with 万 before them for ten thousand; a rate is written like `元/人/月`".to_string()
     } else if expects("a date (YYYY-MM-DD)") {
         "dates are written YYYY-MM-DD, e.g. 2020-07-01".to_string()
+    } else if expects_raw("`lead`") && is_role_word(&token) {
+        "a role of departments is one of `lead` (牵头), `cooperating` (配合), `joint` (按职责分工负责) and `implementing` (负责实施), followed by the departments".to_string()
     } else if expected.len() == 1 && expects("a name") {
         "a name is made of letters, digits and `_`, and does not start with a digit".to_string()
     } else {
@@ -476,4 +478,14 @@ fn exponent_notation(file: FileId, text: &str, pos: usize) -> Option<SyntaxError
         reason: "exponent notation is not supported".into(),
         help: Some(help),
     })
+}
+
+/// A word that looks like a role of departments but is not one of the
+/// keywords (`牵头`, `负责实施`, `implement`, `cooperate`, …).
+fn is_role_word(token: &str) -> bool {
+    let word: String = token.chars().take_while(|c| !c.is_whitespace()).collect();
+    ["牵头", "配合", "负责", "按职责分工负责", "负责实施", "实施"].contains(&word.as_str())
+        || ["lead", "cooperat", "joint", "implement"]
+            .iter()
+            .any(|k| word.to_ascii_lowercase().starts_with(k))
 }
