@@ -33,6 +33,8 @@ pub mod ir;
 pub mod limits;
 pub mod literal;
 pub mod load;
+#[cfg(feature = "cli")]
+pub mod lsp;
 pub mod sample;
 pub mod source;
 pub mod suggest;

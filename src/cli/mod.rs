@@ -148,6 +148,12 @@ pub enum Command {
     Sample(population_cmd::SampleArgs),
     /// Evaluate every record of a JSONL or CSV file; one result line each, then a summary.
     Batch(population_cmd::BatchArgs),
+    /// Run the language server on stdin and stdout, for editors (docs/editors.md).
+    Lsp {
+        /// Accepted for editor clients that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -252,6 +258,7 @@ fn dispatch(cli: Cli) -> u8 {
         } => review_cmd::diff(&old, &new, format, git, &git_args, fmt),
         Command::Sample(args) => population_cmd::sample(&args, fmt),
         Command::Batch(args) => population_cmd::batch(&args, fmt),
+        Command::Lsp { .. } => crate::lsp::run(),
     }
 }
 
