@@ -39,7 +39,10 @@ pub fn complete(a: &Analysis, file: FileId, text: &str, offset: usize) -> Vec<Co
                 .collect();
             rev.chars().rev().collect()
         };
-        let vs = a.index.variants(&en);
+        let mut vs = a.index.variants(&en);
+        if vs.is_empty() {
+            vs = a.previous.as_ref().map_or(&[], |p| p.variants(&en));
+        }
         if !vs.is_empty() {
             return vs
                 .iter()
@@ -107,10 +110,13 @@ pub fn complete(a: &Analysis, file: FileId, text: &str, offset: usize) -> Vec<Co
     items
 }
 
-/// The declarations in a stable order (by name).
+/// The declarations in a stable order (by name), with those of the previous
+/// analysis while a file does not parse.
 fn sorted_decls(a: &Analysis) -> Vec<&Sym> {
-    let mut v: Vec<&Sym> = a.index.decls.keys().collect();
+    let previous = a.previous.iter().flat_map(|p| p.decls.keys());
+    let mut v: Vec<&Sym> = a.index.decls.keys().chain(previous).collect();
     v.sort();
+    v.dedup();
     v
 }
 

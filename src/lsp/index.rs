@@ -335,7 +335,7 @@ impl Index {
     /// one enumeration that has it.
     fn variant(&mut self, i: &ast::Ident, enum_name: Option<&str>) -> bool {
         if let Some(en) = enum_name {
-            if self.variants(en).iter().any(|v| *v == i.name) {
+            if self.variants(en).contains(&i.name) {
                 self.refer(Sym::Variant(en.to_string(), i.name.clone()), i.span);
                 return true;
             }

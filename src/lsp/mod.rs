@@ -13,6 +13,11 @@
 //! message has come for [`DEBOUNCE`]; a request that needs the analysis
 //! before then checks it once, and the publication reuses that check.
 
+#![expect(
+    clippy::mutable_key_type,
+    reason = "`lsp_types::Uri` compares and hashes by its text; its cells only cache parsing"
+)]
+
 mod complete;
 mod convert;
 mod hover;
@@ -21,6 +26,9 @@ mod nav;
 mod outline;
 mod position;
 mod requests;
+#[cfg(test)]
+mod tests;
+mod transport;
 mod uri;
 mod workspace;
 
@@ -58,20 +66,19 @@ pub fn run() -> u8 {
             let stdin = std::io::stdin();
             let mut input = BufReader::new(stdin.lock());
             loop {
-                match Message::read(&mut input) {
-                    Ok(Some(m)) => {
+                match transport::read(&mut input) {
+                    Ok(Some(Ok(m))) => {
                         let exit = matches!(&m, Message::Notification(n) if n.method == "exit");
                         if tx.send(Incoming::Message(m)).is_err() || exit {
                             return;
                         }
                     }
-                    Ok(None) => return,
-                    Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                        if tx.send(Incoming::Malformed(e.to_string())).is_err() {
+                    Ok(Some(Err(why))) => {
+                        if tx.send(Incoming::Malformed(why)).is_err() {
                             return;
                         }
                     }
-                    Err(_) => return,
+                    Ok(None) | Err(_) => return,
                 }
             }
         });
@@ -304,6 +311,8 @@ impl Server<'_> {
                     if let UnitKey::Buffer(_) = key {
                         // a buffer's policy goes with it
                         self.published.remove(&key);
+                        self.pending.remove(&key);
+                        self.ws.forget(&key);
                         self.notify(
                             "textDocument/publishDiagnostics",
                             json!({ "uri": uri, "diagnostics": [] }),

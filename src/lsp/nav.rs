@@ -33,11 +33,7 @@ pub fn references(a: &Analysis, sym: &Sym, with_decl: bool) -> Vec<Location> {
 pub struct Refused(pub String);
 
 /// The occurrence under the cursor, if it can be renamed.
-pub fn prepare<'a>(
-    a: &'a Analysis,
-    file: FileId,
-    offset: usize,
-) -> Result<&'a Occurrence, Refused> {
+pub fn prepare(a: &Analysis, file: FileId, offset: usize) -> Result<&Occurrence, Refused> {
     let occ = a
         .index
         .at(file, offset)

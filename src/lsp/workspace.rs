@@ -75,6 +75,10 @@ pub struct Analysis {
     pub diagnostics: BTreeMap<usize, Vec<lsp_types::Diagnostic>>,
     /// How long parsing and checking took.
     pub took: Duration,
+    /// When a file does not parse: the names of the last analysis in which
+    /// every file parsed, for completion while a file is being typed (their
+    /// spans are of the old text, so nothing else reads them).
+    pub previous: Option<Box<Index>>,
 }
 
 impl Analysis {
@@ -118,8 +122,10 @@ pub struct Workspace {
     pub roots: Vec<PathBuf>,
     /// Open documents by URI.
     pub docs: HashMap<Uri, Doc>,
-    /// The analysis of each policy, while it is current.
+    /// The last analysis of each policy.
     cache: HashMap<UnitKey, Analysis>,
+    /// The policies whose analysis is out of date.
+    dirty: std::collections::HashSet<UnitKey>,
 }
 
 impl Workspace {
@@ -145,26 +151,41 @@ impl Workspace {
     /// Forgets the analysis of the policy `uri` belongs to (its text changed).
     pub fn invalidate(&mut self, uri: &Uri) {
         let key = self.unit_of(uri);
-        self.cache.remove(&key);
+        self.dirty.insert(key);
     }
 
     /// Forgets every analysis (files changed on disk).
     pub fn invalidate_all(&mut self) {
-        self.cache.clear();
+        self.dirty.extend(self.cache.keys().cloned());
     }
 
     /// The analysis of a policy: the cached one, or a new check.
     pub fn analysis(&mut self, key: &UnitKey) -> &Analysis {
-        if !self.cache.contains_key(key) {
-            let a = self.analyse(key);
+        if self.dirty.remove(key) || !self.cache.contains_key(key) {
+            let mut a = self.analyse(key);
+            if a.asts.len() < a.files.len() {
+                a.previous = self.cache.remove(key).and_then(|old| {
+                    if old.asts.len() == old.files.len() {
+                        Some(Box::new(old.index))
+                    } else {
+                        old.previous
+                    }
+                });
+            }
             self.cache.insert(key.clone(), a);
         }
         self.cache.entry(key.clone()).or_insert_with(empty_analysis)
     }
 
-    /// The analyses made so far (for workspace symbols).
+    /// The analyses made so far that are up to date (for workspace symbols).
     pub fn analyses(&self) -> impl Iterator<Item = (&UnitKey, &Analysis)> {
-        self.cache.iter()
+        self.cache.iter().filter(|(k, _)| !self.dirty.contains(*k))
+    }
+
+    /// Drops the analysis of a policy (a closed buffer's).
+    pub fn forget(&mut self, key: &UnitKey) {
+        self.cache.remove(key);
+        self.dirty.remove(key);
     }
 
     fn analyse(&self, key: &UnitKey) -> Analysis {
@@ -244,6 +265,7 @@ impl Workspace {
             index,
             diagnostics: BTreeMap::new(),
             took: Duration::ZERO,
+            previous: None,
         };
         for i in 0..analysis.files.len() {
             analysis.diagnostics.insert(i, Vec::new());
@@ -278,6 +300,7 @@ fn empty_analysis() -> Analysis {
         index: Index::default(),
         diagnostics: BTreeMap::new(),
         took: Duration::ZERO,
+        previous: None,
     }
 }
 
