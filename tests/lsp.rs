@@ -466,3 +466,88 @@ fn an_untitled_buffer_is_a_policy_of_its_own() {
     c.notify("exit", Value::Null);
     assert_eq!(c.child.wait().unwrap().code(), Some(0));
 }
+
+#[test]
+fn odd_requests_are_all_answered() {
+    let mut c = Client::start();
+    c.result(
+        "initialize",
+        json!({ "processId": null, "rootUri": uri(&root()), "capabilities": {} }),
+    );
+    c.notify("initialized", json!({}));
+    let missing = uri(&root().join("no/such/folder/x.policy"));
+    let seed = uri(&root().join("policies/seed/00_document.policy"));
+    let empty = "untitled:empty";
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": empty, "languageId": "policy", "version": 1,
+                                  "text": "\u{feff}" }}),
+    );
+    // a change to a document never opened, a close of one never opened
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": missing, "version": 2 }, "contentChanges": [{ "text": "x" }] }),
+    );
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": missing } }),
+    );
+    c.notify("$/cancelRequest", json!({ "id": 99 }));
+    let far = json!({ "line": 4_000_000_000u32, "character": 4_000_000_000u32 });
+    for doc in [
+        missing.as_str(),
+        seed.as_str(),
+        empty,
+        "weird:%%",
+        "file:relative.policy",
+    ] {
+        let at = json!({ "textDocument": { "uri": doc }, "position": far });
+        for (method, params) in [
+            ("textDocument/hover", at.clone()),
+            ("textDocument/definition", at.clone()),
+            ("textDocument/completion", at.clone()),
+            ("textDocument/prepareRename", at.clone()),
+            (
+                "textDocument/references",
+                json!({ "textDocument": { "uri": doc }, "position": far,
+                                                  "context": { "includeDeclaration": false } }),
+            ),
+            (
+                "textDocument/rename",
+                json!({ "textDocument": { "uri": doc }, "position": far, "newName": "新" }),
+            ),
+            (
+                "textDocument/documentSymbol",
+                json!({ "textDocument": { "uri": doc } }),
+            ),
+            (
+                "textDocument/formatting",
+                json!({ "textDocument": { "uri": doc },
+                                                 "options": { "tabSize": 2, "insertSpaces": true } }),
+            ),
+            (
+                "textDocument/codeAction",
+                json!({ "textDocument": { "uri": doc },
+                "range": { "start": far, "end": far },
+                "context": { "diagnostics": [{ "range": { "start": far, "end": far },
+                    "message": "did you mean `x`?", "source": "policyc" }] } }),
+            ),
+            ("workspace/symbol", json!({ "query": "" })),
+        ] {
+            let r = c.call(method, params);
+            assert!(
+                r.get("result").is_some() || r["error"]["code"].is_i64(),
+                "{method} on {doc}: {r}"
+            );
+        }
+    }
+    // still alive, and exits cleanly
+    assert_eq!(c.result("shutdown", Value::Null), Value::Null);
+    let r = c.call("textDocument/hover", json!({}));
+    assert_eq!(
+        r["error"]["code"], -32600,
+        "requests after shutdown are refused"
+    );
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}
