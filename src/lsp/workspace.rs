@@ -126,6 +126,9 @@ pub struct Workspace {
     cache: HashMap<UnitKey, Analysis>,
     /// The policies whose analysis is out of date.
     dirty: std::collections::HashSet<UnitKey>,
+    /// The policy folder found for each folder (looked up once; forgotten
+    /// when files change on disk).
+    folders: std::cell::RefCell<HashMap<PathBuf, PathBuf>>,
 }
 
 impl Workspace {
@@ -141,11 +144,27 @@ impl Workspace {
     pub fn unit_of(&self, uri: &Uri) -> UnitKey {
         match uri::to_path(uri) {
             Some(path) => match path.parent() {
-                Some(dir) => UnitKey::Folder(unit_root(dir, &self.roots)),
+                Some(dir) => UnitKey::Folder(self.folder_of(dir)),
                 None => UnitKey::Buffer(uri.as_str().to_string()),
             },
             None => UnitKey::Buffer(uri.as_str().to_string()),
         }
+    }
+
+    fn folder_of(&self, dir: &Path) -> PathBuf {
+        if let Some(known) = self
+            .folders
+            .try_borrow()
+            .ok()
+            .and_then(|f| f.get(dir).cloned())
+        {
+            return known;
+        }
+        let found = unit_root(dir, &self.roots);
+        if let Ok(mut f) = self.folders.try_borrow_mut() {
+            f.insert(dir.to_path_buf(), found.clone());
+        }
+        found
     }
 
     /// Forgets the analysis of the policy `uri` belongs to (its text changed).
@@ -157,6 +176,9 @@ impl Workspace {
     /// Forgets every analysis (files changed on disk).
     pub fn invalidate_all(&mut self) {
         self.dirty.extend(self.cache.keys().cloned());
+        if let Ok(mut f) = self.folders.try_borrow_mut() {
+            f.clear();
+        }
     }
 
     /// The analysis of a policy: the cached one, or a new check.
