@@ -33,7 +33,7 @@ pub mod ir;
 pub mod limits;
 pub mod literal;
 pub mod load;
-#[cfg(feature = "cli")]
+#[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod sample;
 pub mod source;

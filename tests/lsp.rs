@@ -5,6 +5,7 @@
 //! references, rename (and refused renames), symbols, errors for unknown
 //! methods and bad parameters, shutdown and exit.
 
+#![cfg(feature = "lsp")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

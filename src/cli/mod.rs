@@ -149,6 +149,7 @@ pub enum Command {
     /// Evaluate every record of a JSONL or CSV file; one result line each, then a summary.
     Batch(population_cmd::BatchArgs),
     /// Run the language server on stdin and stdout, for editors (docs/editors.md).
+    #[cfg(feature = "lsp")]
     Lsp {
         /// Accepted for editor clients that pass it; stdio is the only transport.
         #[arg(long)]
@@ -258,6 +259,7 @@ fn dispatch(cli: Cli) -> u8 {
         } => review_cmd::diff(&old, &new, format, git, &git_args, fmt),
         Command::Sample(args) => population_cmd::sample(&args, fmt),
         Command::Batch(args) => population_cmd::batch(&args, fmt),
+        #[cfg(feature = "lsp")]
         Command::Lsp { .. } => crate::lsp::run(),
     }
 }

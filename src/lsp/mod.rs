@@ -1,5 +1,5 @@
 //! `policyc lsp`: a language server over stdio, on the same library as the
-//! command line (feature `cli`). See `docs/editors.md`.
+//! command line (feature `lsp`, on by default). See `docs/editors.md`.
 //!
 //! One thread reads JSON-RPC messages from stdin; the main loop answers them
 //! in order and writes to stdout. Every request is answered: with its result,
