@@ -455,6 +455,27 @@ fn an_untitled_buffer_is_a_policy_of_its_own() {
         d["range"]["end"]["character"],
         d["range"]["start"]["character"].as_u64().unwrap() + 2
     );
+    // twenty keystrokes in a row: far fewer checks than changes (debounced)
+    c.notes.clear();
+    for v in 2..22 {
+        let typed = format!("{text}// {}\n", "x".repeat(v));
+        c.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": "untitled:Untitled-1", "version": v },
+                    "contentChanges": [{ "text": typed }] }),
+        );
+    }
+    c.wait_for("textDocument/publishDiagnostics", |p| p["version"] == 21);
+    let checks = c
+        .notes
+        .iter()
+        .filter(|n| {
+            n["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("policyc: checked"))
+        })
+        .count();
+    assert!((1..5).contains(&checks), "{checks} checks for 20 changes");
     c.notify(
         "textDocument/didClose",
         json!({ "textDocument": { "uri": "untitled:Untitled-1" } }),

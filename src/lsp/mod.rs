@@ -368,10 +368,10 @@ impl Server<'_> {
             for gone in before.difference(&now) {
                 notes.push(json!({ "uri": gone, "diagnostics": [] }));
             }
+            self.log(4, &took);
             for n in notes {
                 self.notify("textDocument/publishDiagnostics", n);
             }
-            self.log(4, &took);
         }
     }
 }
