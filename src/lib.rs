@@ -33,6 +33,8 @@ pub mod ir;
 pub mod limits;
 pub mod literal;
 pub mod load;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod project;
 pub mod sample;
 pub mod source;

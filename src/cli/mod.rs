@@ -178,6 +178,13 @@ pub enum Command {
         /// A command (`check`, `eval` …): its own page, `policyc-COMMAND(1)`.
         command: Option<String>,
     },
+    /// Run the language server on stdin and stdout, for editors (docs/editors.md).
+    #[cfg(feature = "lsp")]
+    Lsp {
+        /// Accepted for editor clients that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -285,6 +292,8 @@ fn dispatch(cli: Cli) -> u8 {
         Command::Batch(args) => population_cmd::batch(&args, fmt),
         Command::Completions { shell } => conventions::completions(shell),
         Command::Man { command } => conventions::man(command.as_deref(), fmt),
+        #[cfg(feature = "lsp")]
+        Command::Lsp { .. } => crate::lsp::run(),
     }
 }
 
