@@ -126,6 +126,10 @@ impl Checker<'_> {
                             None => None,
                         };
                         let kind = e.kind.as_ref().and_then(|k| self.gives_keyword(k));
+                        let value = e
+                            .value
+                            .as_ref()
+                            .and_then(|v| self.expect_value(v, status, e.span));
                         if e.may && status != Status::Eligible {
                             self.problem(
                                 Problem::EXAMPLE_MISPLACED_MAY,
@@ -157,6 +161,7 @@ impl Checker<'_> {
                                 kind,
                                 may: e.may,
                                 facts: facts_list,
+                                value,
                             },
                             e.span,
                             "expect",

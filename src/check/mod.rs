@@ -26,6 +26,7 @@ mod measures;
 mod names;
 mod parts;
 mod rules;
+mod values;
 pub use crate::suggest::did_you_mean;
 
 use std::collections::{BTreeMap, HashMap};

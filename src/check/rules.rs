@@ -84,8 +84,23 @@ impl Checker<'_> {
             let mut cap: Option<(ir::Expr, Span)> = None;
             let mut gives: Option<(ir::Gives, Span)> = None;
             let mut may: Option<(ir::Discretion, Span)> = None;
+            // a date or duration (`until`, `for`): its floor and cap are of its type
+            let mut value = values::ValueClauses::default();
+            let gives_value = r
+                .clauses
+                .iter()
+                .any(|c| matches!(c, ast::RuleClause::Until(_) | ast::RuleClause::For(_)));
             for c in &r.clauses {
                 match c {
+                    ast::RuleClause::Until(e) => value.clauses.push((ir::ValueForm::Until, e)),
+                    ast::RuleClause::For(e) => value.clauses.push((ir::ValueForm::For, e)),
+                    ast::RuleClause::Floor(e) if gives_value => value.floor = Some(e),
+                    ast::RuleClause::Cap(e) if gives_value => value.cap = Some(e),
+                    ast::RuleClause::Gives(k) if ir::ValueKind::parse(&k.name).is_some() => {
+                        if let Some(v) = ir::ValueKind::parse(&k.name) {
+                            self.once(&mut value.kind, v, k.span, "gives");
+                        }
+                    }
                     ast::RuleClause::May(by, span) => {
                         match self.discretion(by.as_ref(), *span, measure_kind) {
                             Some(d) => self.once(&mut may, d, *span, "may"),
@@ -146,7 +161,30 @@ impl Checker<'_> {
                     }
                 }
             }
-            if amount.is_none() {
+            let mut given = None;
+            if value.any() {
+                match self.rule_value(
+                    r,
+                    &value,
+                    addressee,
+                    measure_kind,
+                    gives,
+                    amount.as_ref().map(|(_, s)| *s),
+                ) {
+                    Some((v, f, c)) => {
+                        given = Some(v);
+                        floor = f.map(|x| (x, r.span));
+                        cap = c.map(|x| (x, r.span));
+                    }
+                    None => ok = false,
+                }
+                // the value's kind is in `value`; no money kind
+                gives = None;
+            } else if let Some(k) = value.kind {
+                self.value_kind_without_value(r, k);
+                ok = false;
+            }
+            if amount.is_none() && given.is_none() {
                 for (x, kw) in [(&floor, "floor"), (&cap, "cap")] {
                     if let Some((_, span)) = x {
                         let span = *span;
@@ -161,8 +199,11 @@ impl Checker<'_> {
                     }
                 }
             }
-            let resolved =
-                self.resolve_gives(r, measure_kind, gives, amount.as_ref().map(|(_, s)| *s));
+            let resolved = if given.is_some() {
+                Some(ir::Gives::None)
+            } else {
+                self.resolve_gives(r, measure_kind, gives, amount.as_ref().map(|(_, s)| *s))
+            };
             let Some(gives) = resolved else {
                 ok = false;
                 continue;
@@ -178,6 +219,7 @@ impl Checker<'_> {
                 cap: cap.map(|(x, _)| x),
                 gives,
                 discretion: may.map(|(d, _)| d),
+                value: given,
                 source: self.sref(r.span),
             });
         }

@@ -106,6 +106,9 @@ fn describe_expected(e: &crate::ir::Expectation) -> String {
     if let Some(a) = e.amount {
         s.push_str(&format!(" {}", number_text(a, &Type::money())));
     }
+    if let Some(v) = &e.value {
+        s.push_str(&format!(" {} {v}", v.form().keyword()));
+    }
     if let Some(f) = &e.facts {
         s.push_str(&format!(" [{}]", f.join(", ")));
     }
@@ -181,6 +184,9 @@ fn run_examples(policy: &crate::ir::Policy) -> Vec<ExampleOutcome> {
                     if let Some(f) = &ex.expect.facts {
                         ok &= &r.needs == f;
                     }
+                    if let Some(v) = &ex.expect.value {
+                        ok &= r.value.as_ref().map(|g| &g.value) == Some(v);
+                    }
                     let mut actual = r.status.keyword().to_string();
                     if r.may {
                         actual.push_str(" may");
@@ -190,6 +196,9 @@ fn run_examples(policy: &crate::ir::Policy) -> Vec<ExampleOutcome> {
                     }
                     if let Some(t) = r.total {
                         actual.push_str(&format!(" {}", number_text(t, &Type::money())));
+                    }
+                    if let Some(v) = &r.value {
+                        actual.push_str(&format!(" {} {}", v.form.keyword(), v.value));
                     }
                     if !r.needs.is_empty() {
                         actual.push_str(&format!(" [{}]", r.needs.join(", ")));

@@ -51,6 +51,7 @@ fn as_rule(m: &Measure, e: OpError) -> EvalError {
         cap: None,
         gives: crate::ir::Gives::None,
         discretion: None,
+        value: None,
         source: m.source.clone(),
     };
     e.for_rule(&r)

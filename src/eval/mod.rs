@@ -26,6 +26,7 @@ mod parts;
 mod scenario;
 mod slots;
 mod undetermined;
+mod values;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -44,6 +45,7 @@ pub(crate) use scenario::Origin;
 pub use scenario::Scenario;
 use slots::Slots;
 pub use undetermined::Unset;
+pub use values::RuleGiven;
 
 use crate::ir::{Expr, Gives, Measure, MeasureKind, Policy, RuleDef, Status, Value};
 use crate::source::SourceRef;
@@ -133,6 +135,13 @@ pub struct MeasureResult<'p> {
     /// to the entity (see `eval::parts`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<PartResult<'p>>,
+    /// For `eligible`: the date or duration given (the latest, the longest
+    /// of `values`), for a measure whose rules give one (`until`, `for`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<RuleGiven<'p>>,
+    /// The date or duration of each rule that applies and gives one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<RuleGiven<'p>>,
 }
 
 /// The amount one rule gives; the rule's name, part and source are borrowed
@@ -315,6 +324,8 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
         error: None,
         explanation: None,
         parts: Vec::new(),
+        value: None,
+        values: Vec::new(),
     };
     if !m.parts.is_empty() {
         return parts::evaluate(ctx, m, explain, r);
@@ -405,14 +416,17 @@ fn evaluate_rules<'p>(
             r.status = Status::NotEligible;
             r.reason = "no rule applies".into();
         }
-        Ok(Decision::Winners(winners)) => match amounts(ctx, m, &winners) {
+        Ok(Decision::Winners(winners)) => match values::amounts_and_values(ctx, m, &winners) {
             Err(e) => undetermined::fail(ctx, m, &mut r, e),
             Ok(Err(missing)) => {
                 r.status = Status::NeedsFacts;
                 r.needs = fact_names(ctx, &missing);
                 r.reason = needs_reason("the amount depends on facts not given: ", &r.needs);
             }
-            Ok(Ok(list)) => grant(&mut r, m, &winners, list),
+            Ok(Ok((list, vals))) => {
+                grant(&mut r, m, &winners, list);
+                values::record(&mut r, vals);
+            }
         },
     }
     r

@@ -261,6 +261,8 @@ fn measure_clause(c: &mut MeasureClause) {
                     RuleClause::Text(t) => text_clause(t),
                     RuleClause::When(e)
                     | RuleClause::Amount(e)
+                    | RuleClause::Until(e)
+                    | RuleClause::For(e)
                     | RuleClause::Floor(e)
                     | RuleClause::Cap(e) => expr(e),
                     RuleClause::Gives(k) => ident(k),
@@ -303,6 +305,11 @@ fn measure_clause(c: &mut MeasureClause) {
                         }
                         if let Some(q) = &mut e.amount {
                             quantity(q);
+                        }
+                        match &mut e.value {
+                            Some(ExpectValue::Until(d)) => date(d),
+                            Some(ExpectValue::For(q)) => quantity(q),
+                            None => {}
                         }
                         if let Some(f) = &mut e.facts {
                             idents(f);

@@ -23,9 +23,11 @@ mod gives;
 mod op;
 mod parts;
 mod validate;
+mod values;
 
 pub use discretion::Discretion;
 pub use gives::Gives;
+pub use values::{Duration, Given, RuleValue, ValueForm, ValueKind};
 
 pub use error::IrError;
 pub use op::BinOp;
@@ -40,7 +42,7 @@ use crate::source::SourceRef;
 pub use crate::types::{Dim, NumKind, Type, Unit};
 
 /// The version of the IR's JSON form. Bumped on any incompatible change.
-pub const IR_VERSION: &str = "3.0";
+pub const IR_VERSION: &str = "3.1";
 
 /// A compiled policy.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -358,6 +360,10 @@ pub struct RuleDef {
     /// Set when the rule is discretionary (`may`): what it gives may be
     /// granted, it is not an entitlement.
     pub discretion: Option<Discretion>,
+    /// The date or duration it gives (`until E`, `for E`), if any; its
+    /// `floor` and `cap` then bound this value (IR 3.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<RuleValue>,
     /// Where it is written.
     pub source: SourceRef,
 }
@@ -411,6 +417,9 @@ pub struct Expectation {
     pub may: bool,
     /// For `needs_facts`: the fact names, sorted.
     pub facts: Option<Vec<String>>,
+    /// The date or duration the measure gives (`expect eligible until …`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Given>,
 }
 
 /// The status of a measure for one entity on one date.

@@ -407,7 +407,11 @@ pub enum RuleClause {
     When(Expr),
     /// `amount expr`
     Amount(Expr),
-    /// `floor expr`: the amount is at least this.
+    /// `until expr`: the rule gives a date (a deferral until it).
+    Until(Expr),
+    /// `for expr`: the rule gives a duration (an extension, a term).
+    For(Expr),
+    /// `floor expr`: the amount (or date, or duration) is at least this.
     Floor(Expr),
     /// `cap expr`: the amount is at most this.
     Cap(Expr),
@@ -467,8 +471,19 @@ pub struct Expect {
     pub amount: Option<Quantity>,
     /// For `needs_facts`: the facts named.
     pub facts: Option<Vec<Ident>>,
+    /// `expect eligible until 2020-06-30` / `for 6 个月`: the value given.
+    pub value: Option<ExpectValue>,
     /// The clause.
     pub span: Span,
+}
+
+/// The date or duration an example expects a measure to give.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExpectValue {
+    /// `until 2020-06-30`
+    Until(DateLit),
+    /// `for 6 个月`
+    For(Quantity),
 }
 
 /// A literal value (parameters, localities, facts in examples).

@@ -49,6 +49,7 @@ pub const KEYWORDS: &[&str] = &[
     "choice",
     "application_date",
     "let",
+    "for",
 ];
 
 /// Whether `word` is a keyword (and so cannot be a name).

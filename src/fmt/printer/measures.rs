@@ -160,6 +160,8 @@ impl Printer<'_> {
                 }
                 RuleClause::When(e) => self.expr_clause("when", e),
                 RuleClause::Amount(e) => self.expr_clause("amount", e),
+                RuleClause::Until(e) => self.expr_clause("until", e),
+                RuleClause::For(e) => self.expr_clause("for", e),
                 RuleClause::Floor(e) => self.expr_clause("floor", e),
                 RuleClause::Cap(e) => self.expr_clause("cap", e),
                 RuleClause::May(by, span) => {
@@ -241,6 +243,17 @@ impl Printer<'_> {
                     if let Some(q) = &e.amount {
                         self.word(" ");
                         self.quantity(q);
+                    }
+                    match &e.value {
+                        Some(ExpectValue::Until(d)) => {
+                            self.word(" until ");
+                            self.date(d);
+                        }
+                        Some(ExpectValue::For(q)) => {
+                            self.word(" for ");
+                            self.quantity(q);
+                        }
+                        None => {}
                     }
                     if let Some(f) = &e.facts {
                         self.word(" [");

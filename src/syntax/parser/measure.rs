@@ -196,7 +196,13 @@ impl Builder {
                     let i = self.ident(i.ok_or_else(|| self.internal("missing kind", &c))?)?;
                     clauses.push(RuleClause::Gives(i));
                 }
-                Rule::r_text | Rule::r_when | Rule::r_amount | Rule::r_floor | Rule::r_cap => {
+                Rule::r_text
+                | Rule::r_when
+                | Rule::r_amount
+                | Rule::r_until
+                | Rule::r_for
+                | Rule::r_floor
+                | Rule::r_cap => {
                     let kind = c.as_rule();
                     let arg = c
                         .clone()
@@ -207,6 +213,8 @@ impl Builder {
                                 Rule::kw_text
                                     | Rule::kw_when
                                     | Rule::kw_amount
+                                    | Rule::kw_until
+                                    | Rule::kw_for
                                     | Rule::kw_floor
                                     | Rule::kw_cap
                             )
@@ -216,6 +224,8 @@ impl Builder {
                         Rule::r_text => RuleClause::Text(self.text(arg)?),
                         Rule::r_when => RuleClause::When(self.expr(arg)?),
                         Rule::r_amount => RuleClause::Amount(self.expr(arg)?),
+                        Rule::r_until => RuleClause::Until(self.expr(arg)?),
+                        Rule::r_for => RuleClause::For(self.expr(arg)?),
                         Rule::r_floor => RuleClause::Floor(self.expr(arg)?),
                         _ => RuleClause::Cap(self.expr(arg)?),
                     });
@@ -277,6 +287,7 @@ impl Builder {
                     let mut kind = None;
                     let mut may = false;
                     let mut facts = None;
+                    let mut value = None;
                     for x in c.clone().into_inner() {
                         match x.as_rule() {
                             Rule::kw_expect => {}
@@ -294,6 +305,16 @@ impl Builder {
                                 let i = self.next(&mut x.clone().into_inner(), &x, "kind")?;
                                 kind = Some(self.ident(i)?);
                             }
+                            Rule::expect_value => {
+                                let mut it = x.clone().into_inner();
+                                let kw = self.next(&mut it, &x, "until or for")?;
+                                let v = self.next(&mut it, &x, "value")?;
+                                value = Some(if kw.as_rule() == Rule::kw_until {
+                                    ExpectValue::Until(self.date(v)?)
+                                } else {
+                                    ExpectValue::For(self.quantity(v)?)
+                                });
+                            }
                             Rule::expect_amount => {
                                 let q = self.next(&mut x.clone().into_inner(), &x, "amount")?;
                                 amount = Some(self.quantity(q)?);
@@ -307,6 +328,7 @@ impl Builder {
                         kind,
                         amount,
                         facts,
+                        value,
                         span: cspan,
                     }));
                 }
