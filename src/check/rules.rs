@@ -176,13 +176,17 @@ impl Checker<'_> {
                         floor = f.map(|x| (x, r.span));
                         cap = c.map(|x| (x, r.span));
                     }
-                    None => ok = false,
+                    None => {
+                        ok = false;
+                        continue;
+                    }
                 }
                 // the value's kind is in `value`; no money kind
                 gives = None;
             } else if let Some(k) = value.kind {
                 self.value_kind_without_value(r, k);
                 ok = false;
+                continue;
             }
             if amount.is_none() && given.is_none() {
                 for (x, kw) in [(&floor, "floor"), (&cap, "cap")] {

@@ -214,7 +214,11 @@ impl Checker<'_> {
                     this.problem(
                         Problem::VALUE_BOUND_TYPE,
                         b.span,
-                        format!("the `{kw}` of a {} is {}", t, y.ty),
+                        format!(
+                            "the `{kw}` of `{}` must be {t}, not {}",
+                            form.keyword(),
+                            y.ty
+                        ),
                         format!("{} here", y.ty),
                         Some(format!(
                             "a `{kw}` bounds the rule's `{}`: give it the same type ({t})",
