@@ -171,6 +171,43 @@ impl Measure {
     }
 }
 
+/// The IR check of a rule that gives a date or duration (a loaded IR is
+/// re-checked, `docs/ir.md`): the value is a date (`until`) or a duration
+/// (`for`), its floor and cap are of its type, and the rule has no amount.
+pub(super) fn validate(
+    r: &super::RuleDef,
+    v: &RuleValue,
+    at: &str,
+    mut expr: impl FnMut(&Expr) -> Result<(), super::IrError>,
+) -> Result<(), super::IrError> {
+    let bad = |what: String| super::IrError::Inconsistent { what };
+    let fits = match v.form {
+        ValueForm::Until => v.expr.ty == super::Type::Date,
+        ValueForm::For => v.expr.ty.dim().and_then(|d| d.single_time_unit()).is_some(),
+    };
+    if !fits {
+        return Err(bad(format!(
+            "the value of {at} is of type {}, not what `{}` gives",
+            v.expr.ty,
+            v.form.keyword()
+        )));
+    }
+    if r.amount.is_some() {
+        return Err(bad(format!("{at} gives both an amount and a value")));
+    }
+    expr(&v.expr)?;
+    for (kw, x) in [("floor", &r.floor), ("cap", &r.cap)] {
+        let Some(x) = x else { continue };
+        expr(x)?;
+        if x.ty.dim() != v.expr.ty.dim()
+            || (x.ty == super::Type::Date) != (v.expr.ty == super::Type::Date)
+        {
+            return Err(bad(format!("the {kw} of {at} is not of the value's type")));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
