@@ -302,10 +302,6 @@ fn the_exported_ir_carries_the_value_and_reads_back() {
 }
 
 #[path = "common/gen/mod.rs"]
-#[allow(
-    dead_code,
-    reason = "the generator's other uses are in tests/oracle.rs"
-)]
 mod gen;
 
 /// The policy generator of the differential oracle (`tests/oracle.rs`,

@@ -128,7 +128,7 @@ impl Checker<'_> {
                         let kind = e.kind.as_ref().and_then(|k| self.gives_keyword(k));
                         let value = e
                             .value
-                            .as_ref()
+                            .as_deref()
                             .and_then(|v| self.expect_value(v, status, e.span));
                         if e.may && status != Status::Eligible {
                             self.problem(

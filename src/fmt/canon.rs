@@ -306,7 +306,7 @@ fn measure_clause(c: &mut MeasureClause) {
                         if let Some(q) = &mut e.amount {
                             quantity(q);
                         }
-                        match &mut e.value {
+                        match e.value.as_deref_mut() {
                             Some(ExpectValue::Until(d)) => date(d),
                             Some(ExpectValue::For(q)) => quantity(q),
                             None => {}

@@ -472,7 +472,7 @@ pub struct Expect {
     /// For `needs_facts`: the facts named.
     pub facts: Option<Vec<Ident>>,
     /// `expect eligible until 2020-06-30` / `for 6 个月`: the value given.
-    pub value: Option<ExpectValue>,
+    pub value: Option<Box<ExpectValue>>,
     /// The clause.
     pub span: Span,
 }

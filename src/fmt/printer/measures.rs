@@ -244,7 +244,7 @@ impl Printer<'_> {
                         self.word(" ");
                         self.quantity(q);
                     }
-                    match &e.value {
+                    match e.value.as_deref() {
                         Some(ExpectValue::Until(d)) => {
                             self.word(" until ");
                             self.date(d);

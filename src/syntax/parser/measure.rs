@@ -309,11 +309,11 @@ impl Builder {
                                 let mut it = x.clone().into_inner();
                                 let kw = self.next(&mut it, &x, "until or for")?;
                                 let v = self.next(&mut it, &x, "value")?;
-                                value = Some(if kw.as_rule() == Rule::kw_until {
+                                value = Some(Box::new(if kw.as_rule() == Rule::kw_until {
                                     ExpectValue::Until(self.date(v)?)
                                 } else {
                                     ExpectValue::For(self.quantity(v)?)
-                                });
+                                }));
                             }
                             Rule::expect_amount => {
                                 let q = self.next(&mut x.clone().into_inner(), &x, "amount")?;
