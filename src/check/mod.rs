@@ -965,26 +965,5 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// A help line for a rule amount that is not money.
-fn money_help(t: &Type) -> Option<String> {
-    let Type::Number { unit, .. } = t else {
-        return None;
-    };
-    if unit.exp(Unit::Yuan) == 1 {
-        let missing: Vec<String> = [Unit::Person, Unit::Day, Unit::Month, Unit::Year]
-            .iter()
-            .filter(|u| unit.exp(**u) < 0)
-            .map(|u| format!("a count of {}", u.count_symbol()))
-            .collect();
-        if !missing.is_empty() {
-            return Some(format!(
-                "this is a rate; multiply it by {}",
-                missing.join(" and ")
-            ));
-        }
-    }
-    Some("an amount is money: a number of 元".into())
-}
-
 /// Verbatim text as the IR keeps it: see [`crate::syntax::literal::text_block`].
 pub use crate::syntax::literal::text_block as normalize_text;

@@ -21,6 +21,7 @@ mod explain;
 mod facts;
 mod gate;
 mod kinds;
+mod lookup;
 mod ops;
 mod parts;
 mod scenario;
@@ -40,6 +41,7 @@ pub use explain::{render_text, Explanation, Step};
 pub(crate) use facts::{cell_value, scalar_value, Scalar, ValueError};
 pub use facts::{Facts, MAX_MAGNITUDE};
 pub use kinds::KindTotals;
+pub(crate) use lookup::{param_lookup, param_value, shift_date};
 pub use parts::PartResult;
 pub(crate) use scenario::Origin;
 pub use scenario::Scenario;
@@ -777,26 +779,6 @@ fn amounts<'p>(
     } else {
         Err(missing)
     })
-}
-
-/// Moves a date by `n` days, months or years (the unit is in `ty`) with the
-/// evaluator's calendar rules; `None` where evaluation would give an error.
-pub(crate) fn shift_date(d: NaiveDate, n: Decimal, ty: &crate::ir::Type) -> Option<NaiveDate> {
-    ops::shift(d, n, ty).ok()
-}
-
-/// The value of a parameter in the context's scenario, and where it came
-/// from; allocation-free, for the hot path.
-pub(crate) fn param_lookup<'a>(
-    ctx: &Ctx<'a>,
-    index: u32,
-) -> Result<(&'a Value, Origin<'a>), EvalError> {
-    ctx.scenario.param(index)
-}
-
-/// The value of a parameter and where it came from, as text (for explanations).
-pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), EvalError> {
-    param_lookup(ctx, index).map(|(v, o)| (v.clone(), o.to_string()))
 }
 
 /// The bound of a rule's amount ([`bounds`]); an amount whose direction
