@@ -328,3 +328,79 @@ fn the_generator_writes_dates_and_durations_given() {
         "{until} {for_} {capped}"
     );
 }
+
+const TWO_PARTS: &str = r#"
+entity 企业 {
+  申请延期至: date
+  申请展期至: date
+}
+measure 1 "延期" {
+  kind deferral
+  to 企业
+  rule 延期 part 还本 {
+    until 申请延期至
+    cap 2020-06-30
+  }
+  rule 展期 part 付息 {
+    until 申请展期至
+    cap 2020-12-31
+  }
+}
+"#;
+
+/// Several rules of one measure giving dates: the measure's value is the
+/// latest, and each rule's value is listed (docs/language.md).
+#[test]
+fn several_values_of_a_measure_give_the_latest() {
+    let p = run::temp_file("values-parts", "p.policy", TWO_PARTS);
+    let f = facts(
+        "f5",
+        r#"{"entity":"企业","facts":{"申请延期至":"2020-08-01","申请展期至":"2020-09-30"}}"#,
+    );
+    let o = policyc(&[
+        "eval",
+        p.to_str().unwrap(),
+        "--facts",
+        f.to_str().unwrap(),
+        "--date",
+        "2020-05-20",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let m = &v["measures"][0];
+    assert_eq!(m["status"], "eligible");
+    assert_eq!(m["value"]["rule"], "展期");
+    assert_eq!(m["value"]["value"], "2020-09-30");
+    assert_eq!(m["values"][0]["value"], "2020-06-30");
+    assert_eq!(m["values"][0]["bounded_by"], "cap");
+    assert_eq!(m["values"][1]["bounded_by"], serde_json::Value::Null);
+    // batch reads the facts of `until` and agrees on both engines
+    let input = run::temp_file(
+        "values-parts",
+        "in.csv",
+        "申请延期至,申请展期至\n2020-08-01,2020-09-30\n2020-06-01,\n",
+    );
+    let mut outs = Vec::new();
+    for engine in ["rows", "columnar"] {
+        let o = policyc(&[
+            "batch",
+            p.to_str().unwrap(),
+            "--date",
+            "2020-05-20",
+            "--input",
+            input.to_str().unwrap(),
+            "--engine",
+            engine,
+            "--quiet",
+        ]);
+        outs.push(stdout(&o));
+    }
+    assert_eq!(outs[0], outs[1]);
+    assert!(
+        outs[0].contains(r#""until":"2020-09-30","requested":"2020-09-30"}"#),
+        "{}",
+        outs[0]
+    );
+    assert!(outs[0].contains(r#""needs":["申请展期至"]"#), "{}", outs[0]);
+}

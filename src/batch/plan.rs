@@ -234,7 +234,9 @@ impl<'p> Plan<'p> {
                             continue;
                         };
                         let fields = if m.parts.is_empty() {
-                            super::columnar::measure_fields(m)
+                            let mut f = super::columnar::measure_fields(m);
+                            super::values::fields(m, &mut f);
+                            f
                         } else {
                             m.fields_read_for(ei as u32)
                         };

@@ -53,3 +53,12 @@ pub(crate) fn count(
     }
     m
 }
+
+/// Adds the slots read by the measure's `until`/`for` expressions to
+/// `fields` (the columnar engine's list leaves them out: such measures go by
+/// rows).
+pub(crate) fn fields(m: &crate::ir::Measure, fields: &mut Vec<u32>) {
+    for v in m.rules.iter().filter_map(|r| r.value.as_ref()) {
+        crate::ir::fields_of(&v.expr, &mut |s| fields.push(s));
+    }
+}
