@@ -44,7 +44,7 @@ for f in tests/fixtures/slice.policy tests/fixtures/schema_sample.policy; do
   "$policyc" export "$f" -o "$c/ir_load_eval/$b.json"
   j="$c/ir_load_eval/$b.json"
   # corruptions: another version, indices pointing nowhere, types swapped
-  sed 's/"ir_version": "3.0"/"ir_version": "1.0"/' "$j" > "$c/ir_load_eval/$b-version.json"
+  sed 's/"ir_version": "3.1"/"ir_version": "1.0"/' "$j" > "$c/ir_load_eval/$b-version.json"
   sed 's/"slot": 0/"slot": 99/' "$j" > "$c/ir_load_eval/$b-slot.json"
   sed 's/"index": 0/"index": 4294967295/' "$j" > "$c/ir_load_eval/$b-index.json"
   sed 's/"exception_to": null/"exception_to": 0/' "$j" > "$c/ir_load_eval/$b-exception.json"

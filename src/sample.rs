@@ -557,6 +557,14 @@ fn thresholds(policy: &Policy, entity: u32, nfields: usize) -> Vec<Vec<Value>> {
                 {
                     walk(policy, anchors, e, &mut local);
                 }
+                // a requested date or duration is drawn about its floor and cap
+                if let Some(Node::Field { slot, .. }) = r.value.as_ref().map(|v| &v.expr.node) {
+                    if let Some(list) = local.get_mut(*slot as usize) {
+                        for b in [&r.floor, &r.cap].into_iter().flatten() {
+                            list.extend(constant_values(policy, b));
+                        }
+                    }
+                }
             }
             for (i, values) in local.into_iter().enumerate() {
                 let slot = match map {

@@ -336,6 +336,31 @@ fn the_model_agrees_on_bounds() {
     );
 }
 
+/// The model evaluates rules that give a date or duration (IR 3.1):
+/// records of both entities of `tests/fixtures/deferral.policy` (requested
+/// dates drawn about the cap), on the day of its examples.
+#[test]
+fn the_model_agrees_on_dates_and_durations_given() {
+    let Some(py) = python() else { return };
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deferral.policy"),
+    )
+    .unwrap();
+    let p = differential::compile(&text).unwrap_or_else(|d| panic!("{d}"));
+    // the fixture's measures have no dates of their own: its examples' day
+    let runs: Vec<Run<'_>> = vec![(NaiveDate::from_ymd_opt(2020, 5, 20).unwrap(), None)];
+    let mut diffs = Vec::new();
+    let mut tally = Tally::new();
+    for (k, entity) in p.entities.iter().enumerate() {
+        let s = Sampler::new(&p, &entity.name, 4000 + k as u64, 0.1).unwrap();
+        let mut text = Vec::new();
+        sample::write_sample(&s, 80, SampleFormat::Jsonl, &mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        diffs.extend(check(py, "values", &p, &text, &runs, &mut tally));
+    }
+    fail_on(&diffs, &tally, &["eligible", "not_eligible", "needs_facts"]);
+}
+
 // ---------------------------------------------------------------------------
 // 2. Generated policies
 

@@ -640,14 +640,8 @@ pub(super) fn evaluate(
         }
         slot.clone().flatten()
     };
-    let unreadable = || Outcome {
-        status: crate::ir::Status::Error,
-        amount: None,
-        needs: Vec::new(),
-        error: Some("the record could not be read again for evaluation".into()),
-        may: false,
-        bound: crate::eval::Bound::Exact,
-    };
+    let unreadable =
+        || super::plan::error_outcome("the record could not be read again for evaluation");
     ep.measures
         .iter()
         .map(|mp| match &mp.mode {

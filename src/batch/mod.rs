@@ -31,6 +31,7 @@ mod plan;
 mod source;
 mod summary;
 mod table;
+mod values;
 
 use std::io::{Read, Write};
 

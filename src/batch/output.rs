@@ -58,6 +58,15 @@ impl View<'_> {
             }
     }
 
+    /// For `eligible`: the date or duration given (a columnar cell has none:
+    /// such measures go by rows).
+    pub(crate) fn value(&self) -> Option<super::plan::GivenOut> {
+        match self {
+            View::Out(o) if o.status == Status::Eligible => o.value,
+            _ => None,
+        }
+    }
+
     /// For `needs_facts`: the names of the facts needed (fields of entity
     /// `entity`), sorted; empty for any other status.
     pub(crate) fn needs(&self, policy: &Policy, entity: usize) -> Vec<String> {
@@ -143,6 +152,9 @@ impl<'p> Out<'p> {
             if let Some(m) = self.plan.policy.measures.get(mi) {
                 let n = m.number;
                 buf.extend_from_slice(format!(",m{n}_status,m{n}_amount,m{n}_needs").as_bytes());
+                if m.gives_value().is_some() {
+                    buf.extend_from_slice(format!(",m{n}_value").as_bytes());
+                }
             }
         }
         buf.extend_from_slice(b",rejected\n");
@@ -292,6 +304,9 @@ impl<'p> Out<'p> {
                     if v.may() {
                         buf.extend_from_slice(b",\"may\":true");
                     }
+                    if let Some(g) = v.value() {
+                        super::values::json(buf, &g);
+                    }
                     self.needs_json(buf, e, v);
                     if let View::Out(Outcome {
                         error: Some(err), ..
@@ -325,13 +340,14 @@ impl<'p> Out<'p> {
                 let pos = self.csv_pos.get(e).map(Vec::as_slice).unwrap_or(&[]);
                 for k in 0..self.plan.reported.len() {
                     buf.push(b',');
+                    let blank: &[u8] = if self.value_column(k) { b",,," } else { b",," };
                     let Some(j) = pos.get(k).copied().flatten() else {
                         buf.extend_from_slice(Status::NotAddressed.keyword().as_bytes());
-                        buf.extend_from_slice(b",,");
+                        buf.extend_from_slice(blank);
                         continue;
                     };
                     let Some(v) = views.get(j) else {
-                        buf.extend_from_slice(b",,");
+                        buf.extend_from_slice(blank);
                         continue;
                     };
                     buf.extend_from_slice(v.status().keyword().as_bytes());
@@ -346,11 +362,26 @@ impl<'p> Out<'p> {
                         let names = self.needs_names(e, v);
                         csv_str(buf, &names.join(";"));
                     }
+                    if self.value_column(k) {
+                        buf.push(b',');
+                        if let Some(g) = v.value() {
+                            buf.extend_from_slice(g.value.to_string().as_bytes());
+                        }
+                    }
                 }
                 buf.extend_from_slice(b",\n");
             }
         }
         total
+    }
+
+    /// Whether reported measure `k` has a `m{n}_value` CSV column.
+    fn value_column(&self, k: usize) -> bool {
+        self.plan
+            .reported
+            .get(k)
+            .and_then(|mi| self.plan.policy.measures.get(*mi))
+            .is_some_and(|m| m.gives_value().is_some())
     }
 
     fn needs_json(&self, buf: &mut Vec<u8>, e: usize, v: &View<'_>) {

@@ -24,6 +24,18 @@ pub(crate) struct Outcome {
     pub may: bool,
     /// For `eligible`: whether the amount is exact or a bound.
     pub bound: eval::Bound,
+    /// For `eligible`: the date or duration given, if the measure gives one.
+    pub value: Option<GivenOut>,
+}
+
+/// A date or duration given, for batch lines: what it is, the value, what
+/// was requested, and whether a floor or cap changed it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct GivenOut {
+    pub kind: crate::ir::ValueKind,
+    pub value: crate::ir::Given,
+    pub requested: crate::ir::Given,
+    pub bounded_by: Option<&'static str>,
 }
 
 impl Outcome {
@@ -37,6 +49,12 @@ impl Outcome {
                 .then(|| r.reason.clone()),
             may: r.may,
             bound: r.bound,
+            value: r.value.as_ref().map(|v| GivenOut {
+                kind: v.kind,
+                value: v.value,
+                requested: v.requested,
+                bounded_by: v.bounded_by,
+            }),
         }
     }
 }
@@ -182,7 +200,9 @@ impl<'p> Plan<'p> {
                 } else if opts.engine == Engine::Rows
                     || !m.parts.is_empty()
                     || eval::reads_bounded(&scenario, m)
+                    || m.gives_value().is_some()
                 {
+                    // and one whose rules give a date or duration
                     // a measure that declares parts runs on the row engine
                     // (docs/cli.md); so does one whose amount is only a bound
                     // (the columnar program does not say)
@@ -214,7 +234,9 @@ impl<'p> Plan<'p> {
                             continue;
                         };
                         let fields = if m.parts.is_empty() {
-                            super::columnar::measure_fields(m)
+                            let mut f = super::columnar::measure_fields(m);
+                            super::values::fields(m, &mut f);
+                            f
                         } else {
                             m.fields_read_for(ei as u32)
                         };
@@ -265,7 +287,7 @@ impl<'p> Plan<'p> {
     }
 }
 
-fn error_outcome(reason: &str) -> Outcome {
+pub(crate) fn error_outcome(reason: &str) -> Outcome {
     Outcome {
         status: Status::Error,
         amount: None,
@@ -273,6 +295,7 @@ fn error_outcome(reason: &str) -> Outcome {
         error: Some(reason.to_string()),
         may: false,
         bound: eval::Bound::Exact,
+        value: None,
     }
 }
 

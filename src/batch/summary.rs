@@ -68,6 +68,10 @@ pub struct MeasureSummary {
     pub gives: Option<Gives>,
     /// Whether `total` is exact or a bound (some records' amounts are).
     pub bound: crate::eval::Bound,
+    /// What the measure's dates or durations are, if its rules give one
+    /// (`deferral`, `extension`, `term`); its eligible records are grants of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_kind: Option<crate::ir::ValueKind>,
 }
 
 /// The run's totals per kind of value, exact; `None` beyond what a decimal
@@ -147,6 +151,10 @@ pub struct Summary {
     pub bounds_by_kind: crate::eval::KindBounds,
     /// Always `CNY`.
     pub currency: &'static str,
+    /// Eligible records per kind of date or duration given (`deferral`,
+    /// `extension`, `term`): counts, never money.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub values_by_kind: std::collections::BTreeMap<crate::ir::ValueKind, u64>,
 }
 
 /// A total as JSON: its decimal as a string, or `"overflow"`.
@@ -300,6 +308,7 @@ impl Tally {
                     total: t.fen.and_then(decimal_fen),
                     gives: m.gives(),
                     bound: t.bound,
+                    value_kind: m.gives_value().map(|(k, _)| k),
                 })
             })
             .collect();
@@ -330,7 +339,10 @@ impl Tally {
                 bounds_by_kind.join(k, m.bound);
             }
         }
+        let values_by_kind =
+            super::values::count(measures.iter().map(|m| (m.value_kind, m.eligible)));
         Summary {
+            values_by_kind,
             date: plan.scenario.date(),
             locality: plan.scenario.locality().map(|l| l.name.clone()),
             records: self.records,
@@ -410,7 +422,10 @@ impl Summary {
                     m.discretionary.to_string(),
                     m.needs_facts.to_string(),
                     format!("{}{}", m.bound.words(), total_text(m.total)),
-                    m.gives.map_or("", Gives::keyword).to_string(),
+                    match m.value_kind {
+                        Some(v) => v.keyword().to_string(),
+                        None => m.gives.map_or("", Gives::keyword).to_string(),
+                    },
                 ]
             })
             .collect();
@@ -435,6 +450,18 @@ impl Summary {
                 String::new(),
                 String::new(),
                 format!("{}{}", self.bounds_by_kind.get(*k).words(), total_text(t)),
+                k.keyword().into(),
+            ]);
+        }
+        for (k, n) in &self.values_by_kind {
+            // grants of a date or duration: counted, never summed
+            rows.push([
+                format!("{} (grants, no money)", k.keyword()),
+                String::new(),
+                n.to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
                 k.keyword().into(),
             ]);
         }

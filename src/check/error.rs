@@ -429,6 +429,22 @@ impl Problem {
     pub const EXAMPLE_NOT_DELEGATED: &'static str = "policy::check::example_not_delegated";
     /// `expect not_eligible may`: only `eligible` may be granted.
     pub const EXAMPLE_MISPLACED_MAY: &'static str = "policy::check::example_misplaced_may";
+    /// `until`/`for` with `gives paid` (a kind of money).
+    pub const VALUE_GIVES_MONEY: &'static str = "policy::check::value_gives_money";
+    /// `gives deferral` (a date or duration kind) on a rule with an amount or none.
+    pub const AMOUNT_GIVES_VALUE: &'static str = "policy::check::amount_gives_value";
+    /// `until` not a date, `for` not a duration.
+    pub const VALUE_TYPE: &'static str = "policy::check::value_type";
+    /// The `floor` or `cap` of a date or duration of another type.
+    pub const VALUE_BOUND_TYPE: &'static str = "policy::check::value_bound_type";
+    /// A date or duration whose literal floor is after its literal cap.
+    pub const VALUE_FLOOR_AFTER_CAP: &'static str = "policy::check::value_floor_after_cap";
+    /// `until`/`for` in a measure whose kind gives no date or duration.
+    pub const VALUE_MEASURE_KIND: &'static str = "policy::check::value_measure_kind";
+    /// A rule with an amount and a value, or two values.
+    pub const VALUE_AND_AMOUNT: &'static str = "policy::check::value_and_amount";
+    /// Values of different kinds, forms or units in one measure, or amounts and values.
+    pub const MIXED_VALUES: &'static str = "policy::check::mixed_values";
 }
 
 impl Diagnostic for Problem {

@@ -141,6 +141,10 @@ impl Checker<'_> {
                             None => None,
                         };
                         let kind = e.kind.as_ref().and_then(|k| self.gives_keyword(k));
+                        let value = e
+                            .value
+                            .as_deref()
+                            .and_then(|v| self.expect_value(v, status, e.span));
                         if e.may && status != Status::Eligible {
                             self.problem(
                                 Problem::EXAMPLE_MISPLACED_MAY,
@@ -176,6 +180,7 @@ impl Checker<'_> {
                                 unset: extras.unset,
                                 facts: facts_list,
                                 parts,
+                                value,
                             },
                             e.span,
                             "expect",

@@ -241,7 +241,8 @@ impl<'a> Checker<'a> {
         let measure_kind = kind.filter(|_| kind_valid).map(|(k, _)| k);
         let ir_rules = self
             .rules(&rules, addressee, &decls.primary, measure_kind)
-            .filter(|out| self.one_kind_per_measure(m.number, &rules, out));
+            .filter(|out| self.one_kind_per_measure(m.number, &rules, out))
+            .filter(|out| self.one_value_kind(m.number, &rules, out));
         if let Some(r) = &ir_rules {
             self.part_slots(&mut decls, r);
         }

@@ -28,6 +28,7 @@ mod measures;
 mod names;
 mod parts;
 mod rules;
+mod values;
 pub use crate::suggest::did_you_mean;
 
 use std::collections::{BTreeMap, HashMap};
@@ -865,27 +866,6 @@ impl<'a> Checker<'a> {
             }
         }
     }
-}
-
-/// A help line for a rule amount that is not money.
-fn money_help(t: &Type) -> Option<String> {
-    let Type::Number { unit, .. } = t else {
-        return None;
-    };
-    if unit.exp(Unit::Yuan) == 1 {
-        let missing: Vec<String> = [Unit::Person, Unit::Day, Unit::Month, Unit::Year]
-            .iter()
-            .filter(|u| unit.exp(**u) < 0)
-            .map(|u| format!("a count of {}", u.count_symbol()))
-            .collect();
-        if !missing.is_empty() {
-            return Some(format!(
-                "this is a rate; multiply it by {}",
-                missing.join(" and ")
-            ));
-        }
-    }
-    Some("an amount is money: a number of 元".into())
 }
 
 /// Verbatim text as the IR keeps it: see [`crate::syntax::literal::text_block`].

@@ -85,8 +85,23 @@ impl Checker<'_> {
             let mut gives: Option<(ir::Gives, Span)> = None;
             let mut may: Option<(ir::Discretion, Span)> = None;
             let mut own_bound = None;
+            // a date or duration (`until`, `for`): its floor and cap are of its type
+            let mut value = values::ValueClauses::default();
+            let gives_value = r
+                .clauses
+                .iter()
+                .any(|c| matches!(c, ast::RuleClause::Until(_) | ast::RuleClause::For(_)));
             for c in &r.clauses {
                 match c {
+                    ast::RuleClause::Until(e) => value.clauses.push((ir::ValueForm::Until, e)),
+                    ast::RuleClause::For(e) => value.clauses.push((ir::ValueForm::For, e)),
+                    ast::RuleClause::Floor(e) if gives_value => value.floor = Some(e),
+                    ast::RuleClause::Cap(e) if gives_value => value.cap = Some(e),
+                    ast::RuleClause::Gives(k) if ir::ValueKind::parse(&k.name).is_some() => {
+                        if let Some(v) = ir::ValueKind::parse(&k.name) {
+                            self.once(&mut value.kind, v, k.span, "gives");
+                        }
+                    }
                     ast::RuleClause::May(by, span) => {
                         match self.discretion(by.as_ref(), *span, measure_kind) {
                             Some(d) => self.once(&mut may, d, *span, "may"),
@@ -158,7 +173,34 @@ impl Checker<'_> {
                     }
                 }
             }
-            if amount.is_none() {
+            let mut given = None;
+            if value.any() {
+                match self.rule_value(
+                    r,
+                    &value,
+                    addressee,
+                    measure_kind,
+                    gives,
+                    amount.as_ref().map(|(_, s)| *s),
+                ) {
+                    Some((v, f, c)) => {
+                        given = Some(v);
+                        floor = f.map(|x| (x, r.span));
+                        cap = c.map(|x| (x, r.span));
+                    }
+                    None => {
+                        ok = false;
+                        continue;
+                    }
+                }
+                // the value's kind is in `value`; no money kind
+                gives = None;
+            } else if let Some(k) = value.kind {
+                self.value_kind_without_value(r, k);
+                ok = false;
+                continue;
+            }
+            if amount.is_none() && given.is_none() {
                 for (x, kw) in [(&floor, "floor"), (&cap, "cap")] {
                     if let Some((_, span)) = x {
                         let span = *span;
@@ -173,8 +215,11 @@ impl Checker<'_> {
                     }
                 }
             }
-            let resolved =
-                self.resolve_gives(r, measure_kind, gives, amount.as_ref().map(|(_, s)| *s));
+            let resolved = if given.is_some() {
+                Some(ir::Gives::None)
+            } else {
+                self.resolve_gives(r, measure_kind, gives, amount.as_ref().map(|(_, s)| *s))
+            };
             let Some(gives) = resolved else {
                 ok = false;
                 continue;
@@ -191,6 +236,7 @@ impl Checker<'_> {
                 gives,
                 discretion: may.map(|(d, _)| d),
                 bound: own_bound,
+                value: given,
                 source: self.sref(r.span),
             });
         }
@@ -298,4 +344,25 @@ impl Checker<'_> {
         }
         ok
     }
+}
+
+/// A help line for a rule amount that is not money.
+fn money_help(t: &Type) -> Option<String> {
+    let Type::Number { unit, .. } = t else {
+        return None;
+    };
+    if unit.exp(Unit::Yuan) == 1 {
+        let missing: Vec<String> = [Unit::Person, Unit::Day, Unit::Month, Unit::Year]
+            .iter()
+            .filter(|u| unit.exp(**u) < 0)
+            .map(|u| format!("a count of {}", u.count_symbol()))
+            .collect();
+        if !missing.is_empty() {
+            return Some(format!(
+                "this is a rate; multiply it by {}",
+                missing.join(" and ")
+            ));
+        }
+    }
+    Some("an amount is money: a number of 元".into())
 }

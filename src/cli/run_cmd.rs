@@ -112,6 +112,9 @@ fn describe_expected(e: &crate::ir::Expectation) -> String {
     for n in [&e.error, &e.unset].into_iter().flatten() {
         s.push_str(&format!(" {n}"));
     }
+    if let Some(v) = &e.value {
+        s.push_str(&format!(" {} {v}", v.form().keyword()));
+    }
     if let Some(f) = &e.facts {
         s.push_str(&format!(" [{}]", f.join(", ")));
     }
@@ -222,6 +225,9 @@ fn run_examples(policy: &crate::ir::Policy) -> Vec<ExampleOutcome> {
                     if let Some(p) = &ex.expect.unset {
                         ok &= unset == Some(p.as_str());
                     }
+                    if let Some(v) = &ex.expect.value {
+                        ok &= r.value.as_ref().map(|g| &g.value) == Some(v);
+                    }
                     let mut actual = r.status.keyword().to_string();
                     if r.may {
                         actual.push_str(" may");
@@ -238,6 +244,9 @@ fn run_examples(policy: &crate::ir::Policy) -> Vec<ExampleOutcome> {
                     }
                     for n in [code, unset].into_iter().flatten() {
                         actual.push_str(&format!(" {n}"));
+                    }
+                    if let Some(v) = &r.value {
+                        actual.push_str(&format!(" {} {}", v.form.keyword(), v.value));
                     }
                     if !r.needs.is_empty() {
                         actual.push_str(&format!(" [{}]", r.needs.join(", ")));

@@ -17,6 +17,7 @@ pub(super) fn definitions(policy: &Policy, m: &Measure) -> BTreeMap<String, Stri
         for e in [&r.condition, &r.amount, &r.floor, &r.cap]
             .into_iter()
             .flatten()
+            .chain(r.value.as_ref().map(|v| &v.expr))
         {
             walk(policy, e, &mut out);
         }

@@ -207,6 +207,9 @@ impl Differ<'_> {
                 parts.push(format!("{kw} {}", policy.expr_text(e)));
             }
         }
+        if let Some(v) = &r.value {
+            parts.push(value_text(policy, v));
+        }
         if r.amount.is_some() || r.gives != ir::Gives::None {
             parts.push(format!("gives {}", r.gives.keyword()));
         }
@@ -306,6 +309,15 @@ impl Differ<'_> {
                 &format!("{rule}: gives"),
                 Some(r.gives.words().to_string()),
                 Some(nr.gives.words().to_string()),
+            );
+            // the date or duration given (`until`, `for`) and what it is
+            self.compare(
+                s,
+                num,
+                ChangeKind::GivesChanged,
+                &format!("{rule}: value"),
+                r.value.as_ref().map(|v| value_text(self.old, v)),
+                nr.value.as_ref().map(|v| value_text(self.new, v)),
             );
             for (kind, kw, a, b) in [
                 (
@@ -471,4 +483,14 @@ impl Differ<'_> {
             }
         }
     }
+}
+
+/// `until 申请延期至 (gives deferral)`: a rule's date or duration in words.
+fn value_text(policy: &Policy, v: &ir::RuleValue) -> String {
+    format!(
+        "{} {} (gives {})",
+        v.form.keyword(),
+        policy.expr_text(&v.expr),
+        v.kind.keyword()
+    )
 }

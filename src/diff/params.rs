@@ -264,6 +264,7 @@ pub(super) fn params_used(m: &Measure) -> BTreeSet<String> {
         for e in [&r.condition, &r.amount, &r.floor, &r.cap]
             .into_iter()
             .flatten()
+            .chain(r.value.as_ref().map(|v| &v.expr))
         {
             walk(e, &mut out);
         }

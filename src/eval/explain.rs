@@ -45,6 +45,12 @@ pub struct RuleExplanation {
     pub condition: Option<Step>,
     /// Its amount.
     pub amount: Option<Step>,
+    /// Its date or duration (`until E`, `for E`), if it gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Step>,
+    /// What its date or duration is, and its form (`until`, `for`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_kind: Option<(crate::ir::ValueKind, crate::ir::ValueForm)>,
     /// Its floor.
     pub floor: Option<Step>,
     /// Its cap.
@@ -100,6 +106,8 @@ pub(super) fn explain_rule(ctx: &Ctx<'_>, m: &Measure, r: &RuleDef) -> RuleExpla
         source: r.source.clone(),
         condition: r.condition.as_ref().map(|c| step(ctx, c)),
         amount: r.amount.as_ref().map(|a| step(ctx, a)),
+        value: r.value.as_ref().map(|v| step(ctx, &v.expr)),
+        value_kind: r.value.as_ref().map(|v| (v.kind, v.form)),
         floor: r.floor.as_ref().map(|a| step(ctx, a)),
         cap: r.cap.as_ref().map(|a| step(ctx, a)),
         gives: r.gives,
@@ -396,7 +404,10 @@ pub fn render_text(ev: &Evaluation) -> String {
                     m.gives.map_or("", |g| g.keyword())
                 )
             }
-            _ => String::new(),
+            _ => match (m.status, &m.value) {
+                (Status::Eligible, Some(v)) => format!("  {} {}", v.kind.words(v.form), v.value),
+                _ => String::new(),
+            },
         };
         let _ = writeln!(
             out,
@@ -446,6 +457,22 @@ pub fn render_text(ev: &Evaluation) -> String {
                 a.source
             );
         }
+        for v in &m.values {
+            let part = v.part.map(|p| format!(" [{p}]")).unwrap_or_default();
+            let text = match (v.bounded_by, v.text) {
+                (Some(_), Some(t)) => format!(" 「{}」", t.replace('\n', "")),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  rule {}{}: {}{}  ({})",
+                v.rule,
+                part,
+                v.words(),
+                text,
+                v.source
+            );
+        }
         if let Some(x) = &m.explanation {
             if let Some(d) = &x.departments {
                 let _ = writeln!(out, "  ├ departments: {}", d.words());
@@ -464,6 +491,13 @@ pub fn render_text(ev: &Evaluation) -> String {
                 if let Some(d) = &r.discretion {
                     let _ = writeln!(out, "  │   {}", d.words());
                 }
+                if let Some((k, f)) = r.value_kind {
+                    let what = match f {
+                        crate::ir::ValueForm::Until => "a date",
+                        crate::ir::ValueForm::For => "a duration",
+                    };
+                    let _ = writeln!(out, "  │   gives {}: {what}", k.keyword());
+                }
                 if r.amount.is_some() || r.gives != Gives::None {
                     let _ = writeln!(
                         out,
@@ -478,6 +512,7 @@ pub fn render_text(ev: &Evaluation) -> String {
                 if let Some(c) = &r.condition {
                     write_step(&mut out, "when", c, 2);
                 }
+                let vkw = r.value_kind.map_or("until", |(_, f)| f.keyword());
                 let amount_kw = match r.bound {
                     Some(b) => {
                         let _ = writeln!(
@@ -492,6 +527,7 @@ pub fn render_text(ev: &Evaluation) -> String {
                 };
                 for (kw, s) in [
                     (amount_kw.as_str(), &r.amount),
+                    (vkw, &r.value),
                     ("floor", &r.floor),
                     ("cap", &r.cap),
                 ] {

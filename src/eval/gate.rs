@@ -52,6 +52,7 @@ fn as_rule(m: &Measure, e: OpError) -> EvalError {
         gives: crate::ir::Gives::None,
         discretion: None,
         bound: None,
+        value: None,
         source: m.source.clone(),
     };
     e.for_rule(&r)

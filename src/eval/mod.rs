@@ -24,11 +24,13 @@ mod explain;
 mod facts;
 mod gate;
 mod kinds;
+mod lookup;
 mod ops;
 mod parts;
 mod scenario;
 mod slots;
 mod undetermined;
+mod values;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -42,11 +44,13 @@ pub use explain::{render_text, Explanation, Step};
 pub(crate) use facts::{cell_value, scalar_value, Scalar, ValueError};
 pub use facts::{Facts, MAX_MAGNITUDE};
 pub use kinds::{KindBounds, KindTotals};
+pub(crate) use lookup::{param_lookup, param_value, shift_date};
 pub use parts::PartResult;
 pub(crate) use scenario::Origin;
 pub use scenario::Scenario;
 use slots::Slots;
 pub use undetermined::Unset;
+pub use values::RuleGiven;
 
 use crate::ir::{Expr, Gives, Measure, MeasureKind, Policy, RuleDef, Status, Value};
 use crate::source::SourceRef;
@@ -138,6 +142,13 @@ pub struct MeasureResult<'p> {
     /// to the entity (see `eval::parts`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<PartResult<'p>>,
+    /// For `eligible`: the date or duration given (the latest, the longest
+    /// of `values`), for a measure whose rules give one (`until`, `for`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<RuleGiven<'p>>,
+    /// The date or duration of each rule that applies and gives one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<RuleGiven<'p>>,
 }
 
 /// The amount one rule gives; the rule's name, part and source are borrowed
@@ -323,6 +334,8 @@ fn evaluate_measure<'p>(ctx: &Ctx<'_>, m: &'p Measure, explain: bool) -> Measure
         error: None,
         explanation: None,
         parts: Vec::new(),
+        value: None,
+        values: Vec::new(),
     };
     if !m.parts.is_empty() {
         return parts::evaluate(ctx, m, explain, r);
@@ -413,14 +426,17 @@ fn evaluate_rules<'p>(
             r.status = Status::NotEligible;
             r.reason = "no rule applies".into();
         }
-        Ok(Decision::Winners(winners)) => match amounts(ctx, m, &winners) {
+        Ok(Decision::Winners(winners)) => match values::amounts_and_values(ctx, m, &winners) {
             Err(e) => undetermined::fail(ctx, m, &mut r, e),
             Ok(Err(missing)) => {
                 r.status = Status::NeedsFacts;
                 r.needs = fact_names(ctx, &missing);
                 r.reason = needs_reason("the amount depends on facts not given: ", &r.needs);
             }
-            Ok(Ok(list)) => grant(&mut r, m, &winners, list),
+            Ok(Ok((list, vals))) => {
+                grant(&mut r, m, &winners, list);
+                values::record(&mut r, vals);
+            }
         },
     }
     r
@@ -771,24 +787,4 @@ fn amounts<'p>(
     } else {
         Err(missing)
     })
-}
-
-/// Moves a date by `n` days, months or years (the unit is in `ty`) with the
-/// evaluator's calendar rules; `None` where evaluation would give an error.
-pub(crate) fn shift_date(d: NaiveDate, n: Decimal, ty: &crate::ir::Type) -> Option<NaiveDate> {
-    ops::shift(d, n, ty).ok()
-}
-
-/// The value of a parameter in the context's scenario, and where it came
-/// from; allocation-free, for the hot path.
-pub(crate) fn param_lookup<'a>(
-    ctx: &Ctx<'a>,
-    index: u32,
-) -> Result<(&'a Value, Origin<'a>), EvalError> {
-    ctx.scenario.param(index)
-}
-
-/// The value of a parameter and where it came from, as text (for explanations).
-pub(crate) fn param_value(ctx: &Ctx<'_>, index: u32) -> Result<(Value, String), EvalError> {
-    param_lookup(ctx, index).map(|(v, o)| (v.clone(), o.to_string()))
 }

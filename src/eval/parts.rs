@@ -28,8 +28,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{
-    amounts, applies_reason, explain, fact_names, needs_reason, resolve_part, Ctx, EvalError,
-    Explanation, Facts, MeasureResult, Resolved,
+    applies_reason, explain, fact_names, needs_reason, resolve_part, Ctx, EvalError, Explanation,
+    Facts, MeasureResult, Resolved,
 };
 use crate::ir::{Measure, Status};
 
@@ -222,13 +222,14 @@ pub(super) fn evaluate<'p>(
     }
     // 2. the amounts of the rules that apply
     let mut list = Vec::new();
+    let mut vals = Vec::new();
     for (i, w) in &winners {
         let f = in_force
             .iter()
             .find(|(j, _, _)| j == i)
             .and_then(|x| x.2.as_ref());
         let c = ctx.with_facts(f.unwrap_or(ctx.facts));
-        match amounts(&c, m, &[*w]) {
+        match super::values::amounts_and_values(&c, m, &[*w]) {
             Err(e) => return fail(ctx, m, r, *i, e),
             Ok(Err(s)) => {
                 let names = fact_names(&c, &s);
@@ -239,11 +240,12 @@ pub(super) fn evaluate<'p>(
                     x.needs = names;
                 }
             }
-            Ok(Ok(l)) => {
+            Ok(Ok((l, v))) => {
                 if let Some(x) = r.parts.get_mut(*i) {
                     x.total = l.first().map(|a| a.amount);
                 }
                 list.extend(l);
+                vals.extend(v);
             }
         }
     }
@@ -255,5 +257,6 @@ pub(super) fn evaluate<'p>(
     }
     let rules: Vec<usize> = winners.iter().map(|(_, w)| *w).collect();
     super::grant(&mut r, m, &rules, list);
+    super::values::record(&mut r, vals);
     r
 }

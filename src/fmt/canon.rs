@@ -281,6 +281,8 @@ fn measure_clause(c: &mut MeasureClause) {
                     RuleClause::When(e)
                     | RuleClause::Amount(e)
                     | RuleClause::BoundedAmount(_, e)
+                    | RuleClause::Until(e)
+                    | RuleClause::For(e)
                     | RuleClause::Floor(e)
                     | RuleClause::Cap(e) => expr(e),
                     RuleClause::Gives(k) => ident(k),
@@ -329,6 +331,11 @@ fn measure_clause(c: &mut MeasureClause) {
                         }
                         if let Some(n) = &mut e.name {
                             ident(n);
+                        }
+                        match e.value.as_deref_mut() {
+                            Some(ExpectValue::Until(d)) => date(d),
+                            Some(ExpectValue::For(q)) => quantity(q),
+                            None => {}
                         }
                         if let Some(f) = &mut e.facts {
                             idents(f);

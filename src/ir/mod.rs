@@ -26,10 +26,12 @@ mod gives;
 mod op;
 mod parts;
 mod validate;
+mod values;
 
 pub use amount_bound::AmountBound;
 pub use discretion::Discretion;
 pub use gives::Gives;
+pub use values::{Duration, Given, RuleValue, ValueForm, ValueKind};
 
 pub use error::IrError;
 pub use op::BinOp;
@@ -395,6 +397,10 @@ pub struct RuleDef {
     /// figure decided by someone else (absent: the amount is the figure).
     #[serde(default)]
     pub bound: Option<AmountBound>,
+    /// The date or duration it gives (`until E`, `for E`), if any; its
+    /// `floor` and `cap` then bound this value (IR 3.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<RuleValue>,
     /// Where it is written.
     pub source: SourceRef,
 }
@@ -461,6 +467,9 @@ pub struct Expectation {
     /// With `eligible`: the amount of each part named (`part P 5000 元`).
     #[serde(default)]
     pub parts: Vec<PartExpectation>,
+    /// The date or duration the measure gives (`expect eligible until …`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Given>,
 }
 
 /// The amount one part of an eligible measure is expected to give.

@@ -142,6 +142,7 @@ impl Measure {
                 for e in [&r.condition, &r.amount, &r.floor, &r.cap]
                     .into_iter()
                     .flatten()
+                    .chain(r.value.as_ref().map(|v| &v.expr))
                 {
                     collect(e, &mut |s| {
                         let mapped = match map {
@@ -234,6 +235,7 @@ impl Policy {
                 for e in [&r.condition, &r.amount, &r.floor, &r.cap]
                     .into_iter()
                     .flatten()
+                    .chain(r.value.as_ref().map(|v| &v.expr))
                 {
                     collect(e, &mut |s| read.push(s));
                 }

@@ -311,6 +311,11 @@ impl Policy {
                     return mismatch(&Type::Bool, &c.ty, &format!("the condition of {at}"));
                 }
             }
+            // a rule giving a date or duration: its floor and cap are of its type
+            if let Some(v) = &r.value {
+                super::values::validate(r, v, &at, |x| self.validate_expr(x, entity, &at))?;
+                continue;
+            }
             for (kw, x) in [("amount", &r.amount), ("floor", &r.floor), ("cap", &r.cap)] {
                 let Some(x) = x else { continue };
                 self.validate_expr(x, entity, &at)?;

@@ -457,7 +457,11 @@ pub enum RuleClause {
     /// `amount at most expr` / `amount at least expr`: the final figure is
     /// decided by someone else within the amount (a rule's own bound).
     BoundedAmount(AmountBound, Expr),
-    /// `floor expr`: the amount is at least this.
+    /// `until expr`: the rule gives a date (a deferral until it).
+    Until(Expr),
+    /// `for expr`: the rule gives a duration (an extension, a term).
+    For(Expr),
+    /// `floor expr`: the amount (or date, or duration) is at least this.
     Floor(Expr),
     /// `cap expr`: the amount is at most this.
     Cap(Expr),
@@ -543,6 +547,8 @@ pub struct Expect {
     pub facts: Option<Vec<Ident>>,
     /// `part P [at least] 5000 元`: the amount of each part named.
     pub parts: Vec<ExpectPart>,
+    /// `expect eligible until 2020-06-30` / `for 6 个月`: the value given.
+    pub value: Option<Box<ExpectValue>>,
     /// The clause.
     pub span: Span,
 }
@@ -558,6 +564,15 @@ pub struct ExpectPart {
     pub amount: Quantity,
     /// The whole item.
     pub span: Span,
+}
+
+/// The date or duration an example expects a measure to give.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExpectValue {
+    /// `until 2020-06-30`
+    Until(DateLit),
+    /// `for 6 个月`
+    For(Quantity),
 }
 
 /// A literal value (parameters, localities, facts in examples).

@@ -53,6 +53,7 @@ pub const KEYWORDS: &[&str] = &[
     "at",
     "least",
     "most",
+    "for",
 ];
 
 /// Whether `word` is a keyword (and so cannot be a name).

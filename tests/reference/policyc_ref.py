@@ -249,6 +249,7 @@ class Env:
         self.date = date
         self.locality = locality  # a LocalityDef or None
         self.may = False  # whether the last eligible measure may be granted
+        self.value = None  # the date or duration the last eligible measure gives
 
     # docs/ir.md, Parameters
     def param(self, i):
@@ -513,14 +514,71 @@ def decide(env, measure, items=None):
                 b = "mixed"
         if b == "mixed":
             raise Undetermined("a bounded value")
+    # dates and durations given (docs/language.md, "Dates and durations given")
+    given = []
+    for w in winners:
+        r = rules[w]
+        v = r.get("value")
+        if v is None:
+            continue
+        e = penv[r["part"]][0]
+        for x in (v["expr"], r["floor"], r["cap"]):
+            if x is not None and first_bounded(env, x) is not None:
+                raise Undetermined("a bounded value")
+        vals = [e.ev(x) if x is not None else None for x in (v["expr"], r["floor"], r["cap"])]
+        unk = [x for x in vals if is_unknown(x)]
+        if unk:
+            for u in unk:
+                unknown = (unknown or frozenset()) | entity_slots(r["part"], u.slots)
+            continue
+        val, floor, cap = vals
+        key = (lambda d: d.z) if v["form"] == "until" else (lambda n: n)
+        requested, bounded_by = val, None
+        if floor is not None and key(val) < key(floor):
+            val, bounded_by = floor, "floor"
+        if cap is not None and key(val) > key(cap):
+            val, bounded_by = cap, "cap"
+        given.append((key(val), v, val, requested, bounded_by, is_duration(v["expr"]["type"])))
     if unknown is not None:
         return ("needs_facts", None, unknown)
+    if given:
+        # the measure's value: the latest date, the longest duration (the first of equals)
+        best = given[0]
+        for g in given[1:]:
+            if g[0] > best[0]:
+                best = g
+        _, v, val, requested, bounded_by, unit = best
+        o = {"kind": v["kind"], "requested": value_text(requested)}
+        if v["form"] == "until":
+            o["until"] = value_text(val)
+        else:
+            o["for"], o["unit"] = value_text(val), unit
+        if bounded_by is not None:
+            o["bounded_by"] = bounded_by
+        env.value = o
     total = None
     for a in amounts:
         total = fen(a if total is None else total + a)
     # may be granted: a winning rule is discretionary (docs/ir.md, "Discretion")
     env.may = any(rules[w]["discretion"] is not None for w in winners)
     return ("eligible", total, frozenset())
+
+
+def value_text(x):
+    """A date as YYYY-MM-DD, a number as its shortest decimal."""
+    if isinstance(x, Date):
+        y, m, d = civil_from_days(x.z)
+        return f"{y:04d}-{m:02d}-{d:02d}" if 0 <= y <= 9999 else f"{y:+05d}-{m:02d}-{d:02d}"
+    sign = "-" if x < 0 else ""
+    x = abs(x)
+    s = 0
+    while (x * 10**s).denominator != 1:
+        s += 1
+    n = (x * 10**s).numerator
+    if s == 0:
+        return f"{sign}{n}"
+    t = str(n).rjust(s + 1, "0")
+    return f"{sign}{t[:-s]}.{t[-s:]}"
 
 
 def date_status(date, eff, until):
@@ -899,6 +957,7 @@ def evaluate_record(ir, text, date, locality):
     totals = {}
     for m in ir["measures"]:
         env.may = False
+        env.value = None
         status, amount, needs = evaluate_measure(env, m, ei)
         if status == "not_addressed":
             continue
@@ -913,6 +972,8 @@ def evaluate_record(ir, text, date, locality):
             outlay = totals.get("paid", Fraction(0)) + totals.get("refunded", Fraction(0))
             if abs(totals[kind] * 100) >= LIMIT or abs(outlay * 100) >= LIMIT:
                 return {"rejected": True}
+        if status == "eligible" and env.value is not None:
+            o["value"] = env.value
         if status == "needs_facts":
             o["needs"] = sorted(fields[s]["name"] for s in needs)
         measures[str(m["number"])] = o

@@ -163,6 +163,8 @@ impl Printer<'_> {
                 RuleClause::BoundedAmount(b, e) => {
                     self.expr_clause(&format!("amount {}", b.words()), e)
                 }
+                RuleClause::Until(e) => self.expr_clause("until", e),
+                RuleClause::For(e) => self.expr_clause("for", e),
                 RuleClause::Floor(e) => self.expr_clause("floor", e),
                 RuleClause::Cap(e) => self.expr_clause("cap", e),
                 RuleClause::May(by, span) => {
@@ -252,6 +254,17 @@ impl Printer<'_> {
                     if let Some(n) = &e.name {
                         self.word(" ");
                         self.ident(n);
+                    }
+                    match e.value.as_deref() {
+                        Some(ExpectValue::Until(d)) => {
+                            self.word(" until ");
+                            self.date(d);
+                        }
+                        Some(ExpectValue::For(q)) => {
+                            self.word(" for ");
+                            self.quantity(q);
+                        }
+                        None => {}
                     }
                     if let Some(f) = &e.facts {
                         self.word(" [");

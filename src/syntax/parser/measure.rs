@@ -200,7 +200,13 @@ impl Builder {
                     let i = self.ident(i.ok_or_else(|| self.internal("missing kind", &c))?)?;
                     clauses.push(RuleClause::Gives(i));
                 }
-                Rule::r_text | Rule::r_when | Rule::r_amount | Rule::r_floor | Rule::r_cap => {
+                Rule::r_text
+                | Rule::r_when
+                | Rule::r_amount
+                | Rule::r_until
+                | Rule::r_for
+                | Rule::r_floor
+                | Rule::r_cap => {
                     let kind = c.as_rule();
                     let bound = c
                         .clone()
@@ -217,6 +223,8 @@ impl Builder {
                                     | Rule::kw_when
                                     | Rule::amount_bound
                                     | Rule::kw_amount
+                                    | Rule::kw_until
+                                    | Rule::kw_for
                                     | Rule::kw_floor
                                     | Rule::kw_cap
                             )
@@ -229,6 +237,8 @@ impl Builder {
                             Some(b) => RuleClause::BoundedAmount(b, self.expr(arg)?),
                             None => RuleClause::Amount(self.expr(arg)?),
                         },
+                        Rule::r_until => RuleClause::Until(self.expr(arg)?),
+                        Rule::r_for => RuleClause::For(self.expr(arg)?),
                         Rule::r_floor => RuleClause::Floor(self.expr(arg)?),
                         _ => RuleClause::Cap(self.expr(arg)?),
                     });
@@ -293,6 +303,7 @@ impl Builder {
                     let mut bound = None;
                     let mut name = None;
                     let mut parts = Vec::new();
+                    let mut value = None;
                     for x in c.clone().into_inner() {
                         match x.as_rule() {
                             Rule::kw_expect => {}
@@ -318,6 +329,16 @@ impl Builder {
                                 name = Some(self.ident(i)?);
                             }
                             Rule::expect_part => parts.push(self.expect_part(x)?),
+                            Rule::expect_value => {
+                                let mut it = x.clone().into_inner();
+                                let kw = self.next(&mut it, &x, "until or for")?;
+                                let v = self.next(&mut it, &x, "value")?;
+                                value = Some(Box::new(if kw.as_rule() == Rule::kw_until {
+                                    ExpectValue::Until(self.date(v)?)
+                                } else {
+                                    ExpectValue::For(self.quantity(v)?)
+                                }));
+                            }
                             Rule::expect_amount => {
                                 let q = self.next(&mut x.clone().into_inner(), &x, "amount")?;
                                 amount = Some(self.quantity(q)?);
@@ -334,6 +355,7 @@ impl Builder {
                         name,
                         facts,
                         parts,
+                        value,
                         span: cspan,
                     })));
                 }

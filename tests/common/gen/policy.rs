@@ -493,6 +493,20 @@ impl Gen<'_> {
         if self.r.one_in(12) {
             return Vec::new(); // a measure without rules
         }
+        // dates and durations given (issue 14, point 2): in a measure that
+        // can give them, every rule gives a date (`until`) or a duration
+        // (`for`, in months), of one kind written on all or none
+        let value =
+            matches!(kind, "deferral" | "loan_terms" | "procedural_right") && self.r.one_in(2);
+        let (form, vty) = if self.r.one_in(2) {
+            ("until", Ty::Date)
+        } else {
+            ("for", Ty::Months)
+        };
+        let vgives = self
+            .r
+            .one_in(3)
+            .then(|| self.r.pick(&["deferral", "extension", "term"]).to_string());
         let named: Vec<String> = parts.iter().flatten().cloned().collect();
         for part in parts {
             let mut names: Vec<String> = Vec::new();
@@ -517,7 +531,11 @@ impl Gen<'_> {
                     let e = self.expr(Ty::Bool, 3);
                     let _ = writeln!(s, "    when {e}");
                 }
-                if !self.r.one_in(5) {
+                if value {
+                    if !self.r.one_in(5) {
+                        self.value_clauses(s, form, vty, vgives.as_deref());
+                    }
+                } else if !self.r.one_in(5) {
                     let e = self.expr(Ty::Money, 3);
                     // a rule's own bound (issue 14): the figure decided by someone else
                     let own = match self.r.below(8) {
@@ -556,6 +574,33 @@ impl Gen<'_> {
             }
         }
         named
+    }
+
+    /// `until E` / `for E` with a floor and a cap of its type, the floor
+    /// never after the cap when both are literals.
+    fn value_clauses(&mut self, s: &mut String, form: &str, ty: Ty, gives: Option<&str>) {
+        let e = self.expr(ty, 2);
+        let _ = writeln!(s, "    {form} {e}");
+        let (mut a, mut b) = (self.lit(ty), self.lit(ty));
+        if ty == Ty::Date {
+            if a > b {
+                std::mem::swap(&mut a, &mut b);
+            }
+        } else {
+            let n = |x: &str| x.split(' ').next().and_then(|d| d.parse::<f64>().ok());
+            if n(&a) > n(&b) {
+                std::mem::swap(&mut a, &mut b);
+            }
+        }
+        if self.r.one_in(3) {
+            let _ = writeln!(s, "    floor {a}");
+        }
+        if self.r.one_in(2) {
+            let _ = writeln!(s, "    cap {b}");
+        }
+        if let Some(g) = gives {
+            let _ = writeln!(s, "    gives {g}");
+        }
     }
 
     pub(super) fn examples(&mut self, s: &mut String) {
