@@ -177,5 +177,5 @@ fn the_seed_pins_its_lower_bounds() {
     let o = policyc(&["test", "policies"]);
     let t = out(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
-    assert!(t.contains("132 passed, 0 failed"), "{t}");
+    assert!(t.trim_end().ends_with(" passed, 0 failed"), "{t}");
 }

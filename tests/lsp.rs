@@ -178,7 +178,7 @@ fn a_conversation_on_the_seed() {
     let original = std::fs::read_to_string(&measures).unwrap();
     // an unknown name that starts with a character outside the BMP, on a CJK line
     let typo = "𠀀裁员率";
-    let line = "    when 规模 in {中型, 小型, 微型} and 裁员率 <= 放宽后裁员率上限";
+    let line = "  let 困难企业条件 = 暂时生产经营困难 and 恢复有望 and 参加失业保险 and 裁员率 <= 困难企业裁员率上限";
     let broken_line = line.replacen("and 裁员率", &format!("and {typo}"), 1);
     let with_error = original.replacen(line, &broken_line, 1);
     assert_ne!(with_error, original);
@@ -218,8 +218,8 @@ fn a_conversation_on_the_seed() {
     assert_eq!(d["range"]["start"], start);
     let line_no = start["line"].as_u64().unwrap();
     let character = start["character"].as_u64().unwrap();
-    // `    when 规模 in {中型, 小型, 微型} and ` is 32 UTF-16 units
-    assert_eq!(character, 32);
+    // `  let 困难企业条件 = 暂时生产经营困难 and 恢复有望 and 参加失业保险 and ` is 48 UTF-16 units
+    assert_eq!(character, 48);
     assert_eq!(
         d["range"]["end"],
         json!({ "line": line_no, "character": character + 2 + 3 })
@@ -272,14 +272,14 @@ fn a_conversation_on_the_seed() {
     );
     assert!(shown.contains("自治区人力资源社会保障厅"), "{shown}");
     // hover on a parameter set by locality: its values there
-    let param_at = pos(&messy, "放宽后裁员率上限", 0);
+    let param_at = pos(&messy, "困难企业裁员率上限", 0);
     let hover = c.result(
         "textDocument/hover",
         json!({ "textDocument": { "uri": doc_uri }, "position": param_at }),
     );
     let shown = hover["contents"]["value"].as_str().unwrap();
-    assert!(shown.contains("放宽后裁员率上限: percent"), "{shown}");
-    assert!(shown.contains("呼和浩特市: 5.5%"), "{shown}");
+    assert!(shown.contains("困难企业裁员率上限: percent"), "{shown}");
+    assert!(shown.contains("呼和浩特市: 10%"), "{shown}");
 
     // go to the parameter's definition, in another file
     let def = c.result(
@@ -292,8 +292,8 @@ fn a_conversation_on_the_seed() {
         def["range"]["start"],
         pos(
             &decl_text,
-            "放宽后裁员率上限",
-            decl_text.find("parameter 放宽后裁员率上限").unwrap()
+            "困难企业裁员率上限",
+            decl_text.find("parameter 困难企业裁员率上限").unwrap()
         )
     );
 
@@ -395,12 +395,12 @@ fn a_conversation_on_the_seed() {
     );
     let children = first["children"].as_array().unwrap();
     assert!(children.iter().any(|c| c["name"] == "中小微企业"));
-    let found = c.result("workspace/symbol", json!({ "query": "放宽后裁员率" }));
+    let found = c.result("workspace/symbol", json!({ "query": "困难企业裁员率" }));
     assert!(found
         .as_array()
         .unwrap()
         .iter()
-        .any(|s| s["name"] == "放宽后裁员率上限" && s["location"]["uri"] == seed_uri));
+        .any(|s| s["name"] == "困难企业裁员率上限" && s["location"]["uri"] == seed_uri));
 
     // every request is answered: unknown methods and bad parameters are errors
     let r = c.call("textDocument/unknownThing", json!({}));
