@@ -18,8 +18,11 @@
 //!   by [`crate::eval::evaluate_one`] from its original text.
 //!
 //! Unknown facts follow the row evaluator's Kleene logic exactly; each value
-//! carries a bit mask of the facts it waits for (bits ordered by fact name, so
-//! the `needs` list comes out sorted).
+//! carries a bit mask of the facts it waits for (bits ordered by fact name).
+//! A row whose outcome waits for facts goes to the row evaluator, which
+//! decides it and lists the facts it asks in one round from the residual of
+//! the outcome (`eval::residual`, docs/language.md "Unknown facts"): the
+//! masks only tell that a row waits.
 
 use chrono::Datelike;
 use rust_decimal::Decimal;
@@ -373,12 +376,9 @@ impl Program {
             }
         }
         if missing != 0 {
-            return Some(Cell {
-                status: Status::NeedsFacts,
-                amount: None,
-                needs: missing,
-                may: false,
-            });
+            // the facts asked are the residual's (`eval::residual`): rows
+            // that wait for facts go to the row evaluator
+            return None;
         }
         if winners.is_empty() {
             return Some(Cell {
@@ -399,23 +399,18 @@ impl Program {
             };
             let (mut value, u) = amount.at(row);
             if u != 0 {
-                // the facts of the floor and cap are needed too, as the row evaluator says
-                missing |= u;
-                for b in [floor, cap].into_iter().flatten() {
-                    missing |= b.at(row).1;
-                }
-                continue;
+                return None;
             }
             if let Some(f) = floor {
                 match f.at(row) {
-                    (_, u) if u != 0 => missing |= u,
+                    (_, u) if u != 0 => return None,
                     (f, _) if value < f => value = f,
                     _ => {}
                 }
             }
             if let Some(c) = cap {
                 match c.at(row) {
-                    (_, u) if u != 0 => missing |= u,
+                    (_, u) if u != 0 => return None,
                     (c, _) if value > c => value = c,
                     _ => {}
                 }
@@ -424,22 +419,13 @@ impl Program {
             total = i64::try_from(crate::eval::arith::add_fen(total.into(), f.into())?).ok()?;
             any = true;
         }
-        Some(if missing != 0 {
-            Cell {
-                status: Status::NeedsFacts,
-                amount: None,
-                needs: missing,
-                may: false,
-            }
-        } else {
-            Cell {
-                status: Status::Eligible,
-                amount: any.then_some(total),
-                needs: 0,
-                may: winners
-                    .iter()
-                    .any(|&w| self.rules.get(w).is_some_and(|r| r.may)),
-            }
+        Some(Cell {
+            status: Status::Eligible,
+            amount: any.then_some(total),
+            needs: 0,
+            may: winners
+                .iter()
+                .any(|&w| self.rules.get(w).is_some_and(|r| r.may)),
         })
     }
 
