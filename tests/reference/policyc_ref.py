@@ -517,9 +517,13 @@ def residual(env, e):
 
 
 def amount_residual(env, rule):
+    """The facts of a rule's amount, floor and cap; none when one of them
+    raises an error without reading an unknown fact."""
     out = frozenset()
     for k in ("amount", "floor", "cap"):
         if rule[k] is not None:
+            if tri(env, rule[k]) is None and not (fields_of(rule[k]) - set(env.facts)):
+                return frozenset()
             out |= residual(env, rule[k])
     return out
 
