@@ -219,3 +219,129 @@ fn the_seed_is_decided_in_one_round() {
     }
     assert!(asked > 100, "the seed asks for facts: {asked}");
 }
+
+const F: &str = "tests/fixtures/needs_facts.policy";
+
+/// The facts `measure` of the fixture asks for, given `facts`.
+fn asks(measure: &str, facts: Value) -> (String, Vec<String>) {
+    let input = json!({"entity": "企业", "facts": facts}).to_string();
+    let o = policyc_with(
+        &[
+            "eval",
+            F,
+            "--facts",
+            "-",
+            "--date",
+            "2020-07-01",
+            "--measure",
+            measure,
+            "--format",
+            "json",
+        ],
+        &input,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let m = &v["measures"][0];
+    (m["status"].as_str().unwrap().to_string(), needs(m))
+}
+
+fn v(xs: &[&str]) -> Vec<String> {
+    xs.iter().map(|x| x.to_string()).collect()
+}
+
+/// An exception, the rule it replaces and both rules' amounts are asked
+/// together; once the exception is known not to apply, its amount is not.
+#[test]
+fn an_exception_and_the_rule_it_replaces_are_asked_together() {
+    let nf = "needs_facts".to_string();
+    assert_eq!(
+        asks("1", json!({})),
+        (nf.clone(), v(&["人数", "困难", "小微", "月数"]))
+    );
+    assert_eq!(
+        asks("1", json!({"困难": false})),
+        (nf.clone(), v(&["人数", "小微"]))
+    );
+    // the exception applies: the rule it replaces does not matter
+    assert_eq!(asks("1", json!({"困难": true})), (nf.clone(), v(&["月数"])));
+    // the rule may apply only if the exception does not
+    assert_eq!(
+        asks("1", json!({"小微": false})),
+        (nf, v(&["困难", "月数"]))
+    );
+    for facts in [
+        json!({"困难": false, "小微": true, "人数": 3}),
+        json!({"困难": true, "月数": 2}),
+        json!({"困难": false, "小微": false}),
+    ] {
+        assert_ne!(asks("1", facts.clone()).0, "needs_facts", "{facts}");
+    }
+}
+
+/// A part that gives no amount (and is not discretionary) matters only when
+/// no other part surely applies.
+#[test]
+fn a_part_without_amount_matters_only_for_eligibility() {
+    let (s, n) = asks("2", json!({"有场地": true, "费用": 3000}));
+    assert_eq!((s.as_str(), n), ("eligible", v(&[])));
+    assert_eq!(asks("2", json!({"有场地": false})).1, v(&["达标"]));
+    assert_eq!(asks("2", json!({})).1, v(&["有场地", "费用", "达标"]));
+    // the amount of the other part waits: the outcome is not decided
+    assert_eq!(asks("2", json!({"有场地": true})).1, v(&["费用"]));
+}
+
+/// An `if` whose condition is unknown asks for its branches' facts too.
+#[test]
+fn an_undecided_if_asks_its_branches() {
+    assert_eq!(asks("3", json!({})).1, v(&["人数", "困难"]));
+    assert_eq!(asks("3", json!({"困难": false})).0, "eligible");
+    assert_eq!(asks("3", json!({"困难": true})).1, v(&["人数"]));
+}
+
+/// The documented over-approximations (docs/language.md, "Unknown facts"):
+/// the residual is syntactic, so `人数 > 5 人 or 人数 <= 5 人` and
+/// `人数 * 0 元/人` still ask for 人数, though no value of it changes the
+/// outcome.
+#[test]
+fn documented_over_approximations() {
+    assert_eq!(asks("4", json!({"小微": false})).1, v(&["人数"]));
+    assert_eq!(asks("4", json!({"小微": true})).1, v(&["人数"]));
+    for n in [0, 5, 6, 100] {
+        for small in [true, false] {
+            let (s, _) = asks("4", json!({"小微": small, "人数": n}));
+            assert_eq!(s, "eligible");
+        }
+    }
+}
+
+/// `batch` (the columnar engine hands rows that wait for facts to the row
+/// evaluator) asks for the same facts as `eval`, and decides the same.
+#[test]
+fn batch_asks_what_eval_asks() {
+    let input = run::temp_file(
+        "needs",
+        "b.jsonl",
+        "{\"entity\":\"企业\",\"facts\":{\"有场地\":true,\"费用\":3000}}\n{\"entity\":\"企业\",\"facts\":{}}\n",
+    );
+    let o = policyc(&[
+        "batch",
+        F,
+        "--input",
+        input.to_str().unwrap(),
+        "--date",
+        "2020-07-01",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["measures"]["2"]["status"], "eligible");
+    assert_eq!(lines[0]["measures"]["2"]["amount"], "3000.00");
+    assert_eq!(
+        lines[1]["measures"]["1"]["needs"],
+        json!(["人数", "困难", "小微", "月数"])
+    );
+    assert_eq!(lines[1]["measures"]["3"]["needs"], json!(["人数", "困难"]));
+}
