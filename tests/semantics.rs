@@ -228,9 +228,9 @@ fn an_error_beats_an_unknown_inside_one_operation() {
         outcome(json!({"钱": HUGE, "系数": HUGE, "甲": true}), 5),
         status("error")
     );
-    // a match with an unknown scrutinee evaluates no arm: no error, and only
-    // the scrutinee is asked for (not 人数 of the other arm)
-    assert_eq!(outcome(huge.clone(), 6), needs(&["规模"]));
+    // a match with an unknown scrutinee evaluates no arm: no error; the
+    // scrutinee and the arms' facts are asked in one round (issue 14, point 6)
+    assert_eq!(outcome(huge.clone(), 6), needs(&["人数", "规模"]));
     assert_eq!(
         outcome(json!({"钱": HUGE, "系数": HUGE, "规模": "微型"}), 6),
         status("error")

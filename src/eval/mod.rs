@@ -23,7 +23,7 @@ mod gate;
 mod kinds;
 mod ops;
 mod parts;
-mod residual;
+pub(crate) mod residual;
 mod scenario;
 mod slots;
 mod undetermined;
@@ -398,12 +398,14 @@ fn evaluate_rules<'p>(
     }
     // the facts asked are the residual's, in one round (`residual`)
     let decision = match decide(ctx, m) {
-        Ok(Decision::Needs(missing)) => match residual::measure(ctx, m) {
-            residual::Outcome::Decided(w) => Ok(Decision::Winners(w)),
-            residual::Outcome::Needs(s) => {
-                Ok(Decision::Needs(if s.is_empty() { missing } else { s }))
+        Ok(Decision::Needs(missing)) => {
+            match residual::measure(&residual::RowRules { ctx, m }, &residual::bases(m)) {
+                residual::Outcome::Decided(w) => Ok(Decision::Winners(w)),
+                residual::Outcome::Needs(s) => {
+                    Ok(Decision::Needs(if s.is_empty() { missing } else { s }))
+                }
             }
-        },
+        }
         d => d,
     };
     match decision {

@@ -199,7 +199,7 @@ pub(super) fn evaluate<'p>(
             Ok(Resolved::None) => {}
             Ok(Resolved::Unknown(s)) => {
                 // one round: the residual of the part (`residual::part`)
-                let facts = super::residual::part(&c, m, first).facts;
+                let facts = super::residual::row_part(&c, m, first).facts;
                 let names = fact_names(&c, if facts.is_empty() { &s } else { &facts });
                 needs.extend(names.iter().cloned());
                 if let Some(x) = r.parts.get_mut(*i) {

@@ -157,7 +157,7 @@ pub(super) fn amount_facts(ctx: &Ctx<'_>, rule: &RuleDef) -> Slots {
 
 /// The possible results of a subtree of rules (or of a part).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) struct Possible {
+pub(crate) struct Possible {
     /// No rule may apply.
     pub none: bool,
     /// Two rules may both apply.
@@ -168,7 +168,7 @@ pub(super) struct Possible {
 
 impl Possible {
     /// The one rule that surely applies, if so.
-    pub(super) fn certain(&self) -> Option<usize> {
+    pub(crate) fn certain(&self) -> Option<usize> {
         match self.applies.as_slice() {
             [w] if !self.none && !self.conflict => Some(*w),
             _ => None,
@@ -181,16 +181,122 @@ impl Possible {
     }
 }
 
+/// A measure's rules as the one-round analysis sees them, for one entity:
+/// the row evaluator's ([`RowRules`]) and the columnar engine's (one row).
+pub(crate) trait Rules {
+    /// A set of facts.
+    type Set: Default;
+    /// The rules that are exceptions to rule `i`, in rule order.
+    fn children(&self, i: usize) -> Vec<usize>;
+    /// Rule `i`'s condition: `None` when unknown, adding its facts to `facts`.
+    fn cond(&self, i: usize, facts: &mut Self::Set) -> Option<bool>;
+    /// Adds the facts of rule `i`'s amount, floor and cap to `facts`.
+    fn amount_facts(&self, i: usize, facts: &mut Self::Set);
+    /// Rule `i` gives no amount and is not discretionary.
+    fn gives_nothing(&self, i: usize) -> bool;
+    /// Adds `b` to `a`.
+    fn union(a: &mut Self::Set, b: Self::Set);
+    /// How many rules the measure has.
+    fn len(&self) -> usize;
+}
+
+/// The rules of a measure, read by the row evaluator.
+pub(super) struct RowRules<'a, 'c> {
+    pub ctx: &'a Ctx<'c>,
+    pub m: &'a Measure,
+}
+
+impl Rules for RowRules<'_, '_> {
+    type Set = Slots;
+
+    fn children(&self, i: usize) -> Vec<usize> {
+        self.m
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.exception_to == Some(i as u32))
+            .map(|(j, _)| j)
+            .collect()
+    }
+
+    fn cond(&self, i: usize, facts: &mut Slots) -> Option<bool> {
+        let c = match self.m.rules.get(i).map(|r| r.condition.as_ref()) {
+            Some(Some(c)) => c,
+            Some(None) => return Some(true),
+            None => return Some(false),
+        };
+        match ops::eval(self.ctx, c) {
+            Ok(Ev::Known(Value::Bool(b))) => Some(b),
+            _ => {
+                facts.extend(expr_facts(self.ctx, c));
+                None
+            }
+        }
+    }
+
+    fn amount_facts(&self, i: usize, facts: &mut Slots) {
+        if let Some(rule) = self.m.rules.get(i) {
+            facts.extend(amount_facts(self.ctx, rule));
+        }
+    }
+
+    fn gives_nothing(&self, i: usize) -> bool {
+        self.m
+            .rules
+            .get(i)
+            .is_some_and(|r| r.amount.is_none() && r.discretion.is_none())
+    }
+
+    fn union(a: &mut Slots, b: Slots) {
+        a.extend(b);
+    }
+
+    fn len(&self) -> usize {
+        self.m.rules.len()
+    }
+}
+
 /// What one part's rules may give, and the facts that can change it.
-pub(super) struct Part {
+pub(crate) struct Part<S> {
     pub possible: Possible,
     /// The condition facts that matter and the amount facts of every rule that
     /// may apply.
-    pub facts: Slots,
+    pub facts: S,
 }
 
-/// The analysis of the part whose first rule is `first`.
-pub(super) fn part(ctx: &Ctx<'_>, m: &Measure, first: usize) -> Part {
+/// The analysis of the part whose base rules are `bases`.
+pub(crate) fn part<R: Rules>(r: &R, bases: &[usize]) -> Part<R::Set> {
+    let mut facts = R::Set::default();
+    let possible = combine(r, bases, &mut facts, 0);
+    for w in &possible.applies {
+        r.amount_facts(*w, &mut facts);
+    }
+    Part { possible, facts }
+}
+
+/// The base rules of each part of `m`, parts in the order of their first rule.
+pub(super) fn bases(m: &Measure) -> Vec<Vec<usize>> {
+    let mut names: Vec<Option<&str>> = Vec::new();
+    for r in &m.rules {
+        if !names.contains(&r.part.as_deref()) {
+            names.push(r.part.as_deref());
+        }
+    }
+    names
+        .iter()
+        .map(|p| {
+            m.rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.part.as_deref() == *p && r.exception_to.is_none())
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect()
+}
+
+/// The analysis of the part of `m` whose first rule is `first`.
+pub(super) fn row_part(ctx: &Ctx<'_>, m: &Measure, first: usize) -> Part<Slots> {
     let p = m.rules.get(first).and_then(|r| r.part.as_deref());
     let bases: Vec<usize> = m
         .rules
@@ -199,27 +305,14 @@ pub(super) fn part(ctx: &Ctx<'_>, m: &Measure, first: usize) -> Part {
         .filter(|(_, r)| r.part.as_deref() == p && r.exception_to.is_none())
         .map(|(i, _)| i)
         .collect();
-    let mut facts = Slots::default();
-    let possible = combine(ctx, m, &bases, &mut facts, 0);
-    for w in &possible.applies {
-        if let Some(rule) = m.rules.get(*w) {
-            facts.extend(amount_facts(ctx, rule));
-        }
-    }
-    Part { possible, facts }
+    part(&RowRules { ctx, m }, &bases)
 }
 
 /// Siblings: at most one may apply.
-fn combine(
-    ctx: &Ctx<'_>,
-    m: &Measure,
-    siblings: &[usize],
-    facts: &mut Slots,
-    depth: usize,
-) -> Possible {
+fn combine<R: Rules>(r: &R, siblings: &[usize], facts: &mut R::Set, depth: usize) -> Possible {
     let each: Vec<Possible> = siblings
         .iter()
-        .map(|s| resolve(ctx, m, *s, facts, depth))
+        .map(|s| resolve(r, *s, facts, depth))
         .collect();
     let mut out = Possible {
         none: each.iter().all(|p| p.none),
@@ -241,40 +334,21 @@ fn combine(
 
 /// A rule's subtree: an exception that applies, else the rule if its
 /// condition holds.
-fn resolve(ctx: &Ctx<'_>, m: &Measure, i: usize, facts: &mut Slots, depth: usize) -> Possible {
-    let Some(rule) = m.rules.get(i) else {
-        return Possible::default();
-    };
+fn resolve<R: Rules>(r: &R, i: usize, facts: &mut R::Set, depth: usize) -> Possible {
     // a loaded IR has no cycle; this keeps the analysis total anyway
-    if depth > m.rules.len() {
+    if depth > r.len() {
         return Possible {
             none: true,
             conflict: true,
             applies: vec![i],
         };
     }
-    let children: Vec<usize> = m
-        .rules
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.exception_to == Some(i as u32))
-        .map(|(j, _)| j)
-        .collect();
-    let mut out = combine(ctx, m, &children, facts, depth + 1);
+    let mut out = combine(r, &r.children(i), facts, depth + 1);
     if !out.none {
         return out;
     }
     out.none = false;
-    let cond = match &rule.condition {
-        None => Some(true),
-        Some(c) => match ops::eval(ctx, c) {
-            Ok(Ev::Known(Value::Bool(b))) => Some(b),
-            _ => {
-                facts.extend(expr_facts(ctx, c));
-                None
-            }
-        },
-    };
+    let cond = r.cond(i, facts);
     if cond != Some(false) {
         out.applies.push(i);
         out.applies.sort_unstable();
@@ -286,46 +360,35 @@ fn resolve(ctx: &Ctx<'_>, m: &Measure, i: usize, facts: &mut Slots, depth: usize
 }
 
 /// What a measure's rules give when some condition waits for facts.
-pub(super) enum Outcome {
+pub(crate) enum Outcome<S> {
     /// The facts that can change the outcome.
-    Needs(Slots),
+    Needs(S),
     /// The outcome is decided after all: these rules apply (one per part).
     Decided(Vec<usize>),
 }
 
-/// The one-round analysis of the rules of `m` (a measure without declared
-/// parts): the facts of every part that can change the outcome, or the
-/// winners when the parts still undecided cannot change it.
-pub(super) fn measure(ctx: &Ctx<'_>, m: &Measure) -> Outcome {
-    let mut parts = Vec::new();
-    for (i, rule) in m.rules.iter().enumerate() {
-        let p = rule.part.as_deref();
-        if m.rules.iter().take(i).any(|r| r.part.as_deref() == p) {
-            continue;
-        }
-        parts.push(part(ctx, m, i));
-    }
+/// The one-round analysis of the rules of a measure without declared parts,
+/// whose parts have the base rules `parts`: the facts of every part that can
+/// change the outcome, or the winners when the parts still undecided cannot
+/// change it.
+pub(crate) fn measure<R: Rules>(r: &R, parts: &[Vec<usize>]) -> Outcome<R::Set> {
+    let parts: Vec<Part<R::Set>> = parts.iter().map(|b| part(r, b)).collect();
     // a part that can only apply a rule giving nothing (no amount, no
     // discretion), or none, never conflicting
-    let soft = |x: &Part| {
-        !x.possible.conflict
-            && x.possible.applies.iter().all(|w| {
-                m.rules
-                    .get(*w)
-                    .is_some_and(|r| r.amount.is_none() && r.discretion.is_none())
-            })
+    let soft = |x: &Part<R::Set>| {
+        !x.possible.conflict && x.possible.applies.iter().all(|w| r.gives_nothing(*w))
     };
     // some part surely applies a rule: the measure is eligible (or an error)
     let surely_applies = parts.iter().any(|x| x.possible.certain().is_some());
-    let open = |x: &Part| !x.possible.decided();
-    let matters = |x: &Part| !(surely_applies && open(x) && soft(x));
+    let open = |x: &Part<R::Set>| !x.possible.decided();
+    let matters = |x: &Part<R::Set>| !(surely_applies && open(x) && soft(x));
     if parts.iter().all(|x| !open(x) || !matters(x)) {
         return Outcome::Decided(parts.iter().filter_map(|x| x.possible.certain()).collect());
     }
-    let mut needs = Slots::default();
+    let mut needs = R::Set::default();
     for x in parts {
         if matters(&x) {
-            needs.extend(x.facts);
+            R::union(&mut needs, x.facts);
         }
     }
     Outcome::Needs(needs)
