@@ -185,9 +185,10 @@ fn status(s: &str) -> (String, Value) {
 }
 
 #[test]
-fn an_if_with_an_unknown_condition_waits_for_the_condition_only() {
-    // the branch `人数 * 100 元/人` is unknown too, but only 条件 is asked for
-    assert_eq!(outcome(json!({}), 1), needs(&["条件"]));
+fn an_if_with_an_unknown_condition_asks_its_branches_too() {
+    // the branch `人数 * 100 元/人` is unknown too: both are asked in one
+    // round (issue 14, point 6; docs/ir.md, "The facts asked for")
+    assert_eq!(outcome(json!({}), 1), needs(&["人数", "条件"]));
     // once the condition is known, the branch it takes asks for its facts
     assert_eq!(outcome(json!({"条件": true}), 1), needs(&["人数"]));
     assert_eq!(
@@ -227,9 +228,9 @@ fn an_error_beats_an_unknown_inside_one_operation() {
         outcome(json!({"钱": HUGE, "系数": HUGE, "甲": true}), 5),
         status("error")
     );
-    // a match with an unknown scrutinee evaluates no arm: no error, and only
-    // the scrutinee is asked for (not 人数 of the other arm)
-    assert_eq!(outcome(huge.clone(), 6), needs(&["规模"]));
+    // a match with an unknown scrutinee evaluates no arm: no error; the
+    // scrutinee and the arms' facts are asked in one round (issue 14, point 6)
+    assert_eq!(outcome(huge.clone(), 6), needs(&["人数", "规模"]));
     assert_eq!(
         outcome(json!({"钱": HUGE, "系数": HUGE, "规模": "微型"}), 6),
         status("error")

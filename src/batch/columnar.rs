@@ -18,19 +18,27 @@
 //!   by [`crate::eval::evaluate_one`] from its original text.
 //!
 //! Unknown facts follow the row evaluator's Kleene logic exactly; each value
-//! carries a bit mask of the facts it waits for (bits ordered by fact name, so
-//! the `needs` list comes out sorted).
+//! carries a bit mask of the facts it waits for (bits ordered by fact name).
+//! The facts a row waiting for facts asks are computed in one round from the
+//! residual of its outcome by the row evaluator's analysis
+//! (`eval::residual`, docs/language.md "Unknown facts") over these masks
+//! (`needs`); where an `if` or `match` decides on a fact, a mask is not the
+//! residual's, and such rows go to the row evaluator.
 
 use chrono::Datelike;
 use rust_decimal::Decimal;
 
 mod exec;
+mod needs;
 
 use exec::{Exec, Val, BLOCK};
 
 use super::columns::{field_scale, Columns};
+use crate::eval::residual;
 use crate::eval::Scenario;
 use crate::ir::{BinOp, EntityDef, Expr, Func, Measure, Node, Status, Type, Value};
+pub(crate) use needs::measure_fields;
+use needs::{collect_fields, residual_masks, RowOf};
 
 /// The largest scale (digits after the point) the program keeps.
 const MAX_SCALE: u32 = 12;
@@ -133,6 +141,11 @@ pub(crate) struct Program {
     /// Every part has one base rule and no rule has exceptions: a rule applies
     /// exactly when its condition holds.
     simple: bool,
+    /// No `if` condition or `match` scrutinee reads a fact, so that the facts
+    /// a value waits for are those of its residual (`eval::residual`): the
+    /// facts asked can be computed here; otherwise rows waiting for facts go
+    /// to the row evaluator.
+    exact_masks: bool,
 }
 
 /// The outcome of one measure for one row, as the columnar path computes it.
@@ -264,12 +277,19 @@ impl Program {
             .collect();
         let simple = parts.iter().all(|p: &Vec<usize>| p.len() == 1)
             && children.iter().all(|c: &Vec<usize>| c.is_empty());
+        let exact_masks = rules.iter().all(|r| {
+            [&r.cond, &r.amount, &r.floor, &r.cap]
+                .into_iter()
+                .flatten()
+                .all(residual_masks)
+        });
         Some(Program {
             rules,
             parts,
             children,
             slots,
             simple,
+            exact_masks,
         })
     }
 
@@ -373,12 +393,31 @@ impl Program {
             }
         }
         if missing != 0 {
-            return Some(Cell {
-                status: Status::NeedsFacts,
-                amount: None,
-                needs: missing,
-                may: false,
-            });
+            // the facts asked are the residual's (`eval::residual`), in one
+            // round; where the masks are not the residual's, the row evaluator
+            if !self.exact_masks {
+                return None;
+            }
+            let rules = RowOf {
+                prog: self,
+                vals,
+                row,
+            };
+            match residual::measure(&rules, &self.parts) {
+                residual::Outcome::Needs(m) => {
+                    return Some(Cell {
+                        status: Status::NeedsFacts,
+                        amount: None,
+                        needs: m,
+                        may: false,
+                    })
+                }
+                residual::Outcome::Decided(w) => {
+                    winners.clear();
+                    winners.extend(w);
+                    missing = 0;
+                }
+            }
         }
         if winners.is_empty() {
             return Some(Cell {
@@ -398,28 +437,33 @@ impl Program {
                 continue;
             };
             let (mut value, u) = amount.at(row);
-            if u != 0 {
-                // the facts of the floor and cap are needed too, as the row evaluator says
-                missing |= u;
-                for b in [floor, cap].into_iter().flatten() {
-                    missing |= b.at(row).1;
+            // the facts of the amount, floor and cap of every winner
+            let waits = [Some(amount), floor.as_ref(), cap.as_ref()]
+                .into_iter()
+                .flatten()
+                .fold(0, |m, v| m | v.at(row).1);
+            if waits != 0 {
+                if !self.exact_masks {
+                    return None;
                 }
+                missing |= waits;
                 continue;
             }
             if let Some(f) = floor {
-                match f.at(row) {
-                    (_, u) if u != 0 => missing |= u,
-                    (f, _) if value < f => value = f,
-                    _ => {}
+                if let (f, 0) = f.at(row) {
+                    if value < f {
+                        value = f;
+                    }
                 }
             }
             if let Some(c) = cap {
-                match c.at(row) {
-                    (_, u) if u != 0 => missing |= u,
-                    (c, _) if value > c => value = c,
-                    _ => {}
+                if let (c, 0) = c.at(row) {
+                    if value > c {
+                        value = c;
+                    }
                 }
             }
+            debug_assert_eq!(u, 0);
             let f = round_fen(value, rule.scale)?;
             total = i64::try_from(crate::eval::arith::add_fen(total.into(), f.into())?).ok()?;
             any = true;
@@ -536,61 +580,6 @@ enum R {
 fn round_fen(v: i64, scale: u32) -> Option<i64> {
     let d = Decimal::try_new(v, scale).ok()?;
     i64::try_from(crate::eval::arith::fen(d)?).ok()
-}
-
-/// The slots of the facts a measure's rules read, sorted.
-pub(crate) fn measure_fields(measure: &Measure) -> Vec<u32> {
-    let mut out = Vec::new();
-    if let Some(c) = &measure.condition {
-        collect_fields(c, &mut out);
-    }
-    for r in &measure.rules {
-        for e in [&r.condition, &r.amount, &r.floor, &r.cap]
-            .into_iter()
-            .flatten()
-        {
-            collect_fields(e, &mut out);
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-fn collect_fields(e: &Expr, out: &mut Vec<u32>) {
-    match &e.node {
-        Node::Field { slot, .. } => out.push(*slot),
-        Node::Literal { .. } | Node::Param { .. } | Node::ApplicationDate => {}
-        Node::Not { arg }
-        | Node::Neg { arg }
-        | Node::In { arg, .. }
-        | Node::InPeriod { arg, .. }
-        | Node::Definition { value: arg, .. } => collect_fields(arg, out),
-        Node::Binary { lhs, rhs, .. } => {
-            collect_fields(lhs, out);
-            collect_fields(rhs, out);
-        }
-        Node::If {
-            cond,
-            then,
-            otherwise,
-        } => {
-            collect_fields(cond, out);
-            collect_fields(then, out);
-            collect_fields(otherwise, out);
-        }
-        Node::Match { scrutinee, arms } => {
-            collect_fields(scrutinee, out);
-            for a in arms {
-                collect_fields(&a.value, out);
-            }
-        }
-        Node::Call { args, .. } => {
-            for a in args {
-                collect_fields(a, out);
-            }
-        }
-    }
 }
 
 /// Raises `x` from scale `from` to scale `to`.

@@ -30,7 +30,8 @@ pub(super) fn gate(ctx: &Ctx<'_>, m: &Measure) -> Result<Gate, EvalError> {
     match ops::eval(ctx, c) {
         Ok(Ev::Known(Value::Bool(true))) => Ok(Gate::Open),
         Ok(Ev::Known(Value::Bool(false))) => Ok(Gate::Closed),
-        Ok(Ev::Unknown(s)) => Ok(Gate::Unknown(s)),
+        // the facts of its residual, asked with the rules' (`residual`)
+        Ok(Ev::Unknown(_)) => Ok(Gate::Unknown(super::residual::expr_facts(ctx, c))),
         Ok(Ev::Known(_)) => Err(EvalError::Inconsistent {
             what: "a measure condition that is not a condition".into(),
         }),

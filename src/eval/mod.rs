@@ -27,6 +27,7 @@ mod kinds;
 mod lookup;
 mod ops;
 mod parts;
+pub(crate) mod residual;
 mod scenario;
 mod slots;
 mod undetermined;
@@ -46,6 +47,7 @@ pub use facts::{Facts, MAX_MAGNITUDE};
 pub use kinds::{KindBounds, KindTotals};
 pub(crate) use lookup::{param_lookup, param_value, shift_date};
 pub use parts::PartResult;
+use residual::{fact_names, needs_reason};
 pub(crate) use scenario::Origin;
 pub use scenario::Scenario;
 use slots::Slots;
@@ -415,7 +417,19 @@ fn evaluate_rules<'p>(
         r.reason = "in force, and addressed to this entity".into();
         return r;
     }
-    match decide(ctx, m) {
+    // the facts asked are the residual's, in one round (`residual`)
+    let decision = match decide(ctx, m) {
+        Ok(Decision::Needs(missing)) => {
+            match residual::measure(&residual::RowRules { ctx, m }, &residual::bases(m)) {
+                residual::Outcome::Decided(w) => Ok(Decision::Winners(w)),
+                residual::Outcome::Needs(s) => {
+                    Ok(Decision::Needs(if s.is_empty() { missing } else { s }))
+                }
+            }
+        }
+        d => d,
+    };
+    match decision {
         Err(e) => undetermined::fail(ctx, m, &mut r, e),
         Ok(Decision::Needs(missing)) => {
             r.status = Status::NeedsFacts;
@@ -429,8 +443,9 @@ fn evaluate_rules<'p>(
         Ok(Decision::Winners(winners)) => match values::amounts_and_values(ctx, m, &winners) {
             Err(e) => undetermined::fail(ctx, m, &mut r, e),
             Ok(Err(missing)) => {
+                let s = residual::winners(ctx, m, &winners);
                 r.status = Status::NeedsFacts;
-                r.needs = fact_names(ctx, &missing);
+                r.needs = fact_names(ctx, if s.is_empty() { &missing } else { &s });
                 r.reason = needs_reason("the amount depends on facts not given: ", &r.needs);
             }
             Ok(Ok((list, vals))) => {
@@ -495,35 +510,6 @@ fn applies_reason(m: &Measure, winners: &[usize]) -> String {
     }
     s.push_str(" applies");
     s
-}
-
-/// `head` followed by the names of the facts, separated by commas.
-fn needs_reason(head: &str, needs: &[String]) -> String {
-    let mut s =
-        String::with_capacity(head.len() + needs.iter().map(|n| n.len() + 2).sum::<usize>());
-    s.push_str(head);
-    for (i, n) in needs.iter().enumerate() {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        s.push_str(n);
-    }
-    s
-}
-
-/// The names of the facts in `slots`, sorted.
-fn fact_names(ctx: &Ctx<'_>, slots: &Slots) -> Vec<String> {
-    let fields = ctx
-        .policy
-        .entities
-        .get(ctx.facts.entity as usize)
-        .map_or(&[][..], |e| e.fields.as_slice());
-    let mut v: Vec<&str> = slots
-        .iter()
-        .filter_map(|s| fields.get(s as usize).map(|f| f.name.as_str()))
-        .collect();
-    v.sort_unstable();
-    v.into_iter().map(str::to_string).collect()
 }
 
 enum Decision {

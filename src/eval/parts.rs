@@ -199,7 +199,9 @@ pub(super) fn evaluate<'p>(
             }
             Ok(Resolved::None) => {}
             Ok(Resolved::Unknown(s)) => {
-                let names = fact_names(&c, &s);
+                // one round: the residual of the part (`residual::part`)
+                let facts = super::residual::row_part(&c, m, first).facts;
+                let names = fact_names(&c, if facts.is_empty() { &s } else { &facts });
                 needs.extend(names.iter().cloned());
                 if let Some(x) = r.parts.get_mut(*i) {
                     x.status = Status::NeedsFacts;
@@ -210,6 +212,17 @@ pub(super) fn evaluate<'p>(
         }
     }
     if !needs.is_empty() {
+        // the amounts of the parts that apply are asked in the same round
+        for (i, w) in &winners {
+            let f = in_force
+                .iter()
+                .find(|(j, _, _)| j == i)
+                .and_then(|x| x.2.as_ref());
+            let c = ctx.with_facts(f.unwrap_or(ctx.facts));
+            if let Some(rule) = m.rules.get(*w) {
+                needs.extend(fact_names(&c, &super::residual::amount_facts(&c, rule)));
+            }
+        }
         r.status = Status::NeedsFacts;
         r.needs = needs.into_iter().collect();
         r.reason = needs_reason("depends on facts not given: ", &r.needs);
@@ -232,7 +245,12 @@ pub(super) fn evaluate<'p>(
         match super::values::amounts_and_values(&c, m, &[*w]) {
             Err(e) => return fail(ctx, m, r, *i, e),
             Ok(Err(s)) => {
-                let names = fact_names(&c, &s);
+                let facts = m
+                    .rules
+                    .get(*w)
+                    .map(|rule| super::residual::amount_facts(&c, rule))
+                    .unwrap_or_default();
+                let names = fact_names(&c, if facts.is_empty() { &s } else { &facts });
                 needs.extend(names.iter().cloned());
                 if let Some(x) = r.parts.get_mut(*i) {
                     x.status = Status::NeedsFacts;

@@ -453,6 +453,127 @@ def combine(env, rules, siblings, children):
     return (NONE,)
 
 
+# --------------------------------------------------------------------------
+# The facts asked, in one round (docs/ir.md, "The facts asked for")
+
+
+def fields_of(e):
+    """Every field slot `e` reads."""
+    n = e["node"]
+    if n == "field":
+        return {e["slot"]}
+    out = set()
+    for k in ("arg", "value", "lhs", "rhs", "cond", "then", "else", "scrutinee"):
+        if isinstance(e.get(k), dict) and "node" in e[k]:
+            out |= fields_of(e[k])
+    for a in e.get("arms") or []:
+        out |= fields_of(a["value"])
+    for a in e.get("args") or []:
+        out |= fields_of(a)
+    return out
+
+
+def tri(env, e):
+    """The value of `e`, or an Unknown, or None when it raises an error."""
+    try:
+        return env.ev(e)
+    except EvalError:
+        return None
+
+
+def residual(env, e):
+    """The facts the unknown expression `e` waits for, simplified under the
+    known facts; an erring one: all its unknown facts; a known one: none."""
+    v = tri(env, e)
+    if v is None:
+        return frozenset(s for s in fields_of(e) if s not in env.facts)
+    if not is_unknown(v):
+        return frozenset()
+    n = e["node"]
+    if n == "field":
+        return frozenset([e["slot"]])
+    if n in ("not", "neg", "in", "in_period"):
+        return residual(env, e["arg"])
+    if n == "definition":
+        return residual(env, e["value"])
+    if n == "binary":
+        return residual(env, e["lhs"]) | residual(env, e["rhs"])
+    if n == "if":
+        c = tri(env, e["cond"])
+        if c is True:
+            return residual(env, e["then"])
+        if c is False:
+            return residual(env, e["else"])
+        return residual(env, e["cond"]) | residual(env, e["then"]) | residual(env, e["else"])
+    if n == "match":
+        s = tri(env, e["scrutinee"])
+        if s is not None and not is_unknown(s):
+            return residual(env, e["arms"][s.i]["value"])
+        out = residual(env, e["scrutinee"])
+        for a in e["arms"]:
+            out |= residual(env, a["value"])
+        return out
+    if n == "call":
+        out = frozenset()
+        for a in e["args"]:
+            out |= residual(env, a)
+        return out
+    return frozenset()
+
+
+def amount_residual(env, rule):
+    """The facts of a rule's amount, floor and cap; none when one of them
+    raises an error without reading an unknown fact."""
+    out = frozenset()
+    for k in ("amount", "floor", "cap"):
+        if rule[k] is not None:
+            if tri(env, rule[k]) is None and not (fields_of(rule[k]) - set(env.facts)):
+                return frozenset()
+            out |= residual(env, rule[k])
+    return out
+
+
+def possible_combine(env, rules, siblings, children, facts):
+    """(none possible, conflict possible, rules that may apply)."""
+    each = [possible_resolve(env, rules, s, children, facts) for s in siblings]
+    none = all(p[0] for p in each)
+    conflict = any(p[1] for p in each) or len([p for p in each if p[2]]) > 1
+    applies = set()
+    for i, p in enumerate(each):
+        if all(q[0] for j, q in enumerate(each) if j != i):
+            applies |= p[2]
+    return (none, conflict, applies)
+
+
+def possible_resolve(env, rules, i, children, facts):
+    none, conflict, applies = possible_combine(env, rules, children.get(i, []), children, facts)
+    if not none:
+        return (none, conflict, applies)
+    c = rules[i]["condition"]
+    v = True if c is None else tri(env, c)
+    if v is not True and v is not False:
+        facts |= residual(env, c)
+    applies = set(applies)
+    if v is not False:
+        applies.add(i)
+    return (v is not True, conflict, applies)
+
+
+def part_residual(env, rules, part, children):
+    """The possible results of a part and the facts that can change them."""
+    facts = set()
+    base = [i for i, r in enumerate(rules) if r["part"] == part and r["exception_to"] is None]
+    none, conflict, applies = possible_combine(env, rules, base, children, facts)
+    for w in applies:
+        facts |= amount_residual(env, rules[w])
+    certain = next(iter(applies)) if (len(applies) == 1 and not none and not conflict) else None
+    decided = certain is not None or (not applies and not conflict)
+    soft = not conflict and all(
+        rules[w]["amount"] is None and rules[w]["discretion"] is None for w in applies
+    )
+    return {"certain": certain, "decided": decided, "soft": soft, "facts": frozenset(facts)}
+
+
 def decide(env, measure, items=None):
     """(status, total or None, needs slots). `items`: for a measure that
     declares parts, the parts in force for the entity, each with the env its
@@ -465,6 +586,7 @@ def decide(env, measure, items=None):
             parts.append(r["part"])
         if r["exception_to"] is not None:
             children.setdefault(r["exception_to"], []).append(i)
+    declared = items is not None
     if items is None:
         items = [(p, env, None) for p in parts]
     penv = {p: (e, back) for p, e, back in items}
@@ -483,7 +605,21 @@ def decide(env, measure, items=None):
         elif r[0] == APPLIES:
             winners.append(r[1])
     if unknown is not None:
-        return ("needs_facts", None, unknown)
+        # one round: the residual of every part (docs/ir.md, "The facts asked for")
+        res = {p: part_residual(e, rules, p, children) for p, e, _ in items}
+        surely = any(x["certain"] is not None for x in res.values())
+
+        def matters(x):
+            return declared or not (surely and not x["decided"] and x["soft"])
+
+        if not declared and all(x["decided"] or not matters(x) for x in res.values()):
+            winners = [x["certain"] for x in res.values() if x["certain"] is not None]
+        else:
+            needs = frozenset()
+            for p, x in res.items():
+                if matters(x):
+                    needs |= entity_slots(p, x["facts"])
+            return ("needs_facts", None, needs or unknown)
     if not winners:
         return ("not_eligible", None, frozenset())
     winners.sort()
@@ -497,8 +633,7 @@ def decide(env, measure, items=None):
         vals = [e.ev(r[k]) if r[k] is not None else None for k in ("amount", "floor", "cap")]
         unk = [v for v in vals if is_unknown(v)]
         if unk:
-            for u in unk:
-                unknown = (unknown or frozenset()) | entity_slots(r["part"], u.slots)
+            unknown = (unknown or frozenset()) | entity_slots(r["part"], amount_residual(e, r))
             continue
         v, floor, cap = vals
         if floor is not None and v < floor:
@@ -782,7 +917,7 @@ def evaluate_measure(env, measure, entity):
         except EvalError:
             return ("error", None, frozenset())
     if is_unknown(gate) and out[0] in ("eligible", "needs_facts"):
-        return ("needs_facts", None, gate.slots | out[2])
+        return ("needs_facts", None, residual(env, measure["condition"]) | out[2])
     return out
 
 
