@@ -230,6 +230,7 @@ impl<'p> Sampler<'p> {
         Facts {
             entity: self.entity,
             values,
+            lists: Vec::new(),
         }
     }
 
@@ -624,7 +625,12 @@ fn walk(policy: &Policy, anchors: &[NaiveDate], e: &Expr, out: &mut [Vec<Value>]
                 walk(policy, anchors, a, out);
             }
         }
-        Node::Literal { .. } | Node::Field { .. } | Node::Param { .. } | Node::ApplicationDate => {}
+        Node::Aggregate { .. } => {}
+        Node::Literal { .. }
+        | Node::Field { .. }
+        | Node::Member { .. }
+        | Node::Param { .. }
+        | Node::ApplicationDate => {}
     }
 }
 

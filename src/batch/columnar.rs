@@ -557,40 +557,9 @@ pub(crate) fn measure_fields(measure: &Measure) -> Vec<u32> {
     out
 }
 
+/// The slots of the fields `e` reads (the same walk as a part's, `ir::fields_of`).
 fn collect_fields(e: &Expr, out: &mut Vec<u32>) {
-    match &e.node {
-        Node::Field { slot, .. } => out.push(*slot),
-        Node::Literal { .. } | Node::Param { .. } | Node::ApplicationDate => {}
-        Node::Not { arg }
-        | Node::Neg { arg }
-        | Node::In { arg, .. }
-        | Node::InPeriod { arg, .. }
-        | Node::Definition { value: arg, .. } => collect_fields(arg, out),
-        Node::Binary { lhs, rhs, .. } => {
-            collect_fields(lhs, out);
-            collect_fields(rhs, out);
-        }
-        Node::If {
-            cond,
-            then,
-            otherwise,
-        } => {
-            collect_fields(cond, out);
-            collect_fields(then, out);
-            collect_fields(otherwise, out);
-        }
-        Node::Match { scrutinee, arms } => {
-            collect_fields(scrutinee, out);
-            for a in arms {
-                collect_fields(&a.value, out);
-            }
-        }
-        Node::Call { args, .. } => {
-            for a in args {
-                collect_fields(a, out);
-            }
-        }
-    }
+    crate::ir::fields_of(e, &mut |s| out.push(s));
 }
 
 /// Raises `x` from scale `from` to scale `to`.
@@ -632,6 +601,7 @@ impl Compiler<'_> {
             Node::ApplicationDate => constant(&Value::Date(self.scenario.date()))?,
             Node::InPeriod { arg, from, to } => in_period(self.expr(arg)?, *from, *to)?,
             Node::Definition { value, .. } => self.expr(value)?,
+            Node::Aggregate { .. } | Node::Member { .. } => return None, // rows read members
             Node::Field { slot, .. } => {
                 let f = self.entity.fields.get(*slot as usize)?;
                 let kind = match &f.ty {

@@ -21,6 +21,7 @@ mod explain;
 mod facts;
 mod gate;
 mod kinds;
+mod members;
 mod ops;
 mod parts;
 mod scenario;
@@ -489,17 +490,7 @@ fn needs_reason(head: &str, needs: &[String]) -> String {
 
 /// The names of the facts in `slots`, sorted.
 fn fact_names(ctx: &Ctx<'_>, slots: &Slots) -> Vec<String> {
-    let fields = ctx
-        .policy
-        .entities
-        .get(ctx.facts.entity as usize)
-        .map_or(&[][..], |e| e.fields.as_slice());
-    let mut v: Vec<&str> = slots
-        .iter()
-        .filter_map(|s| fields.get(s as usize).map(|f| f.name.as_str()))
-        .collect();
-    v.sort_unstable();
-    v.into_iter().map(str::to_string).collect()
+    members::fact_names(ctx.policy, ctx.facts.entity, slots)
 }
 
 enum Decision {

@@ -914,7 +914,7 @@ def main(argv):
         return 2
     with open(args["--ir"], encoding="utf-8") as f:
         ir = json.load(f)
-    if ir.get("ir_version") != "3.0":
+    if ir.get("ir_version") != "3.1":
         sys.stderr.write("unsupported ir_version\n")
         return 1
     if "--runs" in args:

@@ -1,0 +1,285 @@
+//! Member records and aggregates (issue 13, point 4): an entity's lists of
+//! members (an enterprise's new hires), aggregates over them with `where`,
+//! three-valued logic per member, `needs_facts` naming the member, facts
+//! files with nested arrays, examples, fmt, the IR through JSON, and batch.
+//! Diagnostics: `tests/diagnostics/check_{nested_list,misplaced_list,
+//! not_a_list,list_as_value,outer_name_in_member,aggregate_arguments}.policy`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation should stop the test loudly"
+)]
+
+#[path = "common/run.rs"]
+mod run;
+
+use chrono::NaiveDate;
+use policyc::eval::{self, Facts, Request};
+use policyc::ir::{Policy, Status};
+use rust_decimal::Decimal;
+
+const FIXTURE: &str = include_str!("fixtures/members.policy");
+
+fn policy() -> Policy {
+    run::compile("members.policy", FIXTURE).unwrap_or_else(|d| panic!("{d}"))
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn eval_one<'p>(p: &'p Policy, number: u32, facts: &str) -> eval::MeasureResult<'p> {
+    let f = Facts::from_json(p, facts).unwrap_or_else(|e| panic!("{e:?}"));
+    let m = p.measures.iter().find(|m| m.number == number).unwrap();
+    let req = Request {
+        date: NaiveDate::from_ymd_opt(2020, 7, 1).unwrap(),
+        locality: None,
+        explain: true,
+    };
+    eval::evaluate_one(p, m, &f, &req).unwrap()
+}
+
+fn hires(members: &str) -> String {
+    format!(r#"{{"entity": "企业", "facts": {{"新招用人员": {members}}}}}"#)
+}
+
+#[test]
+fn every_example_of_the_fixture_passes() {
+    let out = run::policyc(&["test", "tests/fixtures/members.policy"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("7 passed, 0 failed"));
+}
+
+/// （十二）: two rural hires, one on a 12-month contract and one on 6 months:
+/// one subsidy, where one enterprise-level contract length could say neither.
+#[test]
+fn each_hire_has_its_own_contract() {
+    let p = policy();
+    let r = eval_one(
+        &p,
+        12,
+        &hires(
+            r#"[{"人员类别": "农村牧区劳动力", "劳动合同期限": 12, "已缴纳社会保险": true},
+                {"人员类别": "农村牧区劳动力", "劳动合同期限": 6, "已缴纳社会保险": true},
+                {"人员类别": "高校毕业生", "劳动合同期限": 24, "已缴纳社会保险": true}]"#,
+        ),
+    );
+    assert_eq!(r.status, Status::Eligible, "{}", r.reason);
+    assert_eq!(r.total, Some(dec("1000.00")));
+    // the boundary: 12 months counts, 11 does not
+    let r = eval_one(
+        &p,
+        12,
+        &hires(r#"[{"人员类别": "农村牧区劳动力", "劳动合同期限": 11, "已缴纳社会保险": true}]"#),
+    );
+    assert_eq!(r.status, Status::NotEligible);
+}
+
+/// An absent list is unknown; an empty list is known and empty.
+#[test]
+fn absent_lists_are_unknown_and_empty_lists_are_known() {
+    let p = policy();
+    let r = eval_one(&p, 12, r#"{"entity": "企业", "facts": {}}"#);
+    assert_eq!(r.status, Status::NeedsFacts);
+    assert_eq!(r.needs, vec!["新招用人员".to_string()]);
+    let r = eval_one(&p, 12, &hires("null"));
+    assert_eq!(r.needs, vec!["新招用人员".to_string()]);
+    let r = eval_one(&p, 12, &hires("[]"));
+    assert_eq!(r.status, Status::NotEligible);
+    // all over no member is true, any false, sum 0
+    let r = eval_one(&p, 16, &hires("[]"));
+    assert_eq!(r.status, Status::NotEligible, "{}", r.reason);
+}
+
+/// An unknown member fact is asked for by the member's index (from 0), and
+/// only when it can change the outcome.
+#[test]
+fn unknown_member_facts_name_the_member() {
+    let p = policy();
+    let r = eval_one(
+        &p,
+        12,
+        &hires(
+            r#"[{"人员类别": "农村牧区劳动力", "劳动合同期限": 12, "已缴纳社会保险": true},
+                {"人员类别": "农村牧区劳动力", "已缴纳社会保险": true}]"#,
+        ),
+    );
+    assert_eq!(r.status, Status::NeedsFacts);
+    assert_eq!(r.needs, vec!["新招用人员[1].劳动合同期限".to_string()]);
+    // a member whose `where` already fails is not asked about
+    let r = eval_one(
+        &p,
+        12,
+        &hires(
+            r#"[{"人员类别": "农村牧区劳动力", "劳动合同期限": 12, "已缴纳社会保险": true},
+                {"人员类别": "高校毕业生"}]"#,
+        ),
+    );
+    assert_eq!(r.status, Status::Eligible, "{:?}", r.needs);
+    // `any` already true does not need the other members
+    let r = eval_one(
+        &p,
+        16,
+        &hires(
+            r#"[{"人员类别": "高校毕业生", "劳动合同期限": 12, "已缴纳社会保险": false, "月工资": 4000},
+                {"人员类别": "高校毕业生"}]"#,
+        ),
+    );
+    // `all` already false decides the condition
+    assert_eq!(r.status, Status::NotEligible, "{:?}", r.needs);
+}
+
+/// Aggregates in amounts: a sum over the members selected.
+#[test]
+fn sums_over_members() {
+    let p = policy();
+    let r = eval_one(
+        &p,
+        16,
+        &hires(
+            r#"[{"人员类别": "高校毕业生", "劳动合同期限": 12, "已缴纳社会保险": true, "月工资": "4000 元"},
+                {"人员类别": "高校毕业生", "劳动合同期限": 36, "已缴纳社会保险": true, "月工资": 5000},
+                {"人员类别": "高校毕业生", "劳动合同期限": 6, "已缴纳社会保险": true, "月工资": 9000}]"#,
+        ),
+    );
+    assert_eq!(r.status, Status::Eligible, "{}", r.reason);
+    assert_eq!(r.total, Some(dec("900.00")));
+}
+
+/// `min`/`max` of a list are aggregates; of values, the functions they were.
+#[test]
+fn min_and_max_of_a_list_and_of_values() {
+    let src = format!(
+        "{FIXTURE}\nmeasure 30 \"m\" {{\n  kind benefit\n  to 企业\n  rule r {{\n    when min(新招用人员, 劳动合同期限) >= 12 个月 and max(新招用人员, 劳动合同期限 where 已缴纳社会保险) <= max(24 个月, 12 个月)\n    amount 100 元\n  }}\n}}\n"
+    );
+    let p = run::compile("m.policy", &src).unwrap_or_else(|d| panic!("{d}"));
+    let ok = hires(
+        r#"[{"劳动合同期限": 12, "已缴纳社会保险": true}, {"劳动合同期限": 30, "已缴纳社会保险": false}]"#,
+    );
+    assert_eq!(eval_one(&p, 30, &ok).status, Status::Eligible);
+    let short = hires(r#"[{"劳动合同期限": 11, "已缴纳社会保险": true}]"#);
+    assert_eq!(eval_one(&p, 30, &short).status, Status::NotEligible);
+    // over no member, min is an error naming the aggregate
+    let r = eval_one(&p, 30, &hires("[]"));
+    assert_eq!(r.status, Status::Error);
+    let e = r.error.unwrap();
+    assert!(
+        e.to_string().contains("`min(新招用人员)` of no member"),
+        "{e}"
+    );
+}
+
+/// Member facts are checked like facts, with the member's JSON path; a list
+/// longer than the limit has its own code.
+#[test]
+fn member_facts_are_checked_with_their_path() {
+    let p = policy();
+    let errs = Facts::from_json(
+        &p,
+        &hires(r#"[{"劳动合同期限": 12}, {"劳动合同期限": "abc", "工龄": 3}, 5]"#),
+    )
+    .unwrap_err();
+    let got: Vec<(String, &str)> = errs.iter().map(|e| (e.path.clone(), e.code)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "$.facts.新招用人员[1].劳动合同期限".to_string(),
+                "policy::facts::bad_number"
+            ),
+            (
+                "$.facts.新招用人员[1].工龄".to_string(),
+                "policy::facts::unknown_field"
+            ),
+            (
+                "$.facts.新招用人员[2]".to_string(),
+                "policy::facts::not_an_object"
+            ),
+        ]
+    );
+    let e = Facts::from_json(&p, &hires("3")).unwrap_err();
+    assert_eq!(e[0].code, "policy::facts::wrong_type");
+    let many = format!("[{}]", vec!["{}"; policyc::ir::MAX_MEMBERS + 1].join(","));
+    let e = Facts::from_json(&p, &hires(&many)).unwrap_err();
+    assert_eq!(e[0].code, "policy::facts::too_many_members");
+    assert!(Facts::from_json(
+        &p,
+        &hires(&format!(
+            "[{}]",
+            vec!["{}"; policyc::ir::MAX_MEMBERS].join(",")
+        ))
+    )
+    .is_ok());
+}
+
+/// An example's list of more than the limit is refused with a specific code.
+#[test]
+fn an_example_list_is_bounded() {
+    let members = vec!["{劳动合同期限: 1 个月}"; policyc::ir::MAX_MEMBERS + 1].join(", ");
+    let src = format!(
+        "record 人 {{ 劳动合同期限: integer<月> }}\nentity 企业 {{ 名单: list<人> }}\nmeasure 1 \"m\" {{\n  kind benefit\n  to 企业\n  rule r {{ when count(名单) > 0 人 }}\n  example \"e\" {{\n    date 2020-01-01\n    企业 {{ 名单: [{members}] }}\n    expect eligible\n  }}\n}}\n"
+    );
+    let d = run::compile("big.policy", &src).unwrap_err();
+    assert!(d.contains("policy::check::too_many_members"), "{d}");
+}
+
+/// The formatter prints member lists canonically, and its output is stable.
+#[test]
+fn fmt_round_trips_member_lists() {
+    let p = run::temp_file("members", "fmt.policy", FIXTURE);
+    let out = run::policyc(&["fmt", "--check", p.to_str().unwrap()]);
+    assert!(out.status.success(), "the fixture is canonical: {out:?}");
+    let squeezed = FIXTURE
+        .replace(", 劳动合同期限:", ",劳动合同期限:")
+        .replace("list<新招用人员>", "list < 新招用人员 >");
+    let p = run::temp_file("members", "fmt2.policy", &squeezed);
+    let out = run::policyc(&["fmt", p.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), FIXTURE);
+}
+
+/// The IR carries records, lists, aggregates and example lists through JSON.
+#[test]
+fn the_ir_round_trips_through_json() {
+    let p = policy();
+    let json = p.to_json().unwrap();
+    assert!(json.contains("\"records\""));
+    assert!(json.contains("\"node\": \"aggregate\""));
+    assert!(json.contains("\"node\": \"member\""));
+    let back = Policy::from_json(&json).unwrap();
+    assert_eq!(back, p);
+    // a hand-edited aggregate over a list the entity does not have is refused
+    let bad = json.replacen("\"list\": 0,", "\"list\": 7,", 1);
+    assert!(Policy::from_json(&bad).is_err());
+}
+
+/// The check stage's diagnostics, by code (snapshots in tests/diagnostics).
+#[test]
+fn check_diagnostics() {
+    let code = |src: &str| run::compile("x.policy", src).unwrap_err();
+    let base = "record 人 { 期限: integer<月> }\nentity 企业 { 规模: bool 名单: list<人> }\n";
+    let rule = |when: &str| {
+        format!("{base}measure 1 \"m\" {{ kind benefit to 企业 rule r {{ when {when} }} }}\n")
+    };
+    assert!(code(&rule("count(名单, 期限) > 0 人")).contains("policy::check::aggregate_arguments"));
+    assert!(code(&rule("count(规模) > 0 人")).contains("policy::check::not_a_list"));
+    assert!(code(&rule("名单")).contains("policy::check::list_as_value"));
+    assert!(code(&rule("any(名单, 规模)")).contains("policy::check::outer_name_in_member"));
+    assert!(code(&rule("any(名单, count(名单) > 0 人)")).contains("policy::check::not_a_list"));
+    assert!(code(&rule("all(名单, 期限)")).contains("policy::check::condition_not_bool"));
+    assert!(code(&rule("sum(名单, 期限 where 期限) > 0 个月"))
+        .contains("policy::check::condition_not_bool"));
+    assert!(code(&rule("avg(名单 where 期限 > 1 个月)")).contains("unknown aggregate"));
+    assert!(
+        code(&format!("{base}entity 个人 {{ 名单: list<无> }}")).contains("unknown record `无`")
+    );
+    // the two-value functions are unchanged
+    assert!(run::compile("x.policy", &rule("min(1 个月, 2 个月) > 0 个月")).is_ok());
+}
