@@ -336,3 +336,106 @@ fn batch_reads_member_lists_from_jsonl() {
     assert_eq!(sum.rejected, 1);
     assert!(out.contains("$.facts.新招用人员[0].劳动合同期限"), "{out}");
 }
+
+/// CSV: the members of a list come from a second CSV file joined on the
+/// parent's `id`; a record without member rows has an empty list, a list
+/// without a file is unknown, and a member row without a parent is reported.
+/// The results are those of the same records given as JSONL with nested arrays.
+#[test]
+fn batch_joins_a_csv_members_file_on_the_parent_id() {
+    use policyc::batch::{self, BatchOptions, Engine, InputFormat, MemberFile};
+    let p = policy();
+    let date = NaiveDate::from_ymd_opt(2020, 7, 1).unwrap();
+    let firms = "id,规模\nf1,其他\nf2,其他\nf3,\n";
+    let hires = "id,人员类别,劳动合同期限,已缴纳社会保险,月工资\n\
+                 f1,农村牧区劳动力,12,true,\n\
+                 f1,农村牧区劳动力,6,true,\n\
+                 f2,高校毕业生,12,true,4000 元\n\
+                 f2,农村牧区劳动力,,true,\n";
+    let mut opts = BatchOptions::new(date);
+    opts.input_format = InputFormat::Csv;
+    opts.entity = Some("企业");
+    opts.members = vec![MemberFile {
+        list: "新招用人员",
+        name: "hires.csv",
+        text: hires,
+    }];
+    let (csv_out, sum) = batch::run_text(&p, firms, &opts).unwrap();
+    assert_eq!(sum.rejected, 0, "{:?}", sum.rejections);
+    assert_eq!(sum.total, Some(dec("1400.00")));
+    opts.engine = Engine::Rows;
+    let (rows_out, _) = batch::run_text(&p, firms, &opts).unwrap();
+    assert_eq!(csv_out, rows_out);
+    // the same records as JSONL
+    let jsonl = [
+        r#"{"entity":"企业","id":"f1","facts":{"规模":"其他","新招用人员":[{"人员类别":"农村牧区劳动力","劳动合同期限":12,"已缴纳社会保险":true},{"人员类别":"农村牧区劳动力","劳动合同期限":6,"已缴纳社会保险":true}]}}"#,
+        r#"{"entity":"企业","id":"f2","facts":{"规模":"其他","新招用人员":[{"人员类别":"高校毕业生","劳动合同期限":12,"已缴纳社会保险":true,"月工资":"4000 元"},{"人员类别":"农村牧区劳动力","已缴纳社会保险":true}]}}"#,
+        r#"{"entity":"企业","id":"f3","facts":{"新招用人员":[]}}"#,
+    ];
+    let mut j = BatchOptions::new(date);
+    j.input_format = InputFormat::Jsonl;
+    let (json_out, jsum) = batch::run_text(&p, &(jsonl.join("\n") + "\n"), &j).unwrap();
+    assert_eq!(jsum.total, sum.total);
+    let measures = |out: &str| -> Vec<String> {
+        out.lines()
+            .map(|l| l.split_once("\"measures\"").unwrap().1.to_string())
+            .collect()
+    };
+    assert_eq!(measures(&csv_out), measures(&json_out));
+    // a member row whose parent is not in the input is reported, not dropped
+    let orphan = format!("{hires}zz,其他,1,true,\n");
+    opts.members[0].text = &orphan;
+    let (_, sum) = batch::run_text(&p, firms, &opts).unwrap();
+    assert_eq!(sum.rejected, 1);
+    assert_eq!(
+        sum.rejections[0].code,
+        "policy::batch::member_without_parent"
+    );
+    assert_eq!(sum.rejections[0].line, 6);
+    // without the file, the list is unknown
+    opts.members.clear();
+    let (out, _) = batch::run_text(&p, firms, &opts).unwrap();
+    assert!(out.contains(r#""needs":["新招用人员"]"#), "{out}");
+    // a members file with a column the record does not have stops the run
+    opts.members = vec![MemberFile {
+        list: "新招用人员",
+        name: "bad.csv",
+        text: "id,工龄\nf1,3\n",
+    }];
+    let e = batch::run_text(&p, firms, &opts).unwrap_err();
+    assert!(e.to_string().contains("`工龄` is not a field"), "{e}");
+    // JSONL records nest their members: a members file is refused
+    j.members = opts.members.clone();
+    assert!(batch::run_text(&p, "", &j).is_err());
+}
+
+/// The command line: `--members LIST=FILE`, and exit 1 for an orphan member.
+#[test]
+fn batch_command_line_members() {
+    let firms = run::temp_file("members", "firms.csv", "id,规模\nf1,其他\n");
+    let hires = run::temp_file(
+        "members",
+        "hires.csv",
+        "id,人员类别,劳动合同期限,已缴纳社会保险\nf1,农村牧区劳动力,12,true\n",
+    );
+    let arg = format!("新招用人员={}", hires.display());
+    let args = [
+        "batch",
+        "tests/fixtures/members.policy",
+        "--input",
+        firms.to_str().unwrap(),
+        "--entity",
+        "企业",
+        "--members",
+        &arg,
+        "--date",
+        "2020-07-01",
+        "-q",
+    ];
+    let out = run::policyc(&args);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(r#""total":"1000.00""#));
+    std::fs::write(&hires, "id,人员类别\nnobody,其他\n").unwrap();
+    let out = run::policyc(&args);
+    assert_eq!(out.status.code(), Some(1));
+}

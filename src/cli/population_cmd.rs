@@ -119,6 +119,10 @@ pub struct BatchArgs {
     /// The most bytes a record may have; a longer one is rejected and skipped.
     #[arg(long, default_value_t = batch::MAX_RECORD_BYTES)]
     pub max_record_bytes: usize,
+    /// CSV input: a file of the members of a list (`新招用人员=hires.csv`),
+    /// its `id` column naming each member's parent record; repeat per list.
+    #[arg(long = "members", value_name = "LIST=FILE")]
+    pub members: Vec<String>,
     /// Print no summary and no progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -284,6 +288,22 @@ fn input_format(
 pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
     let mut inputs = files::policy_inputs(&a.paths);
     inputs.push(a.input.clone());
+    let mut member_texts: Vec<(&str, String, String)> = Vec::new();
+    for m in &a.members {
+        let Some((list, path)) = m.split_once('=') else {
+            return super::usage_error(&format!("`--members {m}`: write `--members LIST=FILE`"));
+        };
+        let help = "a members file is read whole: split it";
+        match files::read_bounded(Path::new(path), 1 << 30, help) {
+            Ok(b) => member_texts.push((
+                list,
+                path.to_string(),
+                String::from_utf8_lossy(&b).into_owned(),
+            )),
+            Err(e) => return cli_error(e, fmt),
+        }
+        inputs.push(PathBuf::from(path));
+    }
     let outputs: Vec<&Path> = [a.output.as_deref(), a.summary.as_deref()]
         .into_iter()
         .flatten()
@@ -327,6 +347,10 @@ pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
     opts.max_rejections = a.max_rejections;
     opts.chunk_bytes = a.chunk_kib.clamp(1, 65536) * 1024;
     opts.max_record_bytes = a.max_record_bytes;
+    opts.members = member_texts
+        .iter()
+        .map(|(list, name, text)| batch::MemberFile { list, name, text })
+        .collect();
     let mut sink = match Sink::open(a.output.as_deref()) {
         Ok(o) => o,
         Err(e) => return cli_error(e, fmt),
@@ -355,6 +379,7 @@ pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
                 | BatchError::UnknownMeasure { .. }
                 | BatchError::UnknownLocality { .. }
                 | BatchError::UnknownEntity { .. } => EXIT_USAGE,
+                BatchError::MemberFile { line: 0, .. } => EXIT_USAGE,
                 _ => EXIT_INPUT,
             };
             report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);

@@ -40,6 +40,7 @@ pub use explain::{render_text, Explanation, Step};
 pub(crate) use facts::{cell_value, scalar_value, Scalar, ValueError};
 pub use facts::{Facts, MAX_MAGNITUDE};
 pub use kinds::KindTotals;
+pub(crate) use members::member_facts;
 pub use parts::PartResult;
 pub(crate) use scenario::Origin;
 pub use scenario::Scenario;

@@ -88,3 +88,34 @@ impl Aggregate {
         Self::ALL.iter().find(|(_, n)| *n == name).map(|(k, _)| *k)
     }
 }
+
+/// Whether a measure reads member records (an aggregate in a condition,
+/// an amount, a floor or a cap).
+pub fn reads_members(m: &super::Measure) -> bool {
+    fn walk(e: &super::Expr) -> bool {
+        use super::Node as N;
+        match &e.node {
+            N::Aggregate { .. } => true,
+            N::Literal { .. } | N::Field { .. } | N::Member { .. } | N::Param { .. } => false,
+            N::ApplicationDate => false,
+            N::Not { arg }
+            | N::Neg { arg }
+            | N::In { arg, .. }
+            | N::InPeriod { arg, .. }
+            | N::Definition { value: arg, .. } => walk(arg),
+            N::Binary { lhs, rhs, .. } => walk(lhs) || walk(rhs),
+            N::If {
+                cond,
+                then,
+                otherwise,
+            } => walk(cond) || walk(then) || walk(otherwise),
+            N::Match { scrutinee, arms } => walk(scrutinee) || arms.iter().any(|a| walk(&a.value)),
+            N::Call { args, .. } => args.iter().any(walk),
+        }
+    }
+    let rules = m
+        .rules
+        .iter()
+        .flat_map(|r| [&r.condition, &r.amount, &r.floor, &r.cap]);
+    m.condition.iter().chain(rules.flatten()).any(walk)
+}

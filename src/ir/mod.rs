@@ -27,7 +27,7 @@ mod validate;
 
 pub use discretion::Discretion;
 pub use gives::Gives;
-pub use members::{Aggregate, ListDef, ListFactDef, RecordDef, MAX_MEMBERS};
+pub use members::{reads_members, Aggregate, ListDef, ListFactDef, RecordDef, MAX_MEMBERS};
 
 pub use error::IrError;
 pub use op::BinOp;
