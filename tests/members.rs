@@ -439,3 +439,72 @@ fn batch_command_line_members() {
     let out = run::policyc(&args);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// `sample` writes member lists (JSONL nested, CSV in a second file) with
+/// the boundary values of the aggregates' constants; `batch` reads them back
+/// with nothing rejected and the total of the records evaluated alone.
+#[test]
+fn sample_writes_member_lists_that_batch_reads() {
+    use policyc::batch::{self, BatchOptions, InputFormat, MemberFile};
+    use policyc::sample::{write_members_csv, write_sample, SampleFormat, Sampler};
+    let p = policy();
+    let s = Sampler::new(&p, "企业", 11, 0.1).unwrap();
+    let mut out = Vec::new();
+    write_sample(&s, 400, SampleFormat::Jsonl, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    for boundary in [
+        "\"劳动合同期限\":11,",
+        "\"劳动合同期限\":12,",
+        "\"劳动合同期限\":13,",
+    ] {
+        assert!(text.contains(boundary), "{boundary}");
+    }
+    assert!(text.contains("\"新招用人员\":[]"), "an empty list");
+    assert!(
+        !text.lines().all(|l| l.contains("新招用人员")),
+        "an unknown list"
+    );
+    let date = NaiveDate::from_ymd_opt(2020, 7, 1).unwrap();
+    let mut opts = BatchOptions::new(date);
+    opts.input_format = InputFormat::Jsonl;
+    let (_, sum) = batch::run_text(&p, &text, &opts).unwrap();
+    assert_eq!(sum.rejected, 0);
+    let mut total = Decimal::ZERO;
+    for line in text.lines() {
+        let f = Facts::from_json(&p, line).unwrap();
+        let req = Request {
+            date,
+            locality: None,
+            explain: false,
+        };
+        total += eval::evaluate(&p, &f, &req).unwrap().total;
+    }
+    assert_eq!(sum.total, Some(total));
+    // CSV: the records, and the members in a second file
+    let complete = Sampler::new(&p, "企业", 11, 0.0).unwrap();
+    let mut firms = Vec::new();
+    write_sample(&complete, 300, SampleFormat::Csv, &mut firms).unwrap();
+    let mut hires = Vec::new();
+    assert!(write_members_csv(&complete, 0, 300, &mut hires).unwrap());
+    let (firms, hires) = (
+        String::from_utf8(firms).unwrap(),
+        String::from_utf8(hires).unwrap(),
+    );
+    let mut opts = BatchOptions::new(date);
+    opts.input_format = InputFormat::Csv;
+    opts.entity = Some("企业");
+    opts.members = vec![MemberFile {
+        list: "新招用人员",
+        name: "hires.csv",
+        text: &hires,
+    }];
+    let (_, csv_sum) = batch::run_text(&p, &firms, &opts).unwrap();
+    assert_eq!(csv_sum.rejected, 0, "{:?}", csv_sum.rejections);
+    let mut jsonl = Vec::new();
+    write_sample(&complete, 300, SampleFormat::Jsonl, &mut jsonl).unwrap();
+    let mut j = BatchOptions::new(date);
+    j.input_format = InputFormat::Jsonl;
+    let (_, json_sum) = batch::run_text(&p, &String::from_utf8(jsonl).unwrap(), &j).unwrap();
+    assert_eq!(csv_sum.total, json_sum.total);
+    assert!(csv_sum.total > Some(Decimal::ZERO));
+}

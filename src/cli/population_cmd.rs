@@ -238,7 +238,7 @@ pub(super) fn sample(a: &SampleArgs, fmt: ErrorFormat) -> u8 {
     };
     match sample::write_sample(&sampler, a.count, format, &mut sink) {
         Ok(_) => match sink.finish() {
-            Ok(()) => EXIT_OK,
+            Ok(()) => members_files(&policy, &sampler, a, format, fmt),
             Err(e) => cli_error(e, fmt),
         },
         // stdout stopped: `out::finish` knows whether it was a closed pipe
@@ -404,4 +404,37 @@ pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// `sample --format csv -o FIRMS.csv` of an entity with lists of members:
+/// each list in a second file beside it, `FIRMS.LIST.csv` (docs/cli.md).
+fn members_files(
+    policy: &crate::ir::Policy,
+    sampler: &Sampler<'_>,
+    a: &SampleArgs,
+    format: SampleFormat,
+    fmt: ErrorFormat,
+) -> u8 {
+    let (SampleFormat::Csv, Some(out)) = (format, a.output.as_deref()) else {
+        return EXIT_OK;
+    };
+    let lists = policy
+        .entities
+        .get(sampler.entity() as usize)
+        .map_or(&[][..], |e| e.lists.as_slice());
+    for (li, l) in lists.iter().enumerate() {
+        let stem = out
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        let path = out.with_file_name(format!("{stem}.{}.csv", l.name));
+        let mut buf = Vec::new();
+        if let Err(e) = sample::write_members_csv(sampler, li, a.count, &mut buf) {
+            report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
+            return EXIT_INPUT;
+        }
+        if let Err(e) = files::write_file(&path, &buf) {
+            return cli_error(e, fmt);
+        }
+    }
+    EXIT_OK
 }
