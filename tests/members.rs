@@ -508,3 +508,29 @@ fn sample_writes_member_lists_that_batch_reads() {
     assert_eq!(csv_sum.total, json_sum.total);
     assert!(csv_sum.total > Some(Decimal::ZERO));
 }
+
+/// `diff` says a changed member condition, and a changed record, in the
+/// policy's words.
+#[test]
+fn diff_says_member_changes_in_the_policys_words() {
+    let old = policy();
+    let text = FIXTURE
+        .replace(
+            "劳动合同期限 >= 劳动合同最短期限 and 已缴纳社会保险) * ",
+            "劳动合同期限 >= 6 个月 and 已缴纳社会保险) * ",
+        )
+        .replace(
+            "  月工资: money\n",
+            "  月工资: money\n  工龄: integer<年>\n",
+        );
+    let new = run::compile("new.policy", &text).unwrap_or_else(|d| panic!("{d}"));
+    let lines = policyc::diff::render_text(&policyc::diff::diff(&old, &new));
+    assert!(
+        lines.contains("record 新招用人员: field 工龄 added: integer<年>"),
+        "{lines}"
+    );
+    assert!(
+        lines.contains("new: count(新招用人员 where 人员类别 == 农村牧区劳动力 and 劳动合同期限 >= 6 个月 and 已缴纳社会保险) * 吸纳就业补贴标准"),
+        "{lines}"
+    );
+}

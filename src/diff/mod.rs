@@ -44,6 +44,7 @@ mod measures;
 mod params;
 mod parts;
 mod periods;
+mod records;
 pub mod words;
 use matching::match_measures;
 
@@ -213,6 +214,7 @@ pub fn diff(old: &Policy, new: &Policy) -> Vec<Change> {
     d.registry();
     d.enums();
     d.entities();
+    d.records();
     d.sections();
     let params = d.parameter_changes();
     d.measures(&params);
