@@ -248,7 +248,7 @@ fn the_kind_follows_the_measure_kind_unless_a_rule_says_it() {
     let json = p.to_json().unwrap();
     assert!(json.contains("\"gives\": \"interest_subsidy\""), "{json}");
     assert!(json.contains("\"gives\": \"none\""), "{json}");
-    assert!(json.contains("\"ir_version\": \"3.0\""));
+    assert!(json.contains("\"ir_version\": \"3.1\""));
 
     // only paid and refunded are in the total; each kind has its own
     let f = policyc::eval::Facts::from_json(&p, r#"{"entity":"个人","facts":{"符合条件":true}}"#)

@@ -190,7 +190,7 @@ fn a_part_for_either_entity_reads_the_facts_of_the_one_evaluated() {
 fn the_ir_round_trips_and_checks_slot_maps() {
     let p = compile(FIXTURE);
     let json = p.to_json().unwrap();
-    assert!(json.contains("\"ir_version\": \"3.0\""));
+    assert!(json.contains("\"ir_version\": \"3.1\""));
     let q = Policy::from_json(&json).unwrap();
     assert_eq!(p, q);
     // 企业's slots for 个人's 取得职业资格证书 (slot 3) and 培训补贴月数 (slot 4) are 5 and 6
