@@ -270,6 +270,9 @@ struct Model {
     /// whether 个人 has every fact of 单位 too (after its own 年龄, so that
     /// its slots differ), and parts may be addressed to it
     shared: bool,
+    /// whether 单位 holds a list of member records `成员` (only when 个人
+    /// shares nothing, so that every rule reading it is addressed to 单位)
+    members: bool,
 }
 
 impl Model {
