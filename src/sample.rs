@@ -15,6 +15,9 @@
 //! Record `i` of seed `s` depends on `s` and `i` only (a splitmix64 stream per
 //! record), so any slice of a population can be regenerated without the rest.
 
+mod members;
+pub use members::write_members_csv;
+
 use std::io::Write;
 
 use chrono::NaiveDate;
@@ -146,6 +149,8 @@ pub struct Sampler<'p> {
     csv_names: Vec<String>,
     json_entity: String,
     entity_name: String,
+    /// The entity's lists of member records (`sample::members`).
+    lists: Vec<members::ListGen>,
 }
 
 impl<'p> Sampler<'p> {
@@ -197,6 +202,7 @@ impl<'p> Sampler<'p> {
             csv_names: def.fields.iter().map(|f| csv_cell(&f.name)).collect(),
             json_entity: json_string(&def.name),
             entity_name: def.name.clone(),
+            lists: members::list_gens(policy, ei),
         })
     }
 
@@ -226,10 +232,18 @@ impl<'p> Sampler<'p> {
                     v
                 }
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let lists = members::draw_lists(
+            &self.lists,
+            self.policy,
+            self.entity,
+            self.missing,
+            &mut rng,
+        );
         Facts {
             entity: self.entity,
             values,
+            lists,
         }
     }
 
@@ -279,18 +293,9 @@ impl<'p> Sampler<'p> {
                     first = false;
                     out.extend_from_slice(name.as_bytes());
                     out.push(b':');
-                    let t = value_text(self.policy, &f.ty, v);
-                    let bare = matches!(v, Value::Bool(_))
-                        || matches!(
-                            (v, &f.ty),
-                            (Value::Number(_), Type::Number { kind, .. }) if *kind != NumKind::Percent
-                        );
-                    if bare {
-                        out.extend_from_slice(t.as_bytes());
-                    } else {
-                        out.extend_from_slice(json_string(&t).as_bytes());
-                    }
+                    members::json_value(self.policy, &f.ty, v, out);
                 }
+                members::write_json(&self.lists, self.policy, &facts, &mut first, out);
                 out.extend_from_slice(b"}}");
             }
         }
@@ -589,7 +594,8 @@ fn walk(policy: &Policy, anchors: &[NaiveDate], e: &Expr, out: &mut [Vec<Value>]
                     if matches!(a.node, Node::ApplicationDate) {
                         event_dates(anchors, b, out);
                     }
-                    if let Node::Field { slot, .. } = &a.node {
+                    // a member's field, when walking an aggregate's value or `where`
+                    if let Node::Field { slot, .. } | Node::Member { slot, .. } = &a.node {
                         if let Some(list) = out.get_mut(*slot as usize) {
                             list.extend(constant_values(policy, b));
                         }
@@ -632,7 +638,12 @@ fn walk(policy: &Policy, anchors: &[NaiveDate], e: &Expr, out: &mut [Vec<Value>]
                 walk(policy, anchors, a, out);
             }
         }
-        Node::Literal { .. } | Node::Field { .. } | Node::Param { .. } | Node::ApplicationDate => {}
+        Node::Aggregate { .. } => {}
+        Node::Literal { .. }
+        | Node::Field { .. }
+        | Node::Member { .. }
+        | Node::Param { .. }
+        | Node::ApplicationDate => {}
     }
 }
 

@@ -2,7 +2,9 @@
 //! through every engine that gives the language a meaning (the row evaluator,
 //! the columnar engine, the row evaluator on the exported IR, and `batch` rows
 //! against columnar), which must agree exactly: statuses, amounts, facts
-//! asked for, error messages. See `tests/common/gen/mod.rs` for what is generated
+//! asked for, error messages. Generated policies without a shared 个人 give 单位
+//! a list of member records read by aggregates (issue 13 point 4).
+//! See `tests/common/gen/mod.rs` for what is generated
 //! and `tests/common/differential.rs` for what is compared.
 //!
 //! `cargo test --test oracle` runs a modest number of cases; for a long run:

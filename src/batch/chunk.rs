@@ -15,9 +15,10 @@ use super::output::{Out, View};
 const TOTAL_OVERFLOW: &str = "policy::eval::total_overflow";
 
 use super::plan::{record_total, total_overflow_reason, EntityPlan, Mode, Outcome, Plan};
+use super::reread::{reread, strip_unchecked};
 use super::summary::{Rejection, Tally};
 use super::{csv, jsonl, BatchError, InputFormat};
-use crate::eval::{cell_value, Facts, FactsError, Scalar};
+use crate::eval::{Facts, FactsError, Scalar};
 use crate::ir::Policy;
 
 /// What a CSV column holds.
@@ -932,62 +933,5 @@ fn read_csv<'c>(
     State::Row {
         entity: ei,
         row: c.len - 1,
-    }
-}
-
-/// With `--check used`: removes from a JSON record the facts that are not
-/// read (their keys stay checked as field names).
-fn strip_unchecked(r: &Reader<'_>, json: &mut serde_json::Value) {
-    let policy = r.plan.policy;
-    let Some(ei) = json
-        .get("entity")
-        .and_then(|e| e.as_str())
-        .and_then(|n| policy.entity(n))
-        .map(|(i, _)| i)
-    else {
-        return;
-    };
-    let (Some(def), checked) = (policy.entities.get(ei as usize), r.plan.checked(ei)) else {
-        return;
-    };
-    if checked.iter().all(|c| *c) {
-        return;
-    }
-    if let Some(facts) = json.get_mut("facts").and_then(|f| f.as_object_mut()) {
-        facts.retain(|k, _| match def.fields.iter().position(|f| f.name == *k) {
-            Some(slot) => checked.get(slot).copied().unwrap_or(true),
-            None => true,
-        });
-    }
-}
-
-/// The facts of a record read again from its text by the general path, for
-/// the row evaluator.
-fn reread(r: &Reader<'_>, text: &str) -> Option<Facts> {
-    let policy = r.plan.policy;
-    match r.format {
-        InputFormat::Jsonl => {
-            let mut json: serde_json::Value = serde_json::from_str(text).ok()?;
-            strip_unchecked(r, &mut json);
-            Facts::from_json_value(policy, &json).ok()
-        }
-        InputFormat::Csv => {
-            let layout = r.csv.as_ref()?;
-            let mut cells = Vec::new();
-            csv::cells(text, &mut cells).ok()?;
-            let def = policy.entities.get(layout.entity as usize)?;
-            let checked = r.plan.checked(layout.entity);
-            let mut facts = Facts::unknown(policy, layout.entity);
-            for (cell, role) in cells.iter().zip(&layout.roles) {
-                if let Role::Field(s) = role {
-                    if !checked.get(*s).copied().unwrap_or(true) {
-                        continue;
-                    }
-                    let ty = &def.fields.get(*s)?.ty;
-                    *facts.values.get_mut(*s)? = cell_value(policy, ty, cell).ok()?;
-                }
-            }
-            Some(facts)
-        }
     }
 }

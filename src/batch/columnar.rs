@@ -621,6 +621,7 @@ impl Compiler<'_> {
             Node::ApplicationDate => constant(&Value::Date(self.scenario.date()))?,
             Node::InPeriod { arg, from, to } => in_period(self.expr(arg)?, *from, *to)?,
             Node::Definition { value, .. } => self.expr(value)?,
+            Node::Aggregate { .. } | Node::Member { .. } => return None, // rows read members
             Node::Field { slot, .. } => {
                 let f = self.entity.fields.get(*slot as usize)?;
                 let kind = match &f.ty {

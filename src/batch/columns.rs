@@ -480,7 +480,12 @@ impl Columns {
             };
             values.push(Some(v));
         }
-        Some(Facts { entity, values })
+        let lists = Vec::new(); // members are read by `batch::members`
+        Some(Facts {
+            entity,
+            values,
+            lists,
+        })
     }
 }
 

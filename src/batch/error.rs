@@ -56,6 +56,20 @@ pub enum BatchError {
         /// The name.
         name: String,
     },
+    /// A members file (`--members 列表=FILE`) that cannot be used.
+    #[error("{file}{}: {message}", if *line > 0 { format!(" line {line}") } else { String::new() })]
+    #[diagnostic(
+        code(policy::batch::member_file),
+        help("a members file is CSV: an `id` column naming the parent record's `id`, then fields of the list's record")
+    )]
+    MemberFile {
+        /// The file.
+        file: String,
+        /// Its line (0: the file as a whole).
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
     /// The CSV input has no header line.
     #[error("the CSV input is empty: it has no header line")]
     #[diagnostic(

@@ -25,9 +25,11 @@ mod encoding;
 mod error;
 mod jsonl;
 mod kinds;
+mod members;
 mod output;
 mod pipeline;
 mod plan;
+mod reread;
 mod source;
 mod summary;
 mod table;
@@ -38,6 +40,7 @@ use std::io::{Read, Write};
 use chrono::NaiveDate;
 
 pub use error::BatchError;
+pub use members::{MemberFile, MEMBER_WITHOUT_PARENT};
 pub use summary::{MeasureSummary, Rejection, Summary};
 pub use table::{Table, TableResults};
 
@@ -112,6 +115,9 @@ pub struct BatchOptions<'a> {
     /// The most bytes a record may have (its final line break excluded); a
     /// longer one is rejected and skipped without being held in memory.
     pub max_record_bytes: usize,
+    /// CSV input only: the members of lists, one file per list, joined on
+    /// the records' `id` (see [`MemberFile`]).
+    pub members: Vec<MemberFile<'a>>,
 }
 
 /// The default record size limit: 1 MiB.
@@ -134,6 +140,7 @@ impl<'a> BatchOptions<'a> {
             max_rejections: 100,
             chunk_bytes: 256 * 1024,
             max_record_bytes: MAX_RECORD_BYTES,
+            members: Vec::new(),
         }
     }
 }
@@ -173,7 +180,9 @@ pub fn run(
     let reader = chunk::Reader::new(&plan, opts.input_format, layout);
     let out = output::Out::new(&plan, opts.output_format);
     let tally = pipeline::run(&reader, &out, src, output, opts, progress)?;
-    Ok(tally.summary(&plan))
+    let mut summary = tally.summary(&plan);
+    members::report(&plan.members, opts.max_rejections, &mut summary);
+    Ok(summary)
 }
 
 /// Runs a batch over text in memory; returns the result lines and the summary.

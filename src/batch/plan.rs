@@ -139,6 +139,8 @@ pub(crate) struct Plan<'p> {
     /// Measures reported (indices, policy order): those selected that are
     /// addressed to an entity in scope. The CSV output has their columns.
     pub reported: Vec<usize>,
+    /// The members files of a CSV run, indexed by parent id (`batch::members`).
+    pub members: Vec<super::members::MemberIndex>,
 }
 
 impl<'p> Plan<'p> {
@@ -255,12 +257,14 @@ impl<'p> Plan<'p> {
                 checked,
             });
         }
+        let members = super::members::for_plan(policy, opts, only, &reported)?;
         Ok(Plan {
             policy,
             scenario,
             entities,
             only,
             reported,
+            members,
         })
     }
 

@@ -59,7 +59,10 @@ impl<'p> Table<'p> {
             for (slot, v) in facts.values.iter().enumerate() {
                 cols.set_value(slot, v.as_ref());
             }
-            if cols.misfit.get(i).copied().unwrap_or(false) {
+            // a record with members keeps them here: the columns hold fields
+            // only, and a measure reading members runs on rows
+            let members = facts.lists.iter().any(Option::is_some);
+            if members || cols.misfit.get(i).copied().unwrap_or(false) {
                 misfits.insert(i, facts);
             }
         }

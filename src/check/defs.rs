@@ -58,6 +58,11 @@ impl Scope {
         *self = Scope::default();
     }
 
+    /// Whether `name` is a definition of the measure.
+    pub(super) fn has(&self, name: &str) -> bool {
+        self.defs.iter().any(|(d, _, _)| d == name)
+    }
+
     /// Whether some definition was typed.
     pub(super) fn any(&self) -> bool {
         self.defs.iter().any(|(_, x, _)| x.is_some())
@@ -468,6 +473,11 @@ fn nodes(e: &Expr) -> usize {
             .iter()
             .fold(nodes(scrutinee), |a, x| a.saturating_add(nodes(&x.value))),
         Node::Call { args, .. } => args.iter().fold(0, |a, x| a.saturating_add(nodes(x))),
+        Node::Member { .. } => 0,
+        Node::Aggregate { value, filter, .. } => value
+            .iter()
+            .chain(filter)
+            .fold(0, |a, x| a.saturating_add(nodes(x))),
     };
     sub.saturating_add(1)
 }
@@ -495,6 +505,13 @@ fn depth(e: &Expr) -> usize {
             .unwrap_or(0)
             .max(depth(scrutinee)),
         Node::Call { args, .. } => args.iter().map(depth).max().unwrap_or(0),
+        Node::Member { .. } => 0,
+        Node::Aggregate { value, filter, .. } => value
+            .iter()
+            .chain(filter)
+            .map(|x| depth(x))
+            .max()
+            .unwrap_or(0),
     };
     sub + 1
 }
@@ -517,6 +534,10 @@ fn mentioned<'e>(e: &'e ast::Expr, out: &mut Vec<&'e str>) {
             mentioned(b, out);
         }
         ExprKind::Call(_, args) => args.iter().for_each(|a| mentioned(a, out)),
+        ExprKind::Aggregate(_, args, filter) => {
+            args.iter().for_each(|a| mentioned(a, out));
+            filter.iter().for_each(|a| mentioned(a, out));
+        }
         ExprKind::If(c, t, o) => {
             mentioned(c, out);
             mentioned(t, out);

@@ -24,6 +24,7 @@ impl Checker<'_> {
             let mut locality: Option<(String, Span)> = None;
             let mut facts: Option<((u32, Vec<ir::FactDef>), Span)> = None;
             let mut expect: Option<(ir::Expectation, Span)> = None;
+            let mut lists: Vec<ir::ListFactDef> = Vec::new();
             for c in &ex.clauses {
                 match c {
                     ast::ExampleClause::Date(d, span) => {
@@ -68,6 +69,26 @@ impl Checker<'_> {
                         let mut given: std::collections::HashSet<usize> =
                             std::collections::HashSet::with_capacity(values.len());
                         for fv in values {
+                            if let ast::Value::Members(ms, _) = &fv.value {
+                                if lists
+                                    .iter()
+                                    .any(|l: &ir::ListFactDef| l.name == fv.name.name)
+                                {
+                                    let (name, span) = (fv.name.name.clone(), fv.name.span);
+                                    let help = None;
+                                    self.err(
+                                        span,
+                                        CheckError::Duplicate {
+                                            what: "fact",
+                                            name,
+                                            span,
+                                            help,
+                                        },
+                                    );
+                                }
+                                lists.extend(self.example_list(ei, fv, ms));
+                                continue;
+                            }
                             let field = self.index.field(ei, &fv.name.name).and_then(|i| {
                                 let e = self.entities.get(ei)?;
                                 Some((i, e.fields.get(i)?.ty.clone()))
@@ -223,7 +244,8 @@ impl Checker<'_> {
             if let (Some(((ei, _), _)), Some((exp, espan))) = (&facts, &expect) {
                 if let Some(list) = &exp.facts {
                     for n in list {
-                        let known = self.index.field(*ei as usize, n).is_some();
+                        let known = self.index.field(*ei as usize, n).is_some()
+                            || self.member_fact_known(*ei as usize, n);
                         if !known {
                             let espan = *espan;
                             self.problem(
@@ -250,6 +272,7 @@ impl Checker<'_> {
                     locality: locality.map(|(l, _)| l),
                     entity,
                     facts,
+                    lists,
                     expect,
                     source: self.sref(ex.span),
                 });
@@ -258,7 +281,7 @@ impl Checker<'_> {
         ok.then_some(out)
     }
 
-    fn unknown_field(&mut self, entity: usize, name: &ast::Ident) {
+    pub(super) fn unknown_field(&mut self, entity: usize, name: &ast::Ident) {
         let (ename, help) = match self.entities.get(entity) {
             Some(e) => (
                 e.name.clone(),

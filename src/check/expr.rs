@@ -147,7 +147,13 @@ impl Checker<'_> {
                     },
                 )
             }
+            ExprKind::Aggregate(f, args, filter) => {
+                return self.aggregate(e, f, args, filter.as_deref(), entity)
+            }
             ExprKind::Call(f, args) => {
+                if let Some(agg) = self.list_call(e, f, args, entity) {
+                    return agg;
+                }
                 let func = match f.name.as_str() {
                     "min" => Func::Min,
                     "max" => Func::Max,
@@ -325,6 +331,10 @@ impl Checker<'_> {
     }
 
     fn name(&mut self, n: &ast::Ident, entity: Option<u32>, hint: Option<&Type>) -> Option<Expr> {
+        // a member's field inside an aggregate, or a list where a value is expected
+        if let Some(m) = self.member_name(n, entity) {
+            return m;
+        }
         // 0. a definition of the measure (`let`), which no fact or parameter shadows
         if let Some(d) = self.definition(n) {
             return d;

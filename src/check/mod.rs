@@ -25,8 +25,10 @@ mod gives;
 mod index;
 mod localities;
 mod measures;
+mod members;
 mod names;
 mod parts;
+mod quantities;
 mod rules;
 mod values;
 pub use crate::suggest::did_you_mean;
@@ -69,6 +71,7 @@ pub fn check(sources: &SourceMap, files: &[ast::File]) -> Result<ir::Policy, Vec
                 .collect(),
             measures,
             localities: c.localities,
+            records: c.members.records,
         })
     } else {
         Err(cap_errors(c.errors))
@@ -116,6 +119,7 @@ struct Checker<'a> {
     defs: defs::Scope,
     /// The document's definitions (`let` outside measures).
     doc_defs: defs::DocDefs<'a>,
+    members: members::Members<'a>,
 }
 
 impl<'a> Checker<'a> {
@@ -140,6 +144,7 @@ impl<'a> Checker<'a> {
             index: index::Index::default(),
             defs: defs::Scope::default(),
             doc_defs: defs::DocDefs::default(),
+            members: members::Members::default(),
         }
     }
 
@@ -206,6 +211,7 @@ impl<'a> Checker<'a> {
                 match item {
                     Item::Document(d) => self.collect_document(d),
                     Item::Department(d) => self.collect_department(d),
+                    Item::Record(r) => self.collect_record(r),
                     Item::Enum(e) => {
                         let variants = self.unique_names(&e.variants, "variant");
                         self.add_enum(&e.name, variants);
@@ -221,6 +227,7 @@ impl<'a> Checker<'a> {
                             name: e.name.name.clone(),
                             description: e.description.as_ref().map(|d| d.value.clone()),
                             fields: Vec::new(),
+                            lists: Vec::new(),
                         });
                         self.entity_asts.push(e);
                     }
@@ -415,12 +422,17 @@ impl<'a> Checker<'a> {
     // Pass 2: types of fields and parameters, parameter values
 
     fn resolve_declarations(&mut self) {
+        self.resolve_records();
         let entity_asts = self.entity_asts.clone();
         for (ei, e) in entity_asts.iter().enumerate() {
             let mut fields: Vec<ir::FieldDef> = Vec::new();
             let mut spans: Vec<Span> = Vec::new();
             let mut at: HashMap<String, usize> = HashMap::with_capacity(e.fields.len());
             for f in &e.fields {
+                if let ast::TypeExpr::List { record, .. } = &f.ty {
+                    self.list_field(ei, f, record);
+                    continue;
+                }
                 if let Some(&i) = at.get(f.name.name.as_str()) {
                     let help = spans.get(i).and_then(|s| self.first_at(*s));
                     self.err(
@@ -554,6 +566,10 @@ impl<'a> Checker<'a> {
     /// Resolves a written type. `choice_name` is the parameter name for `choice { … }`.
     fn resolve_type(&mut self, t: &ast::TypeExpr, choice_name: Option<&str>) -> Option<Type> {
         match t {
+            ast::TypeExpr::List { span, .. } => {
+                self.misplaced_list(*span);
+                None
+            }
             ast::TypeExpr::Choice { span, .. } => {
                 let Some(name) = choice_name else {
                     self.problem(
@@ -677,54 +693,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The dimension of `unit/per/per…`, or an error when an exponent leaves
-    /// the range a unit can have (±127: `元/人/人/…` 128 times).
-    fn unit_dim(
-        &mut self,
-        unit: impl Iterator<Item = Unit>,
-        per: impl Iterator<Item = Unit>,
-        span: Span,
-    ) -> Option<Dim> {
-        let mut dim = Dim::NONE;
-        for u in unit {
-            dim = dim.times(Dim::of(u)).or_else(|| self.unit_overflow(span))?;
-        }
-        for u in per {
-            dim = dim.per(Dim::of(u)).or_else(|| self.unit_overflow(span))?;
-        }
-        Some(dim)
-    }
-
-    fn unit_overflow(&mut self, span: Span) -> Option<Dim> {
-        self.err(span, CheckError::UnitOutOfRange { span });
-        None
-    }
-
-    /// The type of a number literal, or an error when its unit is out of range.
-    fn literal_type(&mut self, q: &ast::Quantity) -> Option<Type> {
-        if !q.percent {
-            self.unit_dim(q.unit.into_iter(), q.per.iter().copied(), q.span)?;
-        }
-        Some(Self::quantity_type(q))
-    }
-
-    /// The type of a number literal: `5.5%` percent, `1000 元` money, `6 个月` integer<月>.
-    fn quantity_type(q: &ast::Quantity) -> Type {
-        if q.percent {
-            return Type::plain(NumKind::Percent);
-        }
-        let mut dim = q.unit.map_or(Dim::NONE, Dim::of);
-        for u in &q.per {
-            dim = dim.per(Dim::of(*u)).unwrap_or(dim);
-        }
-        let kind = if dim.exp(Unit::Yuan) != 0 || !q.value.fract().is_zero() {
-            NumKind::Decimal
-        } else {
-            NumKind::Integer
-        };
-        Type::Number { kind, unit: dim }
-    }
-
     /// Checks a literal against the type it must have.
     fn value(&mut self, v: &ast::Value, ty: &Type) -> Option<ir::Value> {
         match (v, ty) {
@@ -815,6 +783,7 @@ impl<'a> Checker<'a> {
                     ast::Value::Date(_) => "date".into(),
                     ast::Value::Bool(..) => "bool".into(),
                     ast::Value::Variant(i) => format!("the name `{}`", i.name),
+                    ast::Value::Members(..) => "a list of members".into(),
                 };
                 self.type_mismatch(v.span(), ty.to_string(), found, None);
                 None

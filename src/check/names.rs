@@ -128,11 +128,13 @@ impl<'a> Checker<'a> {
                     Item::Enum(e) => (Some(&e.name), &e.variants),
                     Item::Parameter(p) => match &p.ty {
                         ast::TypeExpr::Choice { variants, .. } => (Some(&p.name), variants),
-                        ast::TypeExpr::Named { .. } => (Some(&p.name), &[]),
+                        ast::TypeExpr::Named { .. } | ast::TypeExpr::List { .. } => {
+                            (Some(&p.name), &[])
+                        }
                     },
                     Item::Locality(l) => (Some(&l.name), &[]),
                     Item::Let(l) => (Some(&l.name), &[]),
-                    Item::Entity(e) => {
+                    Item::Entity(e) | Item::Record(e) => {
                         self.name_seen(&e.name, &mut by_skeleton);
                         for field in &e.fields {
                             self.name_seen(&field.name, &mut by_skeleton);

@@ -119,6 +119,10 @@ pub struct BatchArgs {
     /// The most bytes a record may have; a longer one is rejected and skipped.
     #[arg(long, default_value_t = batch::MAX_RECORD_BYTES)]
     pub max_record_bytes: usize,
+    /// CSV input: a file of the members of a list (`新招用人员=hires.csv`),
+    /// its `id` column naming each member's parent record; repeat per list.
+    #[arg(long = "members", value_name = "LIST=FILE")]
+    pub members: Vec<String>,
     /// Print no summary and no progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -234,7 +238,7 @@ pub(super) fn sample(a: &SampleArgs, fmt: ErrorFormat) -> u8 {
     };
     match sample::write_sample(&sampler, a.count, format, &mut sink) {
         Ok(_) => match sink.finish() {
-            Ok(()) => EXIT_OK,
+            Ok(()) => members_files(&policy, &sampler, a, format, fmt),
             Err(e) => cli_error(e, fmt),
         },
         // stdout stopped: `out::finish` knows whether it was a closed pipe
@@ -284,6 +288,22 @@ fn input_format(
 pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
     let mut inputs = files::policy_inputs(&a.paths);
     inputs.push(a.input.clone());
+    let mut member_texts: Vec<(&str, String, String)> = Vec::new();
+    for m in &a.members {
+        let Some((list, path)) = m.split_once('=') else {
+            return super::usage_error(&format!("`--members {m}`: write `--members LIST=FILE`"));
+        };
+        let help = "a members file is read whole: split it";
+        match files::read_bounded(Path::new(path), 1 << 30, help) {
+            Ok(b) => member_texts.push((
+                list,
+                path.to_string(),
+                String::from_utf8_lossy(&b).into_owned(),
+            )),
+            Err(e) => return cli_error(e, fmt),
+        }
+        inputs.push(PathBuf::from(path));
+    }
     let outputs: Vec<&Path> = [a.output.as_deref(), a.summary.as_deref()]
         .into_iter()
         .flatten()
@@ -327,6 +347,10 @@ pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
     opts.max_rejections = a.max_rejections;
     opts.chunk_bytes = a.chunk_kib.clamp(1, 65536) * 1024;
     opts.max_record_bytes = a.max_record_bytes;
+    opts.members = member_texts
+        .iter()
+        .map(|(list, name, text)| batch::MemberFile { list, name, text })
+        .collect();
     let mut sink = match Sink::open(a.output.as_deref()) {
         Ok(o) => o,
         Err(e) => return cli_error(e, fmt),
@@ -355,6 +379,7 @@ pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
                 | BatchError::UnknownMeasure { .. }
                 | BatchError::UnknownLocality { .. }
                 | BatchError::UnknownEntity { .. } => EXIT_USAGE,
+                BatchError::MemberFile { line: 0, .. } => EXIT_USAGE,
                 _ => EXIT_INPUT,
             };
             report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
@@ -379,4 +404,37 @@ pub(super) fn batch(a: &BatchArgs, fmt: ErrorFormat) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// `sample --format csv -o FIRMS.csv` of an entity with lists of members:
+/// each list in a second file beside it, `FIRMS.LIST.csv` (docs/cli.md).
+fn members_files(
+    policy: &crate::ir::Policy,
+    sampler: &Sampler<'_>,
+    a: &SampleArgs,
+    format: SampleFormat,
+    fmt: ErrorFormat,
+) -> u8 {
+    let (SampleFormat::Csv, Some(out)) = (format, a.output.as_deref()) else {
+        return EXIT_OK;
+    };
+    let lists = policy
+        .entities
+        .get(sampler.entity() as usize)
+        .map_or(&[][..], |e| e.lists.as_slice());
+    for (li, l) in lists.iter().enumerate() {
+        let stem = out
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        let path = out.with_file_name(format!("{stem}.{}.csv", l.name));
+        let mut buf = Vec::new();
+        if let Err(e) = sample::write_members_csv(sampler, li, a.count, &mut buf) {
+            report(&SourceMap::new(), &[Diagnostic::without_file(e)], fmt);
+            return EXIT_INPUT;
+        }
+        if let Err(e) = files::write_file(&path, &buf) {
+            return cli_error(e, fmt);
+        }
+    }
+    EXIT_OK
 }

@@ -361,6 +361,7 @@ fn diff_git(
         }
         Ok((o, n)) => {
             let empty = Policy {
+                records: Vec::new(),
                 ir_version: crate::ir::IR_VERSION.to_string(),
                 document: None,
                 departments: Vec::new(),

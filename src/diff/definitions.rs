@@ -60,6 +60,15 @@ fn walk(policy: &Policy, e: &Expr, out: &mut BTreeMap<String, String>) {
                 walk(policy, a, out);
             }
         }
-        Node::Literal { .. } | Node::Field { .. } | Node::Param { .. } | Node::ApplicationDate => {}
+        Node::Aggregate { value, filter, .. } => {
+            for a in value.iter().chain(filter) {
+                walk(policy, a, out);
+            }
+        }
+        Node::Literal { .. }
+        | Node::Field { .. }
+        | Node::Member { .. }
+        | Node::Param { .. }
+        | Node::ApplicationDate => {}
     }
 }

@@ -46,6 +46,7 @@ mod params;
 mod parts;
 mod periods;
 mod review;
+mod records;
 pub mod words;
 use matching::match_measures;
 pub use review::render_markdown;
@@ -225,6 +226,7 @@ pub fn diff(old: &Policy, new: &Policy) -> Vec<Change> {
     d.registry();
     d.enums();
     d.entities();
+    d.records();
     d.sections();
     let params = d.parameter_changes();
     d.measures(&params);

@@ -254,6 +254,12 @@ pub(super) fn params_used(m: &Measure) -> BTreeSet<String> {
                     walk(a, out);
                 }
             }
+            Node::Aggregate { value, filter, .. } => {
+                for a in value.iter().chain(filter) {
+                    walk(a, out);
+                }
+            }
+            Node::Member { .. } => {}
         }
     }
     let mut out = BTreeSet::new();

@@ -40,7 +40,16 @@ fn periods(policy: &Policy, e: &Expr, out: &mut Vec<(String, NaiveDate, NaiveDat
                 periods(policy, a, out);
             }
         }
-        Node::Literal { .. } | Node::Field { .. } | Node::Param { .. } | Node::ApplicationDate => {}
+        Node::Aggregate { value, filter, .. } => {
+            for a in value.iter().chain(filter) {
+                periods(policy, a, out);
+            }
+        }
+        Node::Literal { .. }
+        | Node::Field { .. }
+        | Node::Member { .. }
+        | Node::Param { .. }
+        | Node::ApplicationDate => {}
     }
 }
 

@@ -104,6 +104,10 @@ pub(crate) fn first_bounded(s: &Scenario<'_>, e: &Expr) -> Option<u32> {
         Node::Match { scrutinee, arms } => first_bounded(s, scrutinee)
             .or_else(|| arms.iter().find_map(|a| first_bounded(s, &a.value))),
         Node::Call { args, .. } => args.iter().find_map(|a| first_bounded(s, a)),
+        Node::Member { .. } => None,
+        Node::Aggregate { value, filter, .. } => {
+            value.iter().chain(filter).find_map(|a| first_bounded(s, a))
+        }
     }
 }
 

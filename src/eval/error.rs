@@ -59,6 +59,8 @@ impl FactsError {
     pub const PERCENT_WITHOUT_SIGN: &'static str = "policy::facts::percent_without_sign";
     /// A key given twice in one object (which one would count is not said).
     pub const DUPLICATE_KEY: &'static str = "policy::facts::duplicate_key";
+    /// A list of members longer than [`crate::ir::MAX_MEMBERS`].
+    pub const TOO_MANY_MEMBERS: &'static str = "policy::facts::too_many_members";
 }
 
 impl Diagnostic for FactsError {
@@ -144,6 +146,20 @@ pub enum EvalError {
         /// Where it is.
         source_ref: SourceRef,
     },
+    /// `min`/`max` over a list whose selection has no member.
+    #[error("rule `{rule}` ({source_ref}) takes `{aggregate}` of no member")]
+    #[diagnostic(
+        code(policy::eval::empty_aggregate),
+        help("`min` and `max` need a member: guard them, e.g. `when count(列表) >= 1 人 and …`")
+    )]
+    EmptyAggregate {
+        /// The rule.
+        rule: String,
+        /// Where it is.
+        source_ref: SourceRef,
+        /// The aggregate, e.g. `min(新招用人员)`.
+        aggregate: String,
+    },
     /// A dated parameter has no value yet on the date.
     #[error("parameter `{param}` has no value on {date}; its first value is from {first}")]
     #[diagnostic(
@@ -195,6 +211,7 @@ impl EvalError {
         "division_by_zero",
         "date_out_of_range",
         "no_value_on_date",
+        "empty_aggregate",
         "inconsistent",
     ];
 
@@ -210,6 +227,7 @@ impl EvalError {
             EvalError::NoValueOnDate { .. } => "no_value_on_date",
             EvalError::NeedsLocality { .. } => "needs_locality",
             EvalError::UnknownLocality(_) => "unknown_locality",
+            EvalError::EmptyAggregate { .. } => "empty_aggregate",
             EvalError::Inconsistent { .. } => "inconsistent",
         }
     }

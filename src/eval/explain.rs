@@ -135,18 +135,15 @@ fn describe(e: &OpError) -> String {
         OpError::Overflow => "overflow".into(),
         OpError::DivisionByZero => "division by zero".into(),
         OpError::DateOutOfRange => "date out of range".into(),
+        OpError::EmptyAggregate(a) => format!("`{a}` of no member"),
         OpError::Eval(x) => x.to_string(),
     }
 }
 
 fn names(ctx: &Ctx<'_>, s: &Slots) -> Vec<String> {
-    let ent = ctx.policy.entities.get(ctx.facts.entity as usize);
-    s.iter()
-        .filter_map(|i| {
-            ent.and_then(|e| e.fields.get(i as usize))
-                .map(|f| f.name.clone())
-        })
-        .collect()
+    let entity = ctx.facts.entity;
+    let name = |i| super::members::fact_name(ctx.policy, entity, i);
+    s.iter().filter_map(name).collect()
 }
 
 fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
@@ -180,7 +177,8 @@ fn step(ctx: &Ctx<'_>, e: &Expr) -> Step {
         }
         Node::Not { arg } => s.children = vec![step(ctx, arg)],
         Node::Literal { .. } => {}
-        Node::Field { .. } => {}
+        // an aggregate is shown with its value, like a fact
+        Node::Field { .. } | Node::Aggregate { .. } | Node::Member { .. } => {}
         Node::ApplicationDate => s.origin = Some("the application date".into()),
         // shown by name, with how its value came about under it
         Node::Definition {
@@ -267,6 +265,9 @@ fn collect_leaves<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
                 collect_leaves(a, out);
             }
         }
+        // an aggregate is shown with its value; its members' facts are not leaves
+        Node::Aggregate { .. } => out.push(e),
+        Node::Member { .. } => {}
     }
 }
 
@@ -274,6 +275,8 @@ fn collect_leaves<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
 fn substitute(ctx: &Ctx<'_>, e: &Expr, out: &mut String, parent: u8) {
     match &e.node {
         Node::Field { .. }
+        | Node::Aggregate { .. }
+        | Node::Member { .. }
         | Node::Param { .. }
         | Node::ApplicationDate
         | Node::Definition { .. } => {

@@ -25,6 +25,9 @@ pub struct Facts {
     pub entity: u32,
     /// One value per field, in the entity's field order.
     pub values: Vec<Option<Value>>,
+    /// One entry per list of the entity (`list<记录>`): its members (each
+    /// with the record's fields), `None` where the list is unknown.
+    pub lists: Vec<Option<Vec<Facts>>>,
 }
 
 impl Facts {
@@ -34,9 +37,14 @@ impl Facts {
             .entities
             .get(entity as usize)
             .map_or(0, |e| e.fields.len());
+        let lists = policy
+            .entities
+            .get(entity as usize)
+            .map_or(0, |e| e.lists.len());
         Facts {
             entity,
             values: vec![None; n],
+            lists: vec![None; lists],
         }
     }
 
@@ -48,6 +56,7 @@ impl Facts {
                 *slot = Some(fact.value.clone());
             }
         }
+        super::members::example_lists(policy, ex, &mut f);
         f
     }
 
@@ -240,6 +249,17 @@ impl Facts {
                     } else {
                         by_name.get(k.as_str()).copied()
                     };
+                    if let Some(li) = entity.lists.iter().position(|l| l.name == *k) {
+                        match super::members::read_list(policy, ei, li, v, &path) {
+                            Ok(ms) => {
+                                if let Some(l) = facts.lists.get_mut(li) {
+                                    *l = ms;
+                                }
+                            }
+                            Err(es) => errors.extend(es),
+                        }
+                        continue;
+                    }
                     let Some((slot, field)) = slot.and_then(|i| Some((i, entity.fields.get(i)?)))
                     else {
                         let help = crate::check::did_you_mean(
@@ -340,7 +360,7 @@ impl Scalar<'_> {
 }
 
 /// Converts one JSON value to a value of type `ty`.
-fn fact_value(policy: &Policy, ty: &Type, v: &Json) -> FactResult {
+pub(super) fn fact_value(policy: &Policy, ty: &Type, v: &Json) -> FactResult {
     let digits;
     let scalar = match v {
         Json::Null => Scalar::Null,

@@ -19,6 +19,8 @@ pub(crate) enum OpError {
     Overflow,
     DivisionByZero,
     DateOutOfRange,
+    /// `min`/`max` of no member: the aggregate, e.g. `min(新招用人员)`.
+    EmptyAggregate(String),
     /// Boxed: an error is rare, and a small `Result` is cheap to return.
     Eval(Box<EvalError>),
 }
@@ -39,6 +41,11 @@ impl OpError {
             OpError::DateOutOfRange => EvalError::DateOutOfRange {
                 rule: r,
                 source_ref: s,
+            },
+            OpError::EmptyAggregate(aggregate) => EvalError::EmptyAggregate {
+                rule: r,
+                source_ref: s,
+                aggregate,
             },
             OpError::Eval(e) => *e,
         }
@@ -75,6 +82,20 @@ pub(crate) fn eval(ctx: &Ctx<'_>, e: &Expr) -> Result<Ev, OpError> {
         Node::Param { index, .. } => Ev::Known(param_lookup(ctx, *index)?.0.clone()),
         Node::ApplicationDate => Ev::Known(Value::Date(ctx.date)),
         Node::Definition { value, .. } => eval(ctx, value)?,
+        Node::Member { slot, .. } => match ctx.facts.values.get(*slot as usize) {
+            Some(Some(v)) => Ev::Known(v.clone()),
+            Some(None) => Ev::Unknown(Slots::one(*slot)),
+            None => return Err(inconsistent("a member's slot beyond the record's fields")),
+        },
+        Node::Aggregate {
+            func,
+            list,
+            name,
+            value,
+            filter,
+        } => {
+            super::members::aggregate(ctx, *func, *list, name, value.as_deref(), filter.as_deref())?
+        }
         Node::InPeriod { arg, from, to } => match eval(ctx, arg)? {
             Ev::Known(Value::Date(d)) => Ev::Known(Value::Bool(*from <= d && d <= *to)),
             Ev::Known(_) => return Err(inconsistent("`in … to …` of a value that is not a date")),

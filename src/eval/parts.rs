@@ -85,6 +85,12 @@ fn part_facts(ctx: &Ctx<'_>, m: &Measure, part: Option<&str>) -> Option<Facts> {
             .iter()
             .map(|s| s.and_then(|s| ctx.facts.values.get(s as usize).cloned().flatten()))
             .collect(),
+        // members are read only in the entity's own slots (docs/language.md)
+        lists: if first == ctx.facts.entity {
+            ctx.facts.lists.clone()
+        } else {
+            Vec::new()
+        },
     })
 }
 

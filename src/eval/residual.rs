@@ -97,6 +97,15 @@ fn walk(ctx: &Ctx<'_>, e: &Expr) -> Slots {
                 out.extend(expr_facts(ctx, a));
             }
         }
+        // an aggregate's unknown member facts, as its evaluation found them
+        // (an `any` already true asks none); a member node is only read
+        // inside an aggregate, with the member's facts
+        Node::Aggregate { .. } => {
+            if let Ok(Ev::Unknown(s)) = ops::eval(ctx, e) {
+                out = s;
+            }
+        }
+        Node::Member { .. } => {}
     }
     out
 }
@@ -136,6 +145,12 @@ fn unknown_fields(ctx: &Ctx<'_>, e: &Expr) -> Slots {
                 stack.extend(arms.iter().map(|a| &a.value));
             }
             Node::Call { args, .. } => stack.extend(args.iter()),
+            Node::Aggregate { .. } => {
+                if let Ok(Ev::Unknown(s)) = ops::eval(ctx, e) {
+                    out.extend(s);
+                }
+            }
+            Node::Member { .. } => {}
         }
     }
     out
@@ -417,17 +432,8 @@ pub(super) fn needs_reason(head: &str, needs: &[String]) -> String {
     s
 }
 
-/// The names of the facts in `slots`, sorted.
+/// The names of the facts in `slots`, sorted (a member's fact named
+/// `列表[i].字段`: `eval::members`).
 pub(super) fn fact_names(ctx: &Ctx<'_>, slots: &Slots) -> Vec<String> {
-    let fields = ctx
-        .policy
-        .entities
-        .get(ctx.facts.entity as usize)
-        .map_or(&[][..], |e| e.fields.as_slice());
-    let mut v: Vec<&str> = slots
-        .iter()
-        .filter_map(|s| fields.get(s as usize).map(|f| f.name.as_str()))
-        .collect();
-    v.sort_unstable();
-    v.into_iter().map(str::to_string).collect()
+    super::members::fact_names(ctx.policy, ctx.facts.entity, slots)
 }

@@ -93,6 +93,17 @@ fn value(v: &mut Value) {
         Value::Date(d) => date(d),
         Value::Bool(_, s) => span(s),
         Value::Variant(i) => ident(i),
+        Value::Members(ms, s) => {
+            span(s);
+            for m in ms {
+                span(&mut m.span);
+                for f in &mut m.facts {
+                    span(&mut f.span);
+                    ident(&mut f.name);
+                    value(&mut f.value);
+                }
+            }
+        }
     }
 }
 
@@ -113,6 +124,10 @@ fn type_expr(t: &mut TypeExpr) {
         }
         TypeExpr::Choice { variants, span: s } => {
             idents(variants);
+            span(s);
+        }
+        TypeExpr::List { record, span: s } => {
+            ident(record);
             span(s);
         }
     }
@@ -148,7 +163,7 @@ fn item_mut(item: &mut Item) {
             ident(&mut e.name);
             idents(&mut e.variants);
         }
-        Item::Entity(e) => {
+        Item::Entity(e) | Item::Record(e) => {
             span(&mut e.span);
             ident(&mut e.name);
             if let Some(d) = &mut e.description {
@@ -382,6 +397,13 @@ fn expr(e: &mut Expr) {
         ExprKind::Call(f, args) => {
             ident(f);
             args.iter_mut().for_each(expr);
+        }
+        ExprKind::Aggregate(f, args, filter) => {
+            ident(f);
+            args.iter_mut().for_each(expr);
+            if let Some(c) = filter {
+                expr(c);
+            }
         }
         ExprKind::If(c, t, o) => {
             expr(c);

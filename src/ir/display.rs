@@ -34,8 +34,27 @@ impl Policy {
     fn write_expr(&self, out: &mut String, e: &Expr, parent_prec: u8) {
         match &e.node {
             Node::Literal { value } => out.push_str(&self.value_text(value, &e.ty)),
-            Node::Field { name, .. } | Node::Param { name, .. } | Node::Definition { name, .. } => {
-                out.push_str(name)
+            Node::Field { name, .. }
+            | Node::Member { name, .. }
+            | Node::Param { name, .. }
+            | Node::Definition { name, .. } => out.push_str(name),
+            Node::Aggregate {
+                func,
+                name,
+                value,
+                filter,
+                ..
+            } => {
+                let _ = write!(out, "{}({name}", func.keyword());
+                if let Some(v) = value {
+                    out.push_str(", ");
+                    self.write_expr(out, v, 0);
+                }
+                if let Some(c) = filter {
+                    out.push_str(" where ");
+                    self.write_expr(out, c, 0);
+                }
+                out.push(')');
             }
             Node::ApplicationDate => out.push_str("application_date"),
             Node::InPeriod { arg, from, to } => {

@@ -23,6 +23,7 @@ pub use display::number_text;
 pub use document::{Basis, Role};
 mod error;
 mod gives;
+mod members;
 mod op;
 mod parts;
 mod validate;
@@ -32,6 +33,7 @@ pub use amount_bound::AmountBound;
 pub use discretion::Discretion;
 pub use gives::Gives;
 pub use values::{Duration, Given, RuleValue, ValueForm, ValueKind};
+pub use members::{reads_members, Aggregate, ListDef, ListFactDef, RecordDef, MAX_MEMBERS};
 
 pub use error::IrError;
 pub use op::BinOp;
@@ -70,6 +72,9 @@ pub struct Policy {
     pub measures: Vec<Measure>,
     /// Localities and the delegated values they set.
     pub localities: Vec<LocalityDef>,
+    /// Record types of the members of lists (`record 名 { … }`); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<RecordDef>,
 }
 
 /// The header of the legal text.
@@ -145,6 +150,10 @@ pub struct EntityDef {
     pub description: Option<String>,
     /// Its fields; `Node::Field { slot }` indexes this list.
     pub fields: Vec<FieldDef>,
+    /// Its lists of member records (`list<记录>`); `Node::Aggregate { list }`
+    /// indexes this list. Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lists: Vec<ListDef>,
 }
 
 /// A field of an entity (a fact).
@@ -419,6 +428,9 @@ pub struct ExampleDef {
     pub entity: u32,
     /// The facts given.
     pub facts: Vec<FactDef>,
+    /// The lists of members given; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lists: Vec<ListFactDef>,
     /// The expected outcome.
     pub expect: Expectation,
     /// Where it is written.
@@ -661,6 +673,27 @@ pub enum Node {
         from: NaiveDate,
         /// Last day of the period.
         to: NaiveDate,
+    },
+    /// An aggregate over the members of one of the entity's lists.
+    Aggregate {
+        /// Which.
+        func: Aggregate,
+        /// Index of the list in the entity's `lists`.
+        list: u32,
+        /// The list's name.
+        name: String,
+        /// The value (`sum`, `min`, `max`) or condition (`all`, `any`) of each
+        /// member; `null` for `count`.
+        value: Option<Box<Expr>>,
+        /// The `where` condition selecting members; `null` selects all.
+        filter: Option<Box<Expr>>,
+    },
+    /// A fact of the member at hand (inside an aggregate's value or condition).
+    Member {
+        /// Its slot in the record's fields.
+        slot: u32,
+        /// Its name.
+        name: String,
     },
 }
 

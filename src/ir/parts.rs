@@ -192,6 +192,8 @@ pub(crate) fn collect(e: &Expr, f: &mut dyn FnMut(u32)) {
                 stack.extend(arms.iter().map(|a| &a.value));
             }
             Node::Call { args, .. } => stack.extend(args.iter()),
+            // a member's facts are not the entity's fields
+            Node::Aggregate { .. } | Node::Member { .. } => {}
         }
     }
 }

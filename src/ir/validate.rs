@@ -528,6 +528,62 @@ impl Policy {
                 None => return out_of_range(format!("parameter {index} (`{name}`) in {at}")),
             },
             Node::ApplicationDate => Type::Date,
+            // inside an aggregate, `entity` is the member's record (see below)
+            Node::Member { slot, name } => {
+                match entity.and_then(|en| en.fields.get(*slot as usize)) {
+                    Some(f) if f.name == *name => f.ty.clone(),
+                    _ => return out_of_range(format!("member field {slot} (`{name}`) in {at}")),
+                }
+            }
+            Node::Aggregate {
+                func,
+                list,
+                name,
+                value,
+                filter,
+            } => {
+                let Some(l) = entity.and_then(|en| en.lists.get(*list as usize)) else {
+                    return out_of_range(format!("list {list} (`{name}`) in {at}"));
+                };
+                let Some(rec) = self
+                    .records
+                    .get(l.record as usize)
+                    .filter(|_| l.name == *name)
+                else {
+                    return inconsistent(format!("list {list} is not `{name}`, in {at}"));
+                };
+                let member = EntityDef {
+                    name: rec.name.clone(),
+                    description: None,
+                    fields: rec.fields.clone(),
+                    lists: Vec::new(),
+                };
+                if let Some(c) = filter {
+                    self.validate_expr(c, Some(&member), at)?;
+                    if c.ty != Type::Bool {
+                        return mismatch(&Type::Bool, &c.ty, at);
+                    }
+                }
+                if let Some(v) = value {
+                    self.validate_expr(v, Some(&member), at)?;
+                }
+                let count = num(NumKind::Integer, Dim::of(Unit::Person));
+                match (func, value.as_deref().map(|v| &v.ty)) {
+                    (Aggregate::Count, None) => count,
+                    (Aggregate::All | Aggregate::Any, Some(Type::Bool)) => Type::Bool,
+                    (Aggregate::Sum, Some(t @ Type::Number { .. }))
+                    | (
+                        Aggregate::Min | Aggregate::Max,
+                        Some(t @ (Type::Number { .. } | Type::Date)),
+                    ) => t.clone(),
+                    _ => {
+                        return inconsistent(format!(
+                            "`{}` of a wrong value, in {at}",
+                            func.keyword()
+                        ))
+                    }
+                }
+            }
             Node::Definition { value, .. } => {
                 self.validate_expr(value, entity, at)?;
                 value.ty.clone()

@@ -33,6 +33,8 @@ pub enum Item {
     Enum(EnumDecl),
     /// `entity 名 { … }`
     Entity(Entity),
+    /// `record 名 { … }`: the fields of a member of a list (`list<名>`).
+    Record(Entity),
     /// `parameter 名: type …`
     Parameter(Parameter),
     /// `section 2 "标题"`
@@ -64,7 +66,7 @@ impl Item {
             Item::Document(x) => x.span,
             Item::Department(x) => x.span,
             Item::Enum(x) => x.span,
-            Item::Entity(x) => x.span,
+            Item::Entity(x) | Item::Record(x) => x.span,
             Item::Parameter(x) => x.span,
             Item::Section(x) => x.span,
             Item::Measure(x) => x.span,
@@ -226,13 +228,22 @@ pub enum TypeExpr {
         /// The whole type.
         span: Span,
     },
+    /// `list<新招用人员>`: member records (a field of an entity only).
+    List {
+        /// The record's name.
+        record: Ident,
+        /// The whole type.
+        span: Span,
+    },
 }
 
 impl TypeExpr {
     /// The span of the type.
     pub fn span(&self) -> Span {
         match self {
-            TypeExpr::Named { span, .. } | TypeExpr::Choice { span, .. } => *span,
+            TypeExpr::Named { span, .. }
+            | TypeExpr::Choice { span, .. }
+            | TypeExpr::List { span, .. } => *span,
         }
     }
 }
@@ -586,6 +597,17 @@ pub enum Value {
     Bool(bool, Span),
     /// An enumeration variant.
     Variant(Ident),
+    /// `[{…}, {…}]`: the members of a list (facts of an example only).
+    Members(Vec<MemberLit>, Span),
+}
+
+/// `{劳动合同期限: 12 个月, …}`: one member of a list in an example.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberLit {
+    /// Its facts.
+    pub facts: Vec<FactValue>,
+    /// Where it is written.
+    pub span: Span,
 }
 
 impl Value {
@@ -596,6 +618,7 @@ impl Value {
             Value::Date(d) => d.span,
             Value::Bool(_, s) => *s,
             Value::Variant(i) => i.span,
+            Value::Members(_, s) => *s,
         }
     }
 }
@@ -653,6 +676,11 @@ pub enum ExprKind {
     In(Box<Expr>, Vec<Ident>),
     /// `min(a, b)`
     Call(Ident, Vec<Expr>),
+    /// `count(新招用人员 where …)`, `sum(新招用人员, 月工资 where …)`: an
+    /// aggregate over the members of a list (`count`, `sum`, `all`, `any`, and
+    /// `min`/`max` with `where`; `min(列表, x)` is a [`ExprKind::Call`] that the
+    /// checker reads as an aggregate when its first argument is a list).
+    Aggregate(Ident, Vec<Expr>, Option<Box<Expr>>),
     /// `if c then a else b`
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     /// `match x { A => a, B => b }` (also written `by x { … }`).

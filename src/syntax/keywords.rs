@@ -54,7 +54,13 @@ pub const KEYWORDS: &[&str] = &[
     "least",
     "most",
     "for",
+    "record",
+    "where",
 ];
+
+/// The aggregates over the members of a list that are always written as
+/// one (`min` and `max` are aggregates when their first argument is a list).
+pub const AGGREGATES: &[&str] = &["count", "sum", "all", "any"];
 
 /// Whether `word` is a keyword (and so cannot be a name).
 pub fn is_keyword(word: &str) -> bool {

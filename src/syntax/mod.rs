@@ -22,7 +22,7 @@ mod unexpected;
 pub use crate::literal;
 pub use crate::literal::parse_date;
 pub use error::SyntaxError;
-pub use keywords::{is_keyword, KEYWORDS};
+pub use keywords::{is_keyword, AGGREGATES, KEYWORDS};
 pub use scan::{comments, Comment};
 
 use crate::diagnostic::Diagnostic;

@@ -328,7 +328,72 @@ class Env:
             if is_unknown(a):
                 return a
             return parse_date(e["from"]) <= a.z <= parse_date(e["to"])
+        if n == "member":  # inside an aggregate, `facts` are the member's
+            s = e["slot"]
+            return self.facts[s] if s in self.facts else Unknown([s])
+        if n == "aggregate":
+            return self.aggregate(e)
         raise ValueError(f"unknown node {n}")
+
+    # docs/language.md, "Member records"; docs/ir.md, three-valued logic
+    def aggregate(self, e):
+        li, func = e["list"], e["func"]
+        members = self.facts.get(("list", li))
+        if members is None:  # an absent list is unknown
+            return Unknown([("list", li)])
+        missing = set()
+        count, acc, decided = 0, None, False
+        for i, m in enumerate(members):
+            sub = Env(self.ir, m, self.date, self.locality)
+            lift = lambda u: {("member", li, i, s) for s in u.slots}
+            sel = True if e["filter"] is None else sub.ev(e["filter"])
+            if sel is False:
+                continue
+            if func == "count":
+                if is_unknown(sel):
+                    missing |= lift(sel)
+                else:
+                    count += 1
+                continue
+            v = sub.ev(e["value"])
+            if func in ("all", "any"):
+                want = func == "any"
+                if not is_unknown(v) and v is not want:
+                    continue  # this member cannot change the result
+                if sel is True and v is want:
+                    decided = True
+                    continue
+                for x in (sel, v):
+                    if is_unknown(x):
+                        missing |= lift(x)
+                continue
+            if is_unknown(sel) or is_unknown(v):
+                for x in (sel, v):
+                    if is_unknown(x):
+                        missing |= lift(x)
+                continue
+            if acc is None:
+                acc = v
+            elif func == "sum":
+                acc = number(acc + v)
+            else:
+                key = (lambda w: w.z) if isinstance(v, Date) else (lambda w: w)
+                acc = (min if func == "min" else max)([acc, v], key=key)
+        if func in ("all", "any") and decided:
+            return func == "any"
+        if missing:
+            return Unknown(missing)
+        if func == "count":
+            return Fraction(count)
+        if func == "all":
+            return True
+        if func == "any":
+            return False
+        if func == "sum":
+            return Fraction(0) if acc is None else acc
+        if acc is None:
+            raise EvalError("min/max of no member")
+        return acc
 
     def binary(self, e):
         op = e["op"]
@@ -796,7 +861,7 @@ def first_bounded(env, e):
     n = e["node"]
     if n == "param":
         return e["index"] if param_bound(env, e["index"]) != "exact" else None
-    if n in ("literal", "field", "application_date"):
+    if n in ("literal", "field", "application_date", "member"):
         return None
     if n in ("not", "neg", "in", "in_period"):
         return first_bounded(env, e["arg"])
@@ -811,6 +876,8 @@ def first_bounded(env, e):
         subs = [e["scrutinee"]] + [a["value"] for a in e["arms"]]
     elif n == "call":
         subs = e["args"]
+    elif n == "aggregate":
+        subs = [x for x in (e["value"], e["filter"]) if x is not None]
     else:
         raise ValueError(f"unknown node {n}")
     for s in subs:
@@ -1038,6 +1105,32 @@ def read_facts(ir, obj):
     if not isinstance(facts, dict):
         raise FactsError("facts is not an object")
     out = {}
+    lnames = [l["name"] for l in ir["entities"][ei].get("lists", [])]
+    for k, v in facts.items():
+        if k in lnames:  # a list of member records: an array of objects
+            li = lnames.index(k)
+            if v is None:
+                continue
+            if not isinstance(v, list) or len(v) > 10000:
+                raise FactsError("not a list of members")
+            rec = ir["records"][ir["entities"][ei]["lists"][li]["record"]]
+            members = []
+            for m in v:
+                if not isinstance(m, dict):
+                    raise FactsError("a member that is not an object")
+                members.append(read_values(ir, rec["fields"], m))
+            out[("list", li)] = members
+            continue
+        if k not in fnames:
+            raise FactsError(f"unknown field {k}")
+    out.update(read_values(ir, fields, {k: v for k, v in facts.items() if k not in lnames}))
+    return ei, out
+
+
+def read_values(ir, fields, facts):
+    """{slot: value} of the facts of one object, by `fields`."""
+    fnames = [f["name"] for f in fields]
+    out = {}
     for k, v in facts.items():
         if k not in fnames:
             raise FactsError(f"unknown field {k}")
@@ -1062,7 +1155,19 @@ def read_facts(ir, obj):
             out[slot] = Variant(variants.index(v))
         else:
             out[slot] = read_number(v, ty)
-    return ei, out
+    return out
+
+
+def fact_name(ir, ei, s):
+    """A field's name, a list's, or `列表[i].字段` (members from 0)."""
+    ent = ir["entities"][ei]
+    if isinstance(s, int):
+        return ent["fields"][s]["name"]
+    lst = ent["lists"][s[1]]
+    if s[0] == "list":
+        return lst["name"]
+    rec = ir["records"][lst["record"]]
+    return f'{lst["name"]}[{s[2]}].{rec["fields"][s[3]]["name"]}'
 
 
 def parse_json(text):
@@ -1110,7 +1215,7 @@ def evaluate_record(ir, text, date, locality):
         if status == "eligible" and env.value is not None:
             o["value"] = env.value
         if status == "needs_facts":
-            o["needs"] = sorted(fields[s]["name"] for s in needs)
+            o["needs"] = sorted(fact_name(ir, ei, s) for s in needs)
         measures[str(m["number"])] = o
     total = totals.get("paid", Fraction(0)) + totals.get("refunded", Fraction(0))
     r = {"total": money_text(total), "measures": measures}

@@ -6,7 +6,7 @@
 use super::exec::Val;
 use super::{Program, C};
 use crate::eval::residual;
-use crate::ir::{Expr, Measure, Node};
+use crate::ir::{Expr, Measure};
 
 /// One row of a program's rules, for the one-round analysis of the facts
 /// asked (`eval::residual`).
@@ -112,38 +112,7 @@ pub(crate) fn measure_fields(measure: &Measure) -> Vec<u32> {
     out
 }
 
+/// The slots of the fields `e` reads (the same walk as a part's, `ir::fields_of`).
 pub(super) fn collect_fields(e: &Expr, out: &mut Vec<u32>) {
-    match &e.node {
-        Node::Field { slot, .. } => out.push(*slot),
-        Node::Literal { .. } | Node::Param { .. } | Node::ApplicationDate => {}
-        Node::Not { arg }
-        | Node::Neg { arg }
-        | Node::In { arg, .. }
-        | Node::InPeriod { arg, .. }
-        | Node::Definition { value: arg, .. } => collect_fields(arg, out),
-        Node::Binary { lhs, rhs, .. } => {
-            collect_fields(lhs, out);
-            collect_fields(rhs, out);
-        }
-        Node::If {
-            cond,
-            then,
-            otherwise,
-        } => {
-            collect_fields(cond, out);
-            collect_fields(then, out);
-            collect_fields(otherwise, out);
-        }
-        Node::Match { scrutinee, arms } => {
-            collect_fields(scrutinee, out);
-            for a in arms {
-                collect_fields(&a.value, out);
-            }
-        }
-        Node::Call { args, .. } => {
-            for a in args {
-                collect_fields(a, out);
-            }
-        }
-    }
+    crate::ir::fields_of(e, &mut |s| out.push(s));
 }

@@ -86,7 +86,7 @@ impl Printer<'_> {
                 self.ident_list(set);
                 self.close_inline(end.saturating_sub(1), "}");
             }
-            ExprKind::Call(f, args) => {
+            ExprKind::Call(f, args) | ExprKind::Aggregate(f, args, None) => {
                 self.ident(f);
                 self.word("(");
                 for (k, a) in args.iter().enumerate() {
@@ -95,6 +95,19 @@ impl Printer<'_> {
                     }
                     self.expr(a);
                 }
+                self.close_inline(end.saturating_sub(1), ")");
+            }
+            ExprKind::Aggregate(f, args, Some(c)) => {
+                self.ident(f);
+                self.word("(");
+                for (k, a) in args.iter().enumerate() {
+                    if k > 0 {
+                        self.word(", ");
+                    }
+                    self.expr(a);
+                }
+                self.word(" where ");
+                self.expr(c);
                 self.close_inline(end.saturating_sub(1), ")");
             }
             ExprKind::If(c, t, o) => {

@@ -90,6 +90,19 @@ impl Printer<'_> {
             Value::Date(d) => self.slice(d.span.start, d.span.end).to_string(),
             Value::Bool(b, _) => b.to_string(),
             Value::Variant(i) => i.name.clone(),
+            // a list of members prints on one line: `[{甲: 1, 乙: 2}, {…}]`
+            Value::Members(ms, _) => {
+                let member = |m: &crate::syntax::ast::MemberLit| {
+                    let facts: Vec<String> = m
+                        .facts
+                        .iter()
+                        .map(|f| format!("{}: {}", f.name.name, self.value_text(&f.value)))
+                        .collect();
+                    format!("{{{}}}", facts.join(", "))
+                };
+                let all: Vec<String> = ms.iter().map(member).collect();
+                format!("[{}]", all.join(", "))
+            }
         }
     }
 
@@ -121,6 +134,13 @@ impl Printer<'_> {
                     self.token(s.start, s.end, raw);
                 }
                 let _ = span;
+            }
+            TypeExpr::List { record, span } => {
+                self.token(span.start, span.start, "");
+                self.word("list<");
+                self.ident(record);
+                self.word(">");
+                self.mark_after(">");
             }
             TypeExpr::Choice { variants, span } => {
                 self.token(span.start, span.start, "");
@@ -225,8 +245,12 @@ impl Printer<'_> {
                     |p, v| p.ident(v),
                 );
             }
-            Item::Entity(e) => {
-                self.word("entity ");
+            Item::Entity(e) | Item::Record(e) => {
+                self.word(if matches!(item, Item::Record(_)) {
+                    "record "
+                } else {
+                    "entity "
+                });
                 self.ident(&e.name);
                 if let Some(d) = &e.description {
                     self.word(" ");

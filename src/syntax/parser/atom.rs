@@ -218,6 +218,32 @@ impl Builder {
         })
     }
 
+    /// A fact's value in an example: a value, or `[{…}, …]`, the members of a list.
+    pub(super) fn fact_value(&mut self, p: Pair<'_, Rule>) -> R<Value> {
+        if p.as_rule() != Rule::member_list {
+            return self.value(p);
+        }
+        let span = self.span(&p);
+        let mut members = Vec::new();
+        for m in p.into_inner() {
+            let mspan = self.span(&m);
+            let mut facts = Vec::new();
+            for f in m.clone().into_inner() {
+                let fspan = self.span(&f);
+                let mut fi = f.clone().into_inner();
+                let name = self.ident(self.next(&mut fi, &f, "fact name")?)?;
+                let value = self.fact_value(self.next(&mut fi, &f, "fact value")?)?;
+                facts.push(FactValue {
+                    name,
+                    value,
+                    span: fspan,
+                });
+            }
+            members.push(MemberLit { facts, span: mspan });
+        }
+        Ok(Value::Members(members, span))
+    }
+
     pub(super) fn whole_number(&mut self, p: &Pair<'_, Rule>) -> u32 {
         match p.as_str().parse::<u32>() {
             Ok(n) => n,

@@ -133,7 +133,7 @@ impl Builder {
         let mut fields = Vec::new();
         for c in p.clone().into_inner() {
             match c.as_rule() {
-                Rule::kw_entity => {}
+                Rule::kw_entity | Rule::kw_record => {}
                 Rule::ident => name = Some(self.ident(c)?),
                 Rule::string => description = Some(self.text(c)?),
                 Rule::field => {
@@ -162,6 +162,13 @@ impl Builder {
         let span = self.span(&p);
         let mut it = p.clone().into_inner();
         let first = self.next(&mut it, &p, "type")?;
+        if first.as_rule() == Rule::list_type {
+            let record = self.next(&mut first.clone().into_inner(), &first, "record name")?;
+            return Ok(TypeExpr::List {
+                record: self.ident(record)?,
+                span,
+            });
+        }
         if first.as_rule() == Rule::choice_type {
             let list = first
                 .clone()

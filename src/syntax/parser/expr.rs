@@ -207,12 +207,29 @@ impl Builder {
                 let mut it = p.clone().into_inner();
                 let f = self.ident(self.next(&mut it, &p, "function")?)?;
                 let mut args = Vec::new();
+                let mut filter = None;
                 for a in it {
+                    let where_ = a.as_rule() == Rule::agg_where;
+                    let a = if where_ {
+                        let mut inner = a.clone().into_inner();
+                        inner.next(); // `where`
+                        self.next(&mut inner, &a, "condition")?
+                    } else {
+                        a
+                    };
                     let (e, d) = self.expr_depth(a)?;
                     depth = depth.max(d);
-                    args.push(e);
+                    if where_ {
+                        filter = Some(Box::new(e));
+                    } else {
+                        args.push(e);
+                    }
                 }
-                ExprKind::Call(f, args)
+                if filter.is_some() || crate::syntax::AGGREGATES.contains(&f.name.as_str()) {
+                    ExprKind::Aggregate(f, args, filter)
+                } else {
+                    ExprKind::Call(f, args)
+                }
             }
             Rule::if_expr => {
                 let mut it = p.clone().into_inner().filter(|x| x.as_rule() == Rule::expr);

@@ -285,7 +285,7 @@ impl Builder {
                         let fspan = self.span(&f);
                         let mut fi = f.clone().into_inner();
                         let n = self.ident(self.next(&mut fi, &f, "fact name")?)?;
-                        let v = self.value(self.next(&mut fi, &f, "fact value")?)?;
+                        let v = self.fact_value(self.next(&mut fi, &f, "fact value")?)?;
                         facts.push(FactValue {
                             name: n,
                             value: v,
@@ -310,12 +310,11 @@ impl Builder {
                             Rule::kw_may => may = true,
                             Rule::ident => status = Some(self.ident(x)?),
                             Rule::fact_list => {
-                                let l = x
-                                    .clone()
-                                    .into_inner()
-                                    .next()
-                                    .ok_or_else(|| self.internal("empty list", &x))?;
-                                facts = Some(self.ident_list(l)?);
+                                let refs = x.clone().into_inner().map(|r| Ident {
+                                    name: r.as_str().to_string(),
+                                    span: self.span(&r),
+                                });
+                                facts = Some(refs.collect());
                             }
                             Rule::expect_kind => {
                                 let i = self.next(&mut x.clone().into_inner(), &x, "kind")?;

@@ -136,6 +136,7 @@ impl Builder {
             Rule::department => Item::Department(self.department(p)?),
             Rule::enum_decl => Item::Enum(self.enum_decl(p)?),
             Rule::entity => Item::Entity(self.entity(p)?),
+            Rule::record => Item::Record(self.entity(p)?),
             Rule::parameter => Item::Parameter(self.parameter(p)?),
             Rule::section => Item::Section(self.section(p)?),
             Rule::measure => Item::Measure(self.measure(p)?),

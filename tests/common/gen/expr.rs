@@ -112,7 +112,39 @@ impl Gen<'_> {
         }
     }
 
+    /// An aggregate over 单位's members of type `ty`, when there is one.
+    fn aggregate(&mut self, ty: Ty) -> Option<String> {
+        let v = self.num(Ty::Months);
+        let k = self.num_lit(Ty::Months, v / 100 * 100);
+        let op = self.r.pick(&[">=", ">", "<", "=="]);
+        let cond = self.r.pick(&[
+            format!("期限 {op} {k}"),
+            format!("期限 {op} {k} and 参保"),
+            "参保".to_string(),
+        ]);
+        Some(match ty {
+            Ty::Persons if self.r.one_in(3) => "count(成员)".to_string(),
+            Ty::Persons => format!("count(成员 where {cond})"),
+            Ty::Money => format!("sum(成员, 工资 where {cond})"),
+            Ty::Bool => {
+                let f = self.r.pick(&["all", "any"]);
+                if self.r.one_in(2) {
+                    format!("{f}(成员, {cond})")
+                } else {
+                    format!("{f}(成员, 期限 {op} {k} where 参保)")
+                }
+            }
+            Ty::Months => format!("{}(成员, 期限 where {cond})", self.r.pick(&["min", "max"])),
+            _ => return None,
+        })
+    }
+
     pub(super) fn leaf(&mut self, ty: Ty) -> String {
+        if self.m.members && self.r.one_in(5) {
+            if let Some(a) = self.aggregate(ty) {
+                return a;
+            }
+        }
         let mut names = self.m.fields_of(ty);
         names.extend(self.m.params_of(ty));
         if names.is_empty() || self.r.one_in(4) {

@@ -36,6 +36,27 @@ impl Gen<'_> {
             first = false;
             let _ = write!(out, "\"{name}\": {v}");
         }
+        if entity == "单位" && self.m.members && !self.r.one_in(6) {
+            let members: Vec<String> = (0..self.r.below(4))
+                .map(|_| {
+                    let mut m = Vec::new();
+                    if !self.r.one_in(8) {
+                        m.push(format!("\"期限\": {}", self.fact(Ty::Months)));
+                    }
+                    if !self.r.one_in(8) {
+                        m.push(format!("\"参保\": {}", self.fact(Ty::Bool)));
+                    }
+                    if !self.r.one_in(8) {
+                        m.push(format!("\"工资\": {}", self.fact(Ty::Money)));
+                    }
+                    format!("{{{}}}", m.join(", "))
+                })
+                .collect();
+            if !first {
+                out.push_str(", ");
+            }
+            let _ = write!(out, "\"成员\": [{}]", members.join(", "));
+        }
         out.push_str("}}");
         out
     }

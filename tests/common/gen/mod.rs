@@ -274,6 +274,9 @@ struct Model {
     /// 单位's facts), usable in conditions; only when 个人 is not `shared`
     /// (no part is then addressed to another entity than 单位)
     doc_lets: Vec<String>,
+    /// whether 单位 holds a list of member records `成员` (only when 个人
+    /// shares nothing, so that every rule reading it is addressed to 单位)
+    members: bool,
 }
 
 impl Model {

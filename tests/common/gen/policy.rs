@@ -70,6 +70,16 @@ impl Gen<'_> {
         self.m.shared = self.r.one_in(2);
         let shared = if self.m.shared { fields.as_str() } else { "" };
         let _ = writeln!(s, "entity 个人 {{\n  年龄: integer<年>\n{shared}}}");
+        // member records (issue 13 point 4), added without drawing, so that
+        // the other choices of a seed stay the same
+        self.m.members = !self.m.shared;
+        if self.m.members {
+            s = s.replacen(
+                "entity 单位 \"用人单位\" {\n",
+                "record 成员 {\n  期限: integer<月>\n  参保: bool\n  工资: money\n}\nentity 单位 \"用人单位\" {\n  成员: list<成员>\n",
+                1,
+            );
+        }
         self.parameters(&mut s);
         if !self.m.shared && self.r.one_in(2) {
             for i in 0..1 + self.r.below(2) {
