@@ -524,13 +524,21 @@ fn diff_says_member_changes_in_the_policys_words() {
             "  月工资: money\n  工龄: integer<年>\n",
         );
     let new = run::compile("new.policy", &text).unwrap_or_else(|d| panic!("{d}"));
-    let lines = policyc::diff::render_text(&policyc::diff::diff(&old, &new));
+    let changes = policyc::diff::diff(&old, &new);
+    let lines = policyc::diff::render_text(&changes);
     assert!(
         lines.contains("record 新招用人员: field 工龄 added: integer<年>"),
         "{lines}"
     );
+    // the changed member condition, marked at the word level in the text
     assert!(
-        lines.contains("new: count(新招用人员 where 人员类别 == 农村牧区劳动力 and 劳动合同期限 >= 6 个月 and 已缴纳社会保险) * 吸纳就业补贴标准"),
+        lines.contains("劳动合同期限 >= [-劳动合同最短期限-]{+6 个月+} and 已缴纳社会保险"),
+        "{lines}"
+    );
+    // and whole in the change itself
+    assert!(
+        changes.iter().any(|c| c.new.as_deref()
+            == Some("count(新招用人员 where 人员类别 == 农村牧区劳动力 and 劳动合同期限 >= 6 个月 and 已缴纳社会保险) * 吸纳就业补贴标准")),
         "{lines}"
     );
 }

@@ -88,6 +88,7 @@ fn occurrences(m: &Measure) -> BTreeMap<u32, usize> {
         for e in [&r.condition, &r.amount, &r.floor, &r.cap]
             .into_iter()
             .flatten()
+            .chain(r.value.as_ref().map(|v| &v.expr))
         {
             walk(e, &mut out);
         }
@@ -102,9 +103,10 @@ fn outcome(r: &eval::MeasureResult<'_>) -> String {
         .iter()
         .map(|a| (a.rule, a.amount.to_string()))
         .collect();
+    let values: Vec<String> = r.values.iter().map(|v| format!("{:?}", v.value)).collect();
     format!(
-        "{:?} {:?} {amounts:?} {} {:?}",
-        r.status, r.total, r.may, r.error
+        "{:?} {:?} {amounts:?} {values:?} {:?} {} {:?}",
+        r.status, r.total, r.bound, r.may, r.error
     )
 }
 
@@ -209,7 +211,13 @@ fn listed_facts_are_complete_and_relevant() {
                             .iter()
                             .map(|n| pool.get(n).unwrap_or(const { &Vec::new() }))
                             .collect();
-                        if values.iter().any(|v| v.is_empty()) {
+                        // a list asked as a whole (absent) is filled with members
+                        // whose own facts may then be asked: a second round by
+                        // design (docs/language.md, member records)
+                        if values
+                            .iter()
+                            .any(|v| v.is_empty() || v.iter().any(Value::is_array))
+                        {
                             continue;
                         }
                         let draw = |rng: &mut Rng| -> Vec<(&str, &Value)> {

@@ -349,6 +349,7 @@ impl<'a> Checker<'a> {
                     .find(|x| {
                         !names.contains(x)
                             && self.index.field(entity as usize, x).is_none()
+                            && self.list_of(Some(entity), x).is_none()
                             && !self.index.params.contains_key(*x)
                             && !self.index.owners.contains_key(*x)
                     })
@@ -534,10 +535,8 @@ fn mentioned<'e>(e: &'e ast::Expr, out: &mut Vec<&'e str>) {
             mentioned(b, out);
         }
         ExprKind::Call(_, args) => args.iter().for_each(|a| mentioned(a, out)),
-        ExprKind::Aggregate(_, args, filter) => {
-            args.iter().for_each(|a| mentioned(a, out));
-            filter.iter().for_each(|a| mentioned(a, out));
-        }
+        // the list only: the other names are read in the member's scope
+        ExprKind::Aggregate(_, args, _) => args.iter().take(1).for_each(|a| mentioned(a, out)),
         ExprKind::If(c, t, o) => {
             mentioned(c, out);
             mentioned(t, out);

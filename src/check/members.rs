@@ -180,7 +180,7 @@ impl<'a> Checker<'a> {
         );
     }
 
-    fn list_of(&self, entity: Option<u32>, name: &str) -> Option<(u32, u32)> {
+    pub(super) fn list_of(&self, entity: Option<u32>, name: &str) -> Option<(u32, u32)> {
         let ei = entity? as usize;
         self.members.lists.get(ei)?.get(name).copied()
     }

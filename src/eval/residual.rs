@@ -156,12 +156,22 @@ fn unknown_fields(ctx: &Ctx<'_>, e: &Expr) -> Slots {
     out
 }
 
-/// The facts of a rule's amount, floor and cap; none when one of them
+/// The facts of a rule's amount (or the date or duration it gives), floor
+/// and cap; none when one of them
 /// raises an error without reading an unknown fact (the rule's amount is then
 /// an error whatever the facts).
 pub(super) fn amount_facts(ctx: &Ctx<'_>, rule: &RuleDef) -> Slots {
     let mut out = Slots::default();
-    for e in [&rule.amount, &rule.floor, &rule.cap].into_iter().flatten() {
+    let value = rule.value.as_ref().map(|v| &v.expr);
+    for e in [
+        rule.amount.as_ref(),
+        value,
+        rule.floor.as_ref(),
+        rule.cap.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
         if ops::eval(ctx, e).is_err() && unknown_fields(ctx, e).is_empty() {
             return Slots::default();
         }

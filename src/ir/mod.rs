@@ -32,8 +32,8 @@ mod values;
 pub use amount_bound::AmountBound;
 pub use discretion::Discretion;
 pub use gives::Gives;
-pub use values::{Duration, Given, RuleValue, ValueForm, ValueKind};
 pub use members::{reads_members, Aggregate, ListDef, ListFactDef, RecordDef, MAX_MEMBERS};
+pub use values::{Duration, Given, RuleValue, ValueForm, ValueKind};
 
 pub use error::IrError;
 pub use op::BinOp;

@@ -253,7 +253,9 @@ fn rules_of(a: &Analysis, m: u32) -> impl Iterator<Item = &ast::Rule> {
 
 fn leads(m: &ast::Measure, role: DeptRole, name: &str) -> bool {
     m.clauses.iter().any(|c| match c {
-        MeasureClause::Departments(r, ds, _) => *r == role && ds.names.iter().any(|d| d.name == name),
+        MeasureClause::Departments(r, ds, _) => {
+            *r == role && ds.names.iter().any(|d| d.name == name)
+        }
         _ => false,
     })
 }

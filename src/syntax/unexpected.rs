@@ -296,7 +296,8 @@ pub(super) fn convert_pest_error(
     let expected_text = match expected.len() {
         0 => "not expected here".to_string(),
         1 => format!("expected {}", expected.join("")),
-        n if n <= 9 => {
+        // the ten items a file may start with are all listed
+        n if n <= 10 => {
             let (last, init) = expected
                 .split_last()
                 .map_or((String::new(), &[][..]), |(l, i)| (l.clone(), i));

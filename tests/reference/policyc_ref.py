@@ -583,6 +583,9 @@ def residual(env, e):
         for a in e["args"]:
             out |= residual(env, a)
         return out
+    if n == "aggregate":
+        # its unknown member facts, as its evaluation found them
+        return v.slots
     return frozenset()
 
 
@@ -590,11 +593,13 @@ def amount_residual(env, rule):
     """The facts of a rule's amount, floor and cap; none when one of them
     raises an error without reading an unknown fact."""
     out = frozenset()
-    for k in ("amount", "floor", "cap"):
-        if rule[k] is not None:
-            if tri(env, rule[k]) is None and not (fields_of(rule[k]) - set(env.facts)):
-                return frozenset()
-            out |= residual(env, rule[k])
+    exprs = [rule[k] for k in ("amount", "floor", "cap") if rule[k] is not None]
+    if rule.get("value") is not None:
+        exprs.append(rule["value"]["expr"])
+    for e in exprs:
+        if tri(env, e) is None and not (fields_of(e) - set(env.facts)):
+            return frozenset()
+        out |= residual(env, e)
     return out
 
 
