@@ -107,6 +107,9 @@ fn change(repo: &Path) {
 }
 
 const DEADLINE: &str = "（三）失业保险稳岗返还: deadline 2020-12-31 → 2021-03-31\n";
+/// The consequences of the two changes on （三）'s examples.
+const BROKEN_BY_RATE: &str = "（三）失业保险稳岗返还: example \"困难企业裁员率超过困难企业上限\": outcome not_eligible → needs_facts [月应缴社会保险费] (now fails: expects not_eligible)\n";
+const BROKEN_BY_DEADLINE: &str = "（三）失业保险稳岗返还: example \"受理截止日次日\": outcome deadline_passed → eligible 48000 元 (now fails: expects deadline_passed)\n";
 const RATE: &str =
     "locality 包头市: 困难企业裁员率上限: 8% → 9.9% (affects （三）失业保险稳岗返还)\n";
 
@@ -120,7 +123,7 @@ fn the_driver_compiles_a_file_with_the_rest_of_its_policy_root() {
     assert_eq!(
         shown,
         format!(
-            "policy diff a/{LOCALITY_FILE} b/{LOCALITY_FILE}\n{RATE}policy diff a/{MEASURE_FILE} b/{MEASURE_FILE}\n{DEADLINE}"
+            "policy diff a/{LOCALITY_FILE} b/{LOCALITY_FILE}\n{RATE}{BROKEN_BY_RATE}policy diff a/{MEASURE_FILE} b/{MEASURE_FILE}\n{DEADLINE}{BROKEN_BY_DEADLINE}"
         )
     );
     // in a commit
@@ -129,7 +132,7 @@ fn the_driver_compiles_a_file_with_the_rest_of_its_policy_root() {
     assert_eq!(
         shown,
         format!(
-            "deadline and rate\n\npolicy diff a/{LOCALITY_FILE} b/{LOCALITY_FILE}\n{RATE}policy diff a/{MEASURE_FILE} b/{MEASURE_FILE}\n{DEADLINE}"
+            "deadline and rate\n\npolicy diff a/{LOCALITY_FILE} b/{LOCALITY_FILE}\n{RATE}{BROKEN_BY_RATE}policy diff a/{MEASURE_FILE} b/{MEASURE_FILE}\n{DEADLINE}{BROKEN_BY_DEADLINE}"
         )
     );
     // without the policy root, a measure file cannot be compiled alone (its
@@ -145,7 +148,7 @@ fn diff_between_revisions_reads_the_whole_policy_from_git() {
     let repo = tmp.path();
     change(repo);
     // a revision against the working tree, from the top or any folder
-    let want = format!("{DEADLINE}{RATE}");
+    let want = format!("{DEADLINE}{RATE}{BROKEN_BY_RATE}{BROKEN_BY_DEADLINE}");
     for (dir, args) in [
         (repo.to_path_buf(), vec!["diff", "HEAD"]),
         (repo.join("policies/seed"), vec!["diff", "HEAD"]),
@@ -173,7 +176,7 @@ fn diff_between_revisions_reads_the_whole_policy_from_git() {
     let (code, out, _) = policyc(repo, &["diff", "HEAD~1", "HEAD", "--format", "json"]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["changes"].as_array().map(Vec::len), Some(2));
+    assert_eq!(v["changes"].as_array().map(Vec::len), Some(4));
     // a path that exists is a path, never a revision; an unknown word is an error
     let (code, _, err) = policyc(repo, &["diff", "no-such-revision"]);
     assert_eq!(code, 2);
@@ -265,4 +268,42 @@ fn a_review_a_person_can_act_on() {
         .contains("locality 包头市: 困难企业裁员率上限");
     assert!(under_measure, "{md}");
     assert!(locality > 0);
+}
+
+#[test]
+fn the_review_says_which_examples_a_change_breaks() {
+    let tmp = repository();
+    let repo = tmp.path();
+    // （七）'s ceiling raised in the parameter only: its examples now fail
+    edit(
+        repo,
+        "policies/seed/00_document.policy",
+        "20 万元/人 from 2020-05-09",
+        "25 万元/人 from 2020-05-09",
+    );
+    let (code, out, err) = policyc(repo, &["diff", "HEAD"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains("example \"个人创业最高20万元\": outcome eligible loan_ceiling 200000 元 → eligible loan_ceiling 250000 元 (now fails: expects eligible loan_ceiling 200000 元)"),
+        "{out}"
+    );
+    // JSON: the consequence is a change of its own kind, with its verdict
+    let (_, json, _) = policyc(repo, &["diff", "HEAD", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let found = v["changes"].as_array().unwrap().iter().any(|c| {
+        c["kind"] == "example_outcome_changed"
+            && c["note"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("now fails"))
+    });
+    assert!(found, "{json}");
+    // an unchanged policy runs no example and says nothing
+    edit(
+        repo,
+        "policies/seed/00_document.policy",
+        "25 万元/人 from 2020-05-09",
+        "20 万元/人 from 2020-05-09",
+    );
+    let (code, out, _) = policyc(repo, &["diff", "HEAD"]);
+    assert_eq!((code, out.as_str()), (0, ""));
 }

@@ -37,6 +37,7 @@
     clippy::indexing_slicing
 )]
 
+mod consequences;
 mod definitions;
 mod departments;
 mod document;
@@ -149,6 +150,10 @@ pub enum ChangeKind {
     ExampleRemoved,
     /// An example's date, locality, facts or expectation changed.
     ExampleChanged,
+    /// The consequence of the other changes on an example written in both
+    /// versions: its outcome differs (or a new example fails); `note` says
+    /// whether it passes now.
+    ExampleOutcomeChanged,
     /// A locality was added.
     LocalityAdded,
     /// A locality was removed.
@@ -235,6 +240,10 @@ pub fn diff(old: &Policy, new: &Policy) -> Vec<Change> {
     let mut out = d.out;
     for c in &mut out {
         for_review(new, c);
+    }
+    // consequences only of a change: nothing to run when nothing changed
+    if !out.is_empty() {
+        out.extend(consequences::examples(old, new));
     }
     out
 }

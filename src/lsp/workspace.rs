@@ -379,6 +379,15 @@ fn read_into(
 /// The folder whose policy files are one policy with the files of `dir` (see
 /// the module's documentation).
 pub fn unit_root(dir: &Path, roots: &[PathBuf]) -> PathBuf {
+    // a `policyc.toml` whose one path holds the file: that folder, as every
+    // command compiles it (docs/cli.md, "Policy roots")
+    if let Ok(Some(project)) = crate::project::find(dir) {
+        if let [only] = project.paths.as_slice() {
+            if project.contains(dir) && only.is_dir() {
+                return only.clone();
+            }
+        }
+    }
     let ceiling = roots
         .iter()
         .filter(|r| dir.starts_with(r))
@@ -448,10 +457,25 @@ mod tests {
             std::slice::from_ref(&policies),
         );
         assert_eq!(from_policies, policies);
-        // the workspace folder is a ceiling
+        // the repository's `policyc.toml` says `policies/`, whatever the
+        // workspace folder
         let seed = policies.join("seed");
-        assert_eq!(unit_root(&seed, std::slice::from_ref(&seed)), seed);
-        // without a workspace folder, the climb stops at the repository
+        assert_eq!(unit_root(&seed, std::slice::from_ref(&seed)), policies);
         assert_eq!(unit_root(&seed, &[]), policies);
+    }
+
+    #[test]
+    fn a_project_file_decides_where_the_climb_would_not() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let top = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        let measures = top.join("p").join("measures");
+        std::fs::create_dir_all(&measures).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(measures.join("a.policy"), "").unwrap_or_else(|e| panic!("{e}"));
+        // a README beside the folders: the climb stops at `measures/`
+        std::fs::write(top.join("p").join("README.md"), "").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(unit_root(&measures, &[]), measures);
+        std::fs::write(top.join("policyc.toml"), "[policy]\npaths = [\"p\"]\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(unit_root(&measures, &[]), top.join("p"));
     }
 }
