@@ -236,6 +236,9 @@ fn diff_says_a_new_addressee_and_a_moved_part_deadline() {
             "（十二）吸纳农村牧区劳动力就业补贴: part 吸纳就业补贴 deadline 2020-12-31 → 2020-09-30"
                 .to_string(),
             "（二十四）职业技能培训补贴: part 培训补贴 to 个人 or 企业 → 企业".to_string(),
+            // and what the two changes do to the examples
+            "（十二）吸纳农村牧区劳动力就业补贴: example \"截止日当天两句都适用\": outcome eligible 3000 元 → eligible 1000 元 (now fails: expects eligible 3000 元)".to_string(),
+            "（二十四）职业技能培训补贴: example \"个人申请\": outcome eligible 600 元 → not_addressed (now fails: expects eligible 600 元)".to_string(),
         ]
     );
 }

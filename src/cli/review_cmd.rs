@@ -221,10 +221,10 @@ fn print_changes(o: &Policy, n: &Policy, format: DiffFormat) -> u8 {
         // names come from the policy: escaped like the text
         DiffFormat::Markdown => out::out(&escape_lines(&diff::render_markdown(&changes))),
     }
-    if changes.is_empty() {
-        EXIT_OK
-    } else {
+    if diff::changes_meaning(&changes) {
         EXIT_INPUT
+    } else {
+        EXIT_OK
     }
 }
 

@@ -48,6 +48,7 @@ mod parts;
 mod periods;
 mod records;
 mod review;
+mod same_value;
 pub mod words;
 use matching::match_measures;
 pub use review::render_markdown;
@@ -150,6 +151,9 @@ pub enum ChangeKind {
     ExampleRemoved,
     /// An example's date, locality, facts or expectation changed.
     ExampleChanged,
+    /// An amount, floor or cap rewritten to an expression of the same value
+    /// everywhere (`生活费补贴标准` → `1500 元`): not a change of meaning.
+    SameValue,
     /// The consequence of the other changes on an example written in both
     /// versions: its outcome differs (or a new example fails); `note` says
     /// whether it passes now.
@@ -240,6 +244,14 @@ pub fn diff(old: &Policy, new: &Policy) -> Vec<Change> {
     let mut out = d.out;
     for c in &mut out {
         for_review(new, c);
+        if let Some(v) = same_value::same_value(old, new, c) {
+            c.kind = ChangeKind::SameValue;
+            c.message = format!(
+                "{}: same value, {v}",
+                c.message.lines().next().unwrap_or_default()
+            );
+            c.note = Some(format!("same value, {v}"));
+        }
     }
     // consequences only of a change: nothing to run when nothing changed
     if !out.is_empty() {
@@ -282,6 +294,12 @@ fn for_review(new: &Policy, c: &mut Change) {
     }
 }
 
+/// Whether any change is one of meaning: a rewrite to the same value is not
+/// (the two versions then mean the same: `policyc diff` exits 0).
+pub fn changes_meaning(changes: &[Change]) -> bool {
+    changes.iter().any(|c| c.kind != ChangeKind::SameValue)
+}
+
 /// The changes for people: one line each (`subject: message`), or three for a
 /// changed expression too long for one line. Empty for no change.
 pub fn render_text(changes: &[Change]) -> String {
@@ -306,7 +324,7 @@ struct Report<'c> {
 /// with a final newline.
 pub fn render_json(changes: &[Change]) -> String {
     let report = Report {
-        equal: changes.is_empty(),
+        equal: !changes_meaning(changes),
         changes,
     };
     let mut s =

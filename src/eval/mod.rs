@@ -195,6 +195,17 @@ pub(crate) struct Ctx<'a> {
     pub scenario: &'a Scenario<'a>,
 }
 
+/// The value of an expression that reads no fact, in `scenario` (the diff
+/// tells a rewrite to an equal value from a change of meaning with it);
+/// `None` when it is unknown there or raises an error.
+pub(crate) fn closed_value(scenario: &Scenario<'_>, entity: u32, e: &Expr) -> Option<Value> {
+    let facts = Facts::unknown(scenario.policy(), entity);
+    match ops::eval(&Ctx::new(scenario, &facts), e) {
+        Ok(Ev::Known(v)) => Some(v),
+        _ => None,
+    }
+}
+
 impl<'a> Ctx<'a> {
     /// The context of `facts` in `scenario`.
     pub(crate) fn new(scenario: &'a Scenario<'a>, facts: &'a Facts) -> Self {
