@@ -110,49 +110,23 @@ fn walk(ctx: &Ctx<'_>, e: &Expr) -> Slots {
     out
 }
 
-/// Every unknown fact `e` reads (for an expression that raises an error).
+/// Every unknown fact `e` reads (for an expression that raises an error);
+/// an aggregate's, as its evaluation finds them.
 fn unknown_fields(ctx: &Ctx<'_>, e: &Expr) -> Slots {
     let mut out = Slots::default();
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        match &e.node {
-            Node::Field { slot, .. } => {
-                if matches!(ctx.facts.values.get(*slot as usize), Some(None)) {
-                    out.insert(*slot);
-                }
+    crate::ir::visit(e, &mut |n| match &n.node {
+        Node::Field { slot, .. } => {
+            if matches!(ctx.facts.values.get(*slot as usize), Some(None)) {
+                out.insert(*slot);
             }
-            Node::Literal { .. } | Node::Param { .. } | Node::ApplicationDate => {}
-            Node::Definition { value: a, .. }
-            | Node::Not { arg: a }
-            | Node::Neg { arg: a }
-            | Node::In { arg: a, .. }
-            | Node::InPeriod { arg: a, .. } => stack.push(a),
-            Node::Binary { lhs, rhs, .. } => {
-                stack.push(lhs);
-                stack.push(rhs);
-            }
-            Node::If {
-                cond,
-                then,
-                otherwise,
-            } => {
-                stack.push(cond);
-                stack.push(then);
-                stack.push(otherwise);
-            }
-            Node::Match { scrutinee, arms } => {
-                stack.push(scrutinee);
-                stack.extend(arms.iter().map(|a| &a.value));
-            }
-            Node::Call { args, .. } => stack.extend(args.iter()),
-            Node::Aggregate { .. } => {
-                if let Ok(Ev::Unknown(s)) = ops::eval(ctx, e) {
-                    out.extend(s);
-                }
-            }
-            Node::Member { .. } => {}
         }
-    }
+        Node::Aggregate { .. } => {
+            if let Ok(Ev::Unknown(s)) = ops::eval(ctx, n) {
+                out.extend(s);
+            }
+        }
+        _ => {}
+    });
     out
 }
 

@@ -37,7 +37,7 @@ pub use values::{Duration, Given, RuleValue, ValueForm, ValueKind};
 
 pub use error::IrError;
 pub use op::BinOp;
-pub(crate) use parts::collect as fields_of;
+pub(crate) use parts::{collect as fields_of, visit};
 pub use parts::{PartAddressee, PartDef};
 
 use chrono::NaiveDate;

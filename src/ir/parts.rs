@@ -164,11 +164,27 @@ impl Measure {
 
 /// Calls `f` with the slot of every fact `e` reads.
 pub(crate) fn collect(e: &Expr, f: &mut dyn FnMut(u32)) {
+    visit(e, &mut |n| {
+        if let Node::Field { slot, .. } = &n.node {
+            f(*slot);
+        }
+    });
+}
+
+/// Calls `f` with every node of `e`, `e` first, except those inside an
+/// aggregate (a member's facts are not the entity's fields: `f` sees the
+/// aggregate itself). The one walk over expressions that only looks.
+pub(crate) fn visit(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     let mut stack = vec![e];
     while let Some(e) = stack.pop() {
+        f(e);
         match &e.node {
-            Node::Field { slot, .. } => f(*slot),
-            Node::Literal { .. } | Node::Param { .. } | Node::ApplicationDate => {}
+            Node::Field { .. }
+            | Node::Literal { .. }
+            | Node::Param { .. }
+            | Node::ApplicationDate
+            | Node::Aggregate { .. }
+            | Node::Member { .. } => {}
             Node::Not { arg }
             | Node::Neg { arg }
             | Node::In { arg, .. }
@@ -192,8 +208,6 @@ pub(crate) fn collect(e: &Expr, f: &mut dyn FnMut(u32)) {
                 stack.extend(arms.iter().map(|a| &a.value));
             }
             Node::Call { args, .. } => stack.extend(args.iter()),
-            // a member's facts are not the entity's fields
-            Node::Aggregate { .. } | Node::Member { .. } => {}
         }
     }
 }
