@@ -23,7 +23,9 @@ fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-const FACTS: &str = r#"{"entity": "企业", "facts": {"吸纳农村牧区劳动力人数": 5, "劳动合同期限": 12, "按规定缴纳社会保险费": true, "开展以工代训": false}}"#;
+/// Five hires of the seed's （十二）, each a rural worker on a 12-month contract
+/// with social insurance paid (the seed lists each hire, `新招用人员`).
+const FACTS: &str = r#"{"entity": "企业", "facts": {"新招用人员": [{"人员类别": "农村牧区劳动力", "劳动合同期限": 12, "按规定缴纳社会保险费": true}, {"人员类别": "农村牧区劳动力", "劳动合同期限": 12, "按规定缴纳社会保险费": true}, {"人员类别": "农村牧区劳动力", "劳动合同期限": 12, "按规定缴纳社会保险费": true}, {"人员类别": "农村牧区劳动力", "劳动合同期限": 12, "按规定缴纳社会保险费": true}, {"人员类别": "农村牧区劳动力", "劳动合同期限": 12, "按规定缴纳社会保险费": true}], "开展以工代训": false}}"#;
 
 fn eval(extra: &[&str]) -> Value {
     let mut args = vec![

@@ -231,28 +231,44 @@ pub fn entity_facts_schema(policy: &Policy, entity: &str) -> Validator {
     let text = std::fs::read_to_string(root().join("docs/facts.schema.json")).unwrap();
     let mut schema: Value = serde_json::from_str(&text).unwrap();
     let (_, e) = policy.entity(entity).unwrap();
+    let def_of = |ty: &Type| match ty {
+        Type::Bool => json!({"$ref": "#/$defs/bool"}),
+        Type::Date => json!({"$ref": "#/$defs/date"}),
+        Type::Enum { id, .. } => {
+            let mut names: Vec<Value> = policy.enums[*id as usize]
+                .variants
+                .iter()
+                .map(|v| json!(v))
+                .collect();
+            names.push(Value::Null);
+            json!({"allOf": [{"$ref": "#/$defs/variant"}, {"enum": names}]})
+        }
+        Type::Number {
+            kind: NumKind::Percent,
+            ..
+        } => json!({"$ref": "#/$defs/percent"}),
+        Type::Number { unit, .. } if unit.is_none() => json!({"$ref": "#/$defs/number"}),
+        Type::Number { .. } => json!({"$ref": "#/$defs/quantity"}),
+    };
     let mut props = serde_json::Map::new();
     for f in &e.fields {
-        let def = match &f.ty {
-            Type::Bool => json!({"$ref": "#/$defs/bool"}),
-            Type::Date => json!({"$ref": "#/$defs/date"}),
-            Type::Enum { id, .. } => {
-                let mut names: Vec<Value> = policy.enums[*id as usize]
-                    .variants
-                    .iter()
-                    .map(|v| json!(v))
-                    .collect();
-                names.push(Value::Null);
-                json!({"allOf": [{"$ref": "#/$defs/variant"}, {"enum": names}]})
-            }
-            Type::Number {
-                kind: NumKind::Percent,
-                ..
-            } => json!({"$ref": "#/$defs/percent"}),
-            Type::Number { unit, .. } if unit.is_none() => json!({"$ref": "#/$defs/number"}),
-            Type::Number { .. } => json!({"$ref": "#/$defs/quantity"}),
-        };
-        props.insert(f.name.clone(), def);
+        props.insert(f.name.clone(), def_of(&f.ty));
+    }
+    // a list of member records: an array (or null) of objects of the record's facts
+    for l in &e.lists {
+        let record = &policy.records[l.record as usize];
+        let mut fields = serde_json::Map::new();
+        for f in &record.fields {
+            fields.insert(f.name.clone(), def_of(&f.ty));
+        }
+        props.insert(
+            l.name.clone(),
+            json!({
+                "type": ["array", "null"],
+                "maxItems": 10000,
+                "items": {"type": "object", "additionalProperties": false, "properties": fields},
+            }),
+        );
     }
     schema["properties"]["entity"] = json!({"const": entity});
     schema["properties"]["facts"] = json!({
