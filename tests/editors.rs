@@ -47,3 +47,39 @@ fn the_grammar_tokenizes_every_policy_file() {
     );
     assert!(stdout.contains("# fail 0"), "{stdout}");
 }
+
+/// Every keyword of the language (`syntax::KEYWORDS`) is one of the grammar's
+/// keywords or constants, so that a keyword added to the language is not
+/// left out of the editor (this needs no Node.js).
+#[test]
+fn the_grammar_knows_every_keyword() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("editors/vscode/syntaxes/policy.tmLanguage.json");
+    let grammar: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut alternatives = Vec::new();
+    for rule in ["keyword", "constant"] {
+        for p in grammar["repository"][rule]["patterns"].as_array().unwrap() {
+            let m = p["match"].as_str().unwrap();
+            // `(?<!…)(?:a|b|c)(?!…)` or `(?<!…)word(?!…)`
+            let body = m
+                .split("(?:")
+                .nth(1)
+                .map_or(m, |b| b.split(')').next().unwrap_or(b));
+            let body = body
+                .trim_start_matches("(?<![\\p{L}\\p{M}\\p{N}_])")
+                .split("(?!")
+                .next()
+                .unwrap_or(body);
+            alternatives.extend(body.split('|').map(str::to_string));
+        }
+    }
+    let missing: Vec<&&str> = policyc::syntax::KEYWORDS
+        .iter()
+        .filter(|k| !alternatives.iter().any(|a| a == **k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in the editor's grammar: {missing:?}"
+    );
+}
