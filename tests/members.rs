@@ -599,3 +599,42 @@ fn the_reference_model_agrees_on_members() {
         }
     }
 }
+
+/// A definition of the document may read a list of the addressee (the merge
+/// of member records with definitions of the document refused it as "not a
+/// fact"): it is checked in each measure whose addressee holds the list.
+#[test]
+fn a_definition_of_the_document_may_read_a_list() {
+    let text = r#"
+record 新招用人员 { 劳动合同期限: integer<月> }
+entity 企业 { 新招用人员: list<新招用人员> }
+entity 个人 { 年龄: integer<年> }
+let 有长期合同 = any(新招用人员, 劳动合同期限 >= 12 个月)
+measure 1 "补贴" {
+  kind benefit
+  to 企业
+  rule r { when 有长期合同 }
+  example "一人12个月" {
+    date 2020-07-01
+    企业 { 新招用人员: [{劳动合同期限: 12 个月}] }
+    expect eligible
+  }
+  example "没有新招用人员" {
+    date 2020-07-01
+    企业 { 新招用人员: [] }
+    expect not_eligible
+  }
+}
+"#;
+    let p = run::compile("doc_let_list.policy", text).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(p.measures.len(), 1);
+    let outcomes = policyc::eval::run_examples(&p);
+    assert!(outcomes.iter().all(|o| o.passed), "{outcomes:?}");
+    // in a measure for an addressee without the list: the specific error
+    let other = text.replace("  to 企业\n  rule r", "  to 个人\n  rule r");
+    let err = run::compile("doc_let_list.policy", &other).unwrap_err();
+    assert!(
+        err.contains("policy::check::definition_not_for_addressee"),
+        "{err}"
+    );
+}
