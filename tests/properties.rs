@@ -12,8 +12,8 @@
 //!   (compared serialized), with and without explanations;
 //! - evaluation is deterministic;
 //! - `policyc test` on the generated examples reports, example by example,
-//!   what evaluating them with the library gives, and exits 1 exactly when one
-//!   fails;
+//!   what the library's runner (`eval::run_examples`) gives, and exits 1
+//!   exactly when one fails;
 //! - `policyc fmt` is idempotent and keeps the IR (source positions aside).
 //!
 //! The number of cases is modest (64) so that `cargo test` stays fast; set
@@ -232,32 +232,13 @@ proptest! {
         .unwrap();
         let (code, out, err) = policyc::cli::run_captured(cli);
         let (out, err) = (String::from_utf8_lossy(&out), String::from_utf8_lossy(&err));
-        // the report says, example by example, what the library says
+        // the report says, example by example, what the library's runner
+        // (`eval::run_examples`, which judges every form of `expect`) says
         let p = compile(&g.source).unwrap();
-        let mut want = Vec::new();
-        for m in &p.measures {
-            for ex in &m.examples {
-                let req = Request {
-                    date: ex.date,
-                    locality: ex.locality.as_deref(),
-                    explain: false,
-                };
-                let passed = match eval::evaluate_one(&p, m, &Facts::from_example(&p, ex), &req) {
-                    Ok(r) => {
-                        r.status == ex.expect.status
-                            && ex.expect.amount.is_none_or(|a| r.total == Some(a))
-                            && ex.expect.facts.as_ref().is_none_or(|f| {
-                                let mut needs: Vec<String> =
-                                    r.needs.iter().map(ToString::to_string).collect();
-                                needs.sort();
-                                *f == needs
-                            })
-                    }
-                    Err(_) => ex.expect.status == policyc::ir::Status::Error,
-                };
-                want.push((ex.name.clone(), passed));
-            }
-        }
+        let want: Vec<(String, bool)> = eval::run_examples(&p)
+            .into_iter()
+            .map(|o| (o.example, o.passed))
+            .collect();
         let report: serde_json::Value = serde_json::from_str(&out)
             .map_err(|e| TestCaseError::fail(format!("{e}: {out}{err}")))?;
         let got: Vec<(String, bool)> = report["examples"]
