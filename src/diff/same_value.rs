@@ -30,28 +30,19 @@ fn expr_of<'p>(policy: &'p Policy, c: &Change) -> Option<(&'p Measure, &'p Expr)
 
 /// Whether `e` reads no fact (nor the application date, nor members).
 fn closed(e: &Expr) -> bool {
-    match &e.node {
-        Node::Field { .. }
-        | Node::ApplicationDate
-        | Node::Aggregate { .. }
-        | Node::Member { .. } => false,
-        Node::Literal { .. } | Node::Param { .. } => true,
-        Node::Not { arg }
-        | Node::Neg { arg }
-        | Node::In { arg, .. }
-        | Node::InPeriod { arg, .. } => closed(arg),
-        Node::Definition { value, .. } => closed(value),
-        Node::Binary { lhs, rhs, .. } => closed(lhs) && closed(rhs),
-        Node::If {
-            cond,
-            then,
-            otherwise,
-        } => closed(cond) && closed(then) && closed(otherwise),
-        Node::Match { scrutinee, arms } => {
-            closed(scrutinee) && arms.iter().all(|a| closed(&a.value))
+    let mut closed = true;
+    crate::ir::visit(e, &mut |n| {
+        if matches!(
+            n.node,
+            Node::Field { .. }
+                | Node::ApplicationDate
+                | Node::Aggregate { .. }
+                | Node::Member { .. }
+        ) {
+            closed = false;
         }
-        Node::Call { args, .. } => args.iter().all(closed),
-    }
+    });
+    closed
 }
 
 /// The days on which a value of `policy` may change, from the measure's first
